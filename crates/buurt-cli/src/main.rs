@@ -1,0 +1,130 @@
+//! `buurt`: the command line of buurt.
+
+mod progress;
+mod regions;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// buurt: the diagnose behind a wijkpact, from CBS and RIVM open data.
+#[derive(Debug, Parser)]
+#[command(name = "buurt", version, about)]
+struct Cli {
+    /// The data directory (default: $BUURT_DATA, else ../shared/data).
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Where the atlas cache lives (default: $BUURT_CACHE, else .buurt-cache).
+    #[arg(long, global = true, value_name = "DIR", env = "BUURT_CACHE")]
+    cache: Option<PathBuf>,
+    /// Hide progress bars.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load and check every dataset; report rows, regions, years, missing cells and join coverage.
+    Validate {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// List regions (code, name, level, wijk, gemeente, indeling, area, centroid).
+    Regions {
+        /// Only regions within this code (e.g. GM0344, WK034405).
+        #[arg(long, value_name = "CODE")]
+        within: Option<String>,
+        /// Only this level.
+        #[arg(long, value_enum, default_value_t = LevelArg::Buurt)]
+        level: LevelArg,
+        /// The indeling (classification year); default: the newest one of each gemeente.
+        #[arg(long)]
+        indeling: Option<u16>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+        format: TableFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum TableFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LevelArg {
+    Gemeente,
+    Wijk,
+    Buurt,
+}
+
+impl From<LevelArg> for buurt_core::Level {
+    fn from(l: LevelArg) -> Self {
+        match l {
+            LevelArg::Gemeente => Self::Gemeente,
+            LevelArg::Wijk => Self::Wijk,
+            LevelArg::Buurt => Self::Buurt,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BUURT_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let data_dir = buurt_io::paths::resolve_data_dir(cli.data.as_deref())?;
+    let cache_dir = cli.cache.clone().unwrap_or_else(|| PathBuf::from(".buurt-cache"));
+    let progress = progress::Bar::new(cli.quiet);
+    match cli.command {
+        Command::Validate { format } => validate::run(&data_dir, format, &progress),
+        Command::Regions {
+            within,
+            level,
+            indeling,
+            format,
+        } => {
+            let within = within
+                .map(|w| w.parse::<buurt_core::RegionCode>())
+                .transpose()
+                .context("--within")?;
+            let atlas = open_atlas(&data_dir, &cache_dir, &progress)?;
+            regions::run(&atlas, within, level.into(), indeling, format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The atlas from the cache when it is fresh, else built from the data and cached.
+fn open_atlas(data_dir: &std::path::Path, cache_dir: &std::path::Path, progress: &progress::Bar) -> anyhow::Result<buurt_diagnose::Atlas> {
+    let catalogue = buurt_core::Catalogue::builtin()?;
+    let (atlas, status) = buurt_diagnose::atlas::open(data_dir, Some(cache_dir), catalogue, progress)?;
+    tracing::info!(?status, "atlas opened");
+    Ok(atlas)
+}

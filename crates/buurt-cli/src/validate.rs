@@ -1,0 +1,24 @@
+//! `buurt validate`: load every dataset and print what an analyst needs to act on.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use buurt_diagnose::{Atlas, DiagnoseError};
+
+use crate::ReportFormat;
+use crate::progress::Bar;
+
+pub fn run(data_dir: &Path, format: ReportFormat, progress: &Bar) -> anyhow::Result<ExitCode> {
+    let catalogue = buurt_core::Catalogue::builtin()?;
+    let loaded = buurt_io::registry::load_all(data_dir, &catalogue, progress);
+    let (report, ok) = match Atlas::build(catalogue, loaded) {
+        Ok(atlas) => (atlas.report().clone(), true),
+        Err(DiagnoseError::Validation { report, .. }) => (*report, false),
+        Err(e) => return Err(e.into()),
+    };
+    match format {
+        ReportFormat::Text => print!("{}", report.to_text()),
+        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+    }
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

@@ -1,0 +1,452 @@
+//! Building the atlas from loaded sources: regions, derived values, the long table, the checks.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::Instant;
+
+use buurt_core::{Aggregation, Catalogue, Indeling, Level, MissingReason, RegionCode, RegionKey, SourceTable, Unit, Value};
+use buurt_io::registry::LoadedSources;
+use buurt_io::{BoundaryLayer, Observation, TableDataset};
+use polars::prelude::{Column, DataFrame};
+
+use super::cache::InputFile;
+use super::comparability::Comparability;
+use super::derive::derive_values;
+use super::report::{DatasetReport, JoinCoverage, ParentCheck, ValidationReport};
+use super::{Atlas, RegionInfo, columns};
+use crate::error::{DiagnoseError, Result};
+
+pub use buurt_io::registry::Progress;
+
+/// What the atlas is built from (the output of [`buurt_io::registry::load_all`]).
+pub type BuildInput = LoadedSources;
+
+impl Atlas {
+    /// Validate the loaded sources and build the atlas. Fails, with the full report inside the
+    /// error, if any dataset failed to load or a published parent disagrees with its children
+    /// beyond CBS rounding.
+    pub fn build(catalogue: Catalogue, input: BuildInput) -> Result<Self> {
+        let started = Instant::now();
+        let mut report = ValidationReport {
+            data_dir: input.data_dir.display().to_string(),
+            ..ValidationReport::default()
+        };
+        let mut failures = Vec::new();
+        let mut inputs = Vec::new();
+        for path in input.tables.iter().flat_map(|a| &a.paths).chain(input.layers.iter().flat_map(|a| &a.paths)) {
+            match InputFile::of(&input.data_dir, path) {
+                Ok(f) if !inputs.contains(&f) => inputs.push(f),
+                Ok(_) => {}
+                Err(e) => failures.push(format!("{}: cannot read: {e}", path.display())),
+            }
+        }
+        let mut tables = Vec::new();
+        let mut layers = Vec::new();
+        for attempt in input.tables {
+            let paths = attempt.paths.iter().map(|p| p.display().to_string()).collect();
+            match attempt.result {
+                Ok(table) => {
+                    report.datasets.push(table_report(&catalogue, &table, paths));
+                    tables.push(table);
+                }
+                Err(e) => {
+                    failures.push(format!("{}: {e}", attempt.id));
+                    report.datasets.push(failed_report(&attempt.id, "table", paths, &e.to_string()));
+                }
+            }
+        }
+        for attempt in input.layers {
+            let paths = attempt.paths.iter().map(|p| p.display().to_string()).collect();
+            match attempt.result {
+                Ok(layer) => {
+                    report.datasets.push(layer_report(&layer, paths));
+                    layers.push(layer);
+                }
+                Err(e) => {
+                    failures.push(format!("{}: {e}", attempt.id));
+                    report.datasets.push(failed_report(&attempt.id, "geometry", paths, &e.to_string()));
+                }
+            }
+        }
+
+        let mut comparability = Comparability::default();
+        for t in &tables {
+            for r in &t.regions {
+                comparability.add(r.key.code, r.key.indeling);
+            }
+        }
+        for l in &layers {
+            for f in &l.features {
+                comparability.add(f.code, l.indeling);
+            }
+        }
+        report.indeling_changes = comparability.changes();
+
+        for t in &mut tables {
+            derive_values(&catalogue, t);
+        }
+        for t in &tables {
+            report.parent_checks.extend(parent_checks(&catalogue, t));
+        }
+        for c in &report.parent_checks {
+            for f in &c.failures {
+                failures.push(format!("{} {} {}: {f}", c.dataset, c.indicator, c.year));
+            }
+        }
+        report.join_coverage = join_coverage(&tables, &layers, &comparability);
+        report.seconds = started.elapsed().as_secs_f64();
+
+        if !failures.is_empty() {
+            tracing::warn!(failures = failures.len(), "atlas not built: validation failed");
+            return Err(DiagnoseError::Validation {
+                failures,
+                report: Box::new(report),
+            });
+        }
+
+        let regions = region_infos(&tables, &layers, &comparability);
+        let values = long_table(&catalogue, &tables)?;
+        report.seconds = started.elapsed().as_secs_f64();
+        tracing::info!(regions = regions.len(), rows = values.height(), "atlas built");
+        let mut atlas = Self::from_parts(catalogue, regions, layers, values, comparability, report);
+        atlas.inputs = inputs;
+        Ok(atlas)
+    }
+
+    pub(super) fn from_parts(
+        catalogue: Catalogue,
+        regions: Vec<RegionInfo>,
+        layers: Vec<BoundaryLayer>,
+        values: DataFrame,
+        comparability: Comparability,
+        report: ValidationReport,
+    ) -> Self {
+        let by_key = regions.iter().enumerate().map(|(i, r)| (r.key, i)).collect();
+        Self {
+            catalogue,
+            regions,
+            by_key,
+            layers,
+            values,
+            comparability,
+            report,
+            inputs: Vec::new(),
+        }
+    }
+}
+
+fn failed_report(id: &str, kind: &str, paths: Vec<String>, error: &str) -> DatasetReport {
+    DatasetReport {
+        id: id.to_owned(),
+        kind: kind.to_owned(),
+        paths,
+        status: "failed".into(),
+        error: Some(error.to_owned()),
+        ..DatasetReport::default()
+    }
+}
+
+fn table_report(catalogue: &Catalogue, t: &TableDataset, paths: Vec<String>) -> DatasetReport {
+    let mut regions = BTreeMap::new();
+    for r in &t.regions {
+        *regions.entry(r.level().as_str().to_owned()).or_insert(0) += 1;
+    }
+    let years: BTreeSet<u16> = t.observations.iter().map(|o| o.year).collect();
+    let indelingen: BTreeSet<u16> = t.regions.iter().map(|r| r.key.indeling.year()).collect();
+    let indicators: BTreeSet<u16> = t.observations.iter().map(|o| o.indicator).collect();
+    let _ = catalogue;
+    DatasetReport {
+        id: t.id.clone(),
+        kind: "table".into(),
+        paths,
+        status: "ok".into(),
+        error: None,
+        rows: t.rows,
+        regions,
+        years: years.into_iter().collect(),
+        indelingen: indelingen.into_iter().collect(),
+        indicators: indicators.len(),
+        cells: t.observations.len(),
+        missing: t.missing_by_reason().into_iter().map(|(r, n)| (r.as_str().to_owned(), n)).collect(),
+        unmapped_columns: t.unmapped_columns.clone(),
+        problems: t.problems.clone(),
+    }
+}
+
+fn layer_report(l: &BoundaryLayer, paths: Vec<String>) -> DatasetReport {
+    DatasetReport {
+        id: l.id.clone(),
+        kind: "geometry".into(),
+        paths,
+        status: "ok".into(),
+        error: None,
+        rows: l.features.len(),
+        regions: BTreeMap::from([(l.level.as_str().to_owned(), l.features.len())]),
+        indelingen: vec![l.indeling.year()],
+        problems: l.problems.clone(),
+        ..DatasetReport::default()
+    }
+}
+
+/// Published wijk and gemeente rows of counts against the sum of their children. CBS rounds
+/// each wijk/buurt count at random to a multiple of its rounding base r (5 for most counts; error
+/// < r per row), so for a wijk |Σ buurten − wijk| < r × (buurten + 1) must hold. Gemeente totals
+/// are exact and also count persons and vehicles that CBS could not place in any wijk, so there
+/// only Σ wijken − gemeente < r × wijken must hold (the children may fall short, never exceed).
+fn parent_checks(catalogue: &Catalogue, t: &TableDataset) -> Vec<ParentCheck> {
+    let indicators = catalogue.indicators();
+    // (indicator, year, indeling, age) → code → value
+    let mut cells: BTreeMap<(u16, u16, Indeling, &'static str), HashMap<RegionCode, Value>> = BTreeMap::new();
+    for o in &t.observations {
+        let ind = &indicators[usize::from(o.indicator)];
+        if ind.aggregation != Aggregation::Sum || ind.unit != Unit::Count || ind.derived || !ind.additive {
+            continue;
+        }
+        cells
+            .entry((o.indicator, o.year, o.indeling, o.age_group.as_str()))
+            .or_default()
+            .insert(o.region, o.value);
+    }
+    let mut out = Vec::new();
+    for ((indicator, year, _, _), by_code) in cells {
+        for parent_level in [Level::Wijk, Level::Gemeente] {
+            let child_level = if parent_level == Level::Wijk { Level::Buurt } else { Level::Wijk };
+            let mut sums: BTreeMap<RegionCode, (f64, usize, bool)> = BTreeMap::new();
+            for (code, value) in &by_code {
+                if code.level() != child_level {
+                    continue;
+                }
+                let Some(parent) = code.parent() else { continue };
+                let entry = sums.entry(parent).or_insert((0.0, 0, false));
+                entry.1 += 1;
+                match value.number() {
+                    Some(v) => entry.0 += v,
+                    None => entry.2 = true,
+                }
+            }
+            let mut check = ParentCheck {
+                dataset: t.id.clone(),
+                indicator: indicators[usize::from(indicator)].id.clone(),
+                year,
+                parent_level: parent_level.as_str().into(),
+                parents: 0,
+                failures: Vec::new(),
+                max_abs_difference: 0.0,
+                skipped: 0,
+            };
+            let r = f64::from(indicators[usize::from(indicator)].rounding);
+            for (parent, (sum, n, any_missing)) in sums {
+                let Some(published) = by_code.get(&parent).and_then(|v| v.number()) else { continue };
+                if any_missing {
+                    check.skipped += 1;
+                    continue;
+                }
+                check.parents += 1;
+                let diff = (sum - published).abs();
+                check.max_abs_difference = check.max_abs_difference.max(diff);
+                let (excess, bound) = if parent_level == Level::Wijk {
+                    (diff, r * (n as f64 + 1.0))
+                } else {
+                    (sum - published, r * n as f64)
+                };
+                if excess >= bound {
+                    check.failures.push(format!(
+                        "{parent}: published {published}, sum of {n} children {sum} (difference {diff} beyond rounding to {r}: bound {bound})"
+                    ));
+                }
+            }
+            if check.parents > 0 || check.skipped > 0 {
+                out.push(check);
+            }
+        }
+    }
+    out
+}
+
+fn join_coverage(tables: &[TableDataset], layers: &[BoundaryLayer], comparability: &Comparability) -> Vec<JoinCoverage> {
+    let mut out = Vec::new();
+    for t in tables {
+        for l in layers {
+            let layer_codes: BTreeSet<RegionCode> = l.features.iter().map(|f| f.code).collect();
+            let gemeenten: BTreeSet<_> = layer_codes.iter().filter_map(RegionCode::gemeente).collect();
+            // Gemeente layers cover the whole country; finer layers only their own gemeenten.
+            let in_scope = |c: &RegionCode| l.level == Level::Gemeente || c.gemeente().is_some_and(|g| gemeenten.contains(&g));
+            let data_codes: BTreeMap<RegionCode, Indeling> = t
+                .regions
+                .iter()
+                .filter(|r| r.level() == l.level && in_scope(&r.key.code))
+                .map(|r| (r.key.code, r.key.indeling))
+                .collect();
+            if data_codes.is_empty() {
+                continue;
+            }
+            let data_indeling = data_codes.values().max().copied().unwrap_or(l.indeling);
+            let mut cov = JoinCoverage {
+                dataset: t.id.clone(),
+                data_indeling: data_indeling.year(),
+                layer: l.id.clone(),
+                layer_indeling: l.indeling.year(),
+                level: l.level.as_str().into(),
+                joined: 0,
+                data_only: Vec::new(),
+                geometry_only: Vec::new(),
+                not_comparable: Vec::new(),
+            };
+            // A table may hold several indelingen (stacked years); the join uses its newest one
+            // that the layer's codes exist in.
+            let newest: BTreeMap<RegionCode, Indeling> = t
+                .regions
+                .iter()
+                .filter(|r| r.level() == l.level && in_scope(&r.key.code))
+                .fold(BTreeMap::new(), |mut m, r| {
+                    let e = m.entry(r.key.code).or_insert(r.key.indeling);
+                    *e = (*e).max(r.key.indeling);
+                    m
+                });
+            for (code, indeling) in &newest {
+                if !layer_codes.contains(code) {
+                    cov.data_only.push(code.to_string());
+                } else if comparability.same_region(*code, *indeling, l.indeling) {
+                    cov.joined += 1;
+                } else {
+                    cov.not_comparable.push(code.to_string());
+                }
+            }
+            for code in &layer_codes {
+                if !newest.contains_key(code) {
+                    cov.geometry_only.push(code.to_string());
+                }
+            }
+            out.push(cov);
+        }
+    }
+    out
+}
+
+fn name_rank(source: Option<SourceTable>) -> u8 {
+    match source {
+        Some(SourceTable::CbsKwb | SourceTable::CbsKwbGpkg | SourceTable::CbsNabijheid) => 0,
+        None => 1, // geometry layers (statnaam)
+        Some(_) => 2,
+    }
+}
+
+fn region_infos(tables: &[TableDataset], layers: &[BoundaryLayer], comparability: &Comparability) -> Vec<RegionInfo> {
+    let mut infos: BTreeMap<RegionKey, (RegionInfo, u8)> = BTreeMap::new();
+    let mut upsert = |key: RegionKey, name: &str, rank: u8, dataset: Option<&str>| {
+        let entry = infos.entry(key).or_insert_with(|| {
+            (
+                RegionInfo {
+                    key,
+                    name: key.code.to_string(),
+                    level: key.code.level(),
+                    area_m2: None,
+                    centroid_wgs84: None,
+                    interior_point_wgs84: None,
+                    geometry_layer: None,
+                    datasets: Vec::new(),
+                },
+                u8::MAX,
+            )
+        });
+        let name = name.trim();
+        if !name.is_empty() && name != key.code.as_str() && rank < entry.1 {
+            entry.0.name = name.to_owned();
+            entry.1 = rank;
+        }
+        if let Some(d) = dataset
+            && !entry.0.datasets.iter().any(|x| x == d)
+        {
+            entry.0.datasets.push(d.to_owned());
+        }
+    };
+    for t in tables {
+        for r in &t.regions {
+            upsert(r.key, &r.name, name_rank(Some(t.source)), Some(&t.id));
+        }
+    }
+    for l in layers {
+        for f in &l.features {
+            upsert(RegionKey::new(f.code, l.indeling), &f.name, name_rank(None), None);
+        }
+    }
+    // Area and an interior point from the newest comparable layer that has the code.
+    let mut out: Vec<RegionInfo> = infos.into_values().map(|(info, _)| info).collect();
+    for info in &mut out {
+        let best = layers
+            .iter()
+            .filter(|l| l.level == info.level && comparability.same_region(info.key.code, info.key.indeling, l.indeling))
+            .filter_map(|l| l.features.iter().find(|f| f.code == info.key.code).map(|f| (l, f)))
+            .max_by_key(|(l, _)| (l.indeling == info.key.indeling, l.indeling));
+        if let Some((layer, feature)) = best {
+            info.area_m2 = Some(feature.area_m2());
+            info.centroid_wgs84 = feature.centroid_wgs84();
+            info.interior_point_wgs84 = feature.interior_point_wgs84();
+            info.geometry_layer = Some(layer.id.clone());
+        }
+    }
+    out
+}
+
+/// The long table in polars, one row per observation.
+fn long_table(catalogue: &Catalogue, tables: &[TableDataset]) -> Result<DataFrame> {
+    let n: usize = tables.iter().map(|t| t.observations.len()).sum();
+    let mut dataset = Vec::with_capacity(n);
+    let mut region = Vec::with_capacity(n);
+    let mut level = Vec::with_capacity(n);
+    let mut indeling = Vec::with_capacity(n);
+    let mut year = Vec::with_capacity(n);
+    let mut indicator = Vec::with_capacity(n);
+    let mut age = Vec::with_capacity(n);
+    let mut value: Vec<Option<f64>> = Vec::with_capacity(n);
+    let mut missing: Vec<Option<&str>> = Vec::with_capacity(n);
+    let indicators = catalogue.indicators();
+    for t in tables {
+        for o in &t.observations {
+            let Observation {
+                region: code,
+                indeling: ind,
+                year: y,
+                indicator: i,
+                age_group,
+                value: v,
+            } = *o;
+            dataset.push(t.id.as_str());
+            region.push(code.as_str().to_owned());
+            level.push(code.level().as_str());
+            indeling.push(i32::from(ind.year()));
+            year.push(i32::from(y));
+            indicator.push(indicators[usize::from(i)].id.as_str());
+            age.push(age_group.as_str());
+            match v {
+                Value::Number(x) => {
+                    value.push(Some(x));
+                    missing.push(None);
+                }
+                Value::Missing(reason) => {
+                    value.push(None);
+                    missing.push(Some(reason.as_str()));
+                }
+                Value::Invalid => {
+                    // Loaders turn unreadable cells into errors; keep the row honest anyway.
+                    value.push(None);
+                    missing.push(Some(MissingReason::Empty.as_str()));
+                }
+            }
+        }
+    }
+    let df = DataFrame::new(
+        n,
+        vec![
+            Column::new(columns::DATASET.into(), dataset),
+            Column::new(columns::REGION.into(), region),
+            Column::new(columns::LEVEL.into(), level),
+            Column::new(columns::INDELING.into(), indeling),
+            Column::new(columns::YEAR.into(), year),
+            Column::new(columns::INDICATOR.into(), indicator),
+            Column::new(columns::AGE_GROUP.into(), age),
+            Column::new(columns::VALUE.into(), value),
+            Column::new(columns::MISSING.into(), missing),
+        ],
+    )?;
+    Ok(df)
+}

@@ -1,0 +1,322 @@
+//! The atlas cache: a directory with the long table as Parquet, the geometries as GeoJSON in
+//! EPSG:28992, and a manifest that fingerprints every input file, so `buurt serve` starts in
+//! well under a second and a changed input is noticed.
+//!
+//! Layout: `manifest.json`, `values.parquet`, `geometry.geojson`. A save writes a fresh
+//! directory beside the old one and swaps it in only when complete: a failed save never
+//! damages a good cache.
+
+use std::fs::{self, File};
+use std::io::{BufReader, BufWriter};
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use buurt_core::{Catalogue, Indeling, Level, RegionCode};
+use buurt_io::{BoundaryLayer, Problem, RegionShape};
+use geo_types::{Coord, LineString, MultiPolygon, Polygon};
+use polars::prelude::{ParquetReader, ParquetWriter, SerReader};
+use serde::{Deserialize, Serialize};
+
+use super::comparability::Comparability;
+use super::report::ValidationReport;
+use super::{Atlas, RegionInfo};
+use crate::error::{DiagnoseError, Result};
+
+const FORMAT: u32 = 1;
+const MANIFEST: &str = "manifest.json";
+const VALUES: &str = "values.parquet";
+const GEOMETRY: &str = "geometry.geojson";
+
+/// The fingerprint of one input file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputFile {
+    /// Path relative to the data directory.
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub modified_ns: u128,
+}
+
+impl InputFile {
+    /// Fingerprint `data_dir/path`.
+    pub fn of(data_dir: &Path, path: &Path) -> std::io::Result<Self> {
+        let meta = fs::metadata(data_dir.join(path))?;
+        let modified_ns = meta.modified()?.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        Ok(Self {
+            path: path.display().to_string(),
+            size: meta.len(),
+            modified_ns,
+        })
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Manifest {
+    format: u32,
+    buurt_version: String,
+    catalogue_hash: String,
+    inputs: Vec<InputFile>,
+    regions: Vec<RegionInfo>,
+    comparability: Comparability,
+    report: ValidationReport,
+}
+
+/// Whether a cache directory can be used for a data directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheStatus {
+    /// Present and made from the same inputs, catalogue and buurt version.
+    Fresh,
+    /// Present but out of date; the reason says what changed.
+    Stale(String),
+    /// No cache there.
+    Missing,
+}
+
+/// A stable 64-bit FNV-1a hash, so the catalogue fingerprint is the same across builds.
+fn fnv1a(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+fn catalogue_hash(catalogue: &Catalogue) -> String {
+    fnv1a(&format!("{:?}", catalogue.indicators()))
+}
+
+fn cache_err(path: &Path, e: impl std::fmt::Display) -> DiagnoseError {
+    DiagnoseError::Cache {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+impl Atlas {
+    /// Whether the cache in `cache_dir` was made from the files now in `data_dir` with this
+    /// catalogue and this version of buurt.
+    #[must_use]
+    pub fn cache_status(cache_dir: &Path, data_dir: &Path, catalogue: &Catalogue) -> CacheStatus {
+        let path = cache_dir.join(MANIFEST);
+        let Ok(file) = File::open(&path) else { return CacheStatus::Missing };
+        let manifest: Manifest = match serde_json::from_reader(BufReader::new(file)) {
+            Ok(m) => m,
+            Err(e) => return CacheStatus::Stale(format!("manifest unreadable: {e}")),
+        };
+        if manifest.format != FORMAT || manifest.buurt_version != env!("CARGO_PKG_VERSION") {
+            return CacheStatus::Stale("made by another version of buurt".into());
+        }
+        if manifest.catalogue_hash != catalogue_hash(catalogue) {
+            return CacheStatus::Stale("the indicator catalogue changed".into());
+        }
+        for input in &manifest.inputs {
+            match InputFile::of(data_dir, Path::new(&input.path)) {
+                Ok(now) if now == *input => {}
+                Ok(_) => return CacheStatus::Stale(format!("{} changed", input.path)),
+                Err(_) => return CacheStatus::Stale(format!("{} is gone", input.path)),
+            }
+        }
+        CacheStatus::Fresh
+    }
+
+    /// Write the atlas to `cache_dir`, replacing what is there only once the new cache is
+    /// complete.
+    pub fn save_cache(&self, cache_dir: &Path) -> Result<()> {
+        let parent = cache_dir.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| cache_err(parent, e))?;
+        let staging = sibling(cache_dir, "new");
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(|e| cache_err(&staging, e))?;
+        }
+        fs::create_dir_all(&staging).map_err(|e| cache_err(&staging, e))?;
+
+        let manifest = Manifest {
+            format: FORMAT,
+            buurt_version: env!("CARGO_PKG_VERSION").to_owned(),
+            catalogue_hash: catalogue_hash(&self.catalogue),
+            inputs: self.inputs.clone(),
+            regions: self.regions.clone(),
+            comparability: self.comparability.clone(),
+            report: self.report.clone(),
+        };
+        let path = staging.join(MANIFEST);
+        let file = File::create(&path).map_err(|e| cache_err(&path, e))?;
+        serde_json::to_writer(BufWriter::new(file), &manifest).map_err(|e| cache_err(&path, e))?;
+
+        let path = staging.join(VALUES);
+        let file = File::create(&path).map_err(|e| cache_err(&path, e))?;
+        let mut values = self.values.clone();
+        ParquetWriter::new(BufWriter::new(file)).finish(&mut values).map_err(|e| cache_err(&path, e))?;
+
+        let path = staging.join(GEOMETRY);
+        let file = File::create(&path).map_err(|e| cache_err(&path, e))?;
+        serde_json::to_writer(BufWriter::new(file), &GeoJson::from_layers(&self.layers)).map_err(|e| cache_err(&path, e))?;
+
+        let old = sibling(cache_dir, "old");
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(|e| cache_err(&old, e))?;
+        }
+        if cache_dir.exists() {
+            fs::rename(cache_dir, &old).map_err(|e| cache_err(cache_dir, e))?;
+        }
+        fs::rename(&staging, cache_dir).map_err(|e| cache_err(cache_dir, e))?;
+        if old.exists() {
+            let _ = fs::remove_dir_all(&old);
+        }
+        tracing::info!(path = %cache_dir.display(), "atlas cache written");
+        Ok(())
+    }
+
+    /// Read an atlas from `cache_dir` (check [`Atlas::cache_status`] first).
+    pub fn load_cache(cache_dir: &Path, catalogue: Catalogue) -> Result<Self> {
+        let path = cache_dir.join(MANIFEST);
+        let file = File::open(&path).map_err(|e| cache_err(&path, e))?;
+        let manifest: Manifest = serde_json::from_reader(BufReader::new(file)).map_err(|e| cache_err(&path, e))?;
+        if manifest.catalogue_hash != catalogue_hash(&catalogue) {
+            return Err(cache_err(&path, "made with another indicator catalogue; rebuild it"));
+        }
+        let path = cache_dir.join(VALUES);
+        let file = File::open(&path).map_err(|e| cache_err(&path, e))?;
+        let values = ParquetReader::new(file).finish().map_err(|e| cache_err(&path, e))?;
+        let path = cache_dir.join(GEOMETRY);
+        let file = File::open(&path).map_err(|e| cache_err(&path, e))?;
+        let geojson: GeoJson = serde_json::from_reader(BufReader::new(file)).map_err(|e| cache_err(&path, e))?;
+        let layers = geojson.into_layers().map_err(|e| cache_err(&path, e))?;
+        let mut atlas = Self::from_parts(catalogue, manifest.regions, layers, values, manifest.comparability, manifest.report);
+        atlas.inputs = manifest.inputs;
+        Ok(atlas)
+    }
+}
+
+fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+    let name = dir.file_name().map_or_else(|| "atlas".into(), |n| n.to_string_lossy().into_owned());
+    dir.with_file_name(format!(".{name}.{suffix}"))
+}
+
+/// GeoJSON as written to the cache: one feature per region per layer, coordinates in RD New.
+#[derive(Debug, Serialize, Deserialize)]
+struct GeoJson {
+    #[serde(rename = "type")]
+    kind: String,
+    crs: serde_json::Value,
+    layers: Vec<LayerMeta>,
+    features: Vec<Feature>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct LayerMeta {
+    id: String,
+    paths: Vec<PathBuf>,
+    indeling: u16,
+    level: Level,
+    problems: Vec<Problem>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Feature {
+    #[serde(rename = "type")]
+    kind: String,
+    properties: Properties,
+    geometry: Geometry,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Properties {
+    layer: String,
+    code: RegionCode,
+    name: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Geometry {
+    #[serde(rename = "type")]
+    kind: String,
+    coordinates: Vec<Vec<Vec<[f64; 2]>>>,
+}
+
+impl GeoJson {
+    fn from_layers(layers: &[BoundaryLayer]) -> Self {
+        let mut features = Vec::new();
+        for l in layers {
+            for f in &l.features {
+                let coordinates = f
+                    .geometry_rd
+                    .0
+                    .iter()
+                    .map(|poly| {
+                        std::iter::once(poly.exterior())
+                            .chain(poly.interiors())
+                            .map(|ring| ring.0.iter().map(|c| [c.x, c.y]).collect())
+                            .collect()
+                    })
+                    .collect();
+                features.push(Feature {
+                    kind: "Feature".into(),
+                    properties: Properties {
+                        layer: l.id.clone(),
+                        code: f.code,
+                        name: f.name.clone(),
+                    },
+                    geometry: Geometry {
+                        kind: "MultiPolygon".into(),
+                        coordinates,
+                    },
+                });
+            }
+        }
+        Self {
+            kind: "FeatureCollection".into(),
+            crs: serde_json::json!({"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}}),
+            layers: layers
+                .iter()
+                .map(|l| LayerMeta {
+                    id: l.id.clone(),
+                    paths: l.paths.clone(),
+                    indeling: l.indeling.year(),
+                    level: l.level,
+                    problems: l.problems.clone(),
+                })
+                .collect(),
+            features,
+        }
+    }
+
+    fn into_layers(self) -> std::result::Result<Vec<BoundaryLayer>, String> {
+        let mut layers: Vec<BoundaryLayer> = self
+            .layers
+            .into_iter()
+            .map(|m| BoundaryLayer {
+                id: m.id,
+                paths: m.paths,
+                indeling: Indeling::new(m.indeling),
+                level: m.level,
+                features: Vec::new(),
+                problems: m.problems,
+            })
+            .collect();
+        for f in self.features {
+            let layer = layers
+                .iter_mut()
+                .find(|l| l.id == f.properties.layer)
+                .ok_or_else(|| format!("feature {} names unknown layer {}", f.properties.code, f.properties.layer))?;
+            let polygons = f
+                .geometry
+                .coordinates
+                .into_iter()
+                .map(|rings| {
+                    let mut rings = rings.into_iter().map(|r| LineString(r.into_iter().map(|[x, y]| Coord { x, y }).collect()));
+                    let exterior = rings.next().unwrap_or_else(|| LineString(Vec::new()));
+                    Polygon::new(exterior, rings.collect())
+                })
+                .collect();
+            layer.features.push(RegionShape {
+                code: f.properties.code,
+                name: f.properties.name,
+                geometry_rd: MultiPolygon(polygons),
+            });
+        }
+        Ok(layers)
+    }
+}

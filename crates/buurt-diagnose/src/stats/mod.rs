@@ -1,0 +1,14 @@
+//! Statistics used by the diagnose, as plain functions on numbers (no tables here).
+//!
+//! - [`interval`]: 95 % intervals for rates: Wilson (proportions) and exact Poisson (Garwood).
+//! - [`shrinkage`]: Empirical-Bayes shrinkage of small-area rates (Marshall's global method).
+//! - [`trend`]: least-squares slope with its standard error.
+//! - [`classify`]: class breaks for maps (quantile, Fisher-Jenks natural breaks, equal interval).
+//! - [`distribution`]: mean, standard deviation, z-scores and percentile ranks.
+
+pub mod classify;
+pub mod distribution;
+pub mod gamma;
+pub mod interval;
+pub mod shrinkage;
+pub mod trend;

@@ -1,0 +1,373 @@
+//! The datasets buurt reads from the data directory, and loading all of them.
+//!
+//! Every dataset is attempted; each attempt keeps its own result so a report can list every
+//! failure at once. Whoever builds on the result must refuse to use any of it when one failed.
+
+use std::path::{Path, PathBuf};
+
+use buurt_core::{Catalogue, GemeenteCode, Indeling, Level, RegionCode, RegionKey};
+
+use crate::dataset::{BoundaryLayer, TableDataset};
+use crate::boundary_geojson::{GeoJsonLayerOptions, read_geojson_layer};
+use crate::error::IoError;
+use crate::tables;
+
+/// Progress of a long load, reported by the library and drawn by the binary.
+pub trait Progress: Sync {
+    /// `total` steps are coming.
+    fn start(&self, total: usize);
+    /// One step, named, is about to run.
+    fn step(&self, name: &str);
+    /// All steps are done.
+    fn finish(&self);
+}
+
+/// Progress that is not shown.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: usize) {}
+    fn step(&self, _: &str) {}
+    fn finish(&self) {}
+}
+
+/// One dataset's load attempt.
+#[derive(Debug)]
+pub struct Attempt<T> {
+    /// Stable dataset id.
+    pub id: String,
+    /// Files the dataset consists of, relative to the data directory.
+    pub paths: Vec<PathBuf>,
+    /// What came of it.
+    pub result: Result<T, IoError>,
+}
+
+/// Everything read from a data directory.
+#[derive(Debug)]
+pub struct LoadedSources {
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// Indicator tables.
+    pub tables: Vec<Attempt<TableDataset>>,
+    /// Boundary layers.
+    pub layers: Vec<Attempt<BoundaryLayer>>,
+}
+
+impl LoadedSources {
+    /// Whether every attempt succeeded.
+    #[must_use]
+    pub fn all_ok(&self) -> bool {
+        self.tables.iter().all(|a| a.result.is_ok()) && self.layers.iter().all(|a| a.result.is_ok())
+    }
+}
+
+/// A table dataset buurt knows: id, files, and how to read them.
+struct TableSpec {
+    id: &'static str,
+    paths: &'static [&'static str],
+    load: fn(&Path, &[PathBuf], &Catalogue) -> Result<TableDataset, IoError>,
+}
+
+/// A boundary file buurt knows.
+struct LayerSpec {
+    id: &'static str,
+    path: &'static str,
+    indeling: u16,
+    level: Level,
+    /// For files that carry gemeente-local `KODE`s: the gemeente in front.
+    kode_gemeente: Option<&'static str>,
+}
+
+const RIVM_50090_FILES: &[&str] = &[
+    "rivm_gezondheid_wijk_buurt_50090NED/2012_18+.xlsx",
+    "rivm_gezondheid_wijk_buurt_50090NED/2012_18_65.xlsx",
+    "rivm_gezondheid_wijk_buurt_50090NED/2012_65+.xlsx",
+    "rivm_gezondheid_wijk_buurt_50090NED/2016_18+.xlsx",
+    "rivm_gezondheid_wijk_buurt_50090NED/2016_18_65.xlsx",
+    "rivm_gezondheid_wijk_buurt_50090NED/2016_65+.xlsx",
+    "rivm_gezondheid_wijk_buurt_50090NED/RIVM_gezondheid2020_18+.xlsx",
+    "rivm_gezondheid_wijk_buurt_50090NED/RIVM_gezondheid2020_65+.xlsx",
+];
+
+const PDOK_GEMEENTEN: &str = "pdok_gemeenten_2024/gemeente_gegeneraliseerd.geojson";
+
+const TABLES: &[TableSpec] = &[
+    TableSpec {
+        id: "cbs_kwb_utrecht_2023",
+        paths: &["cbs_kwb_utrecht/CBS-Utrecht-kwb-2023.xlsx"],
+        load: |_, p, c| tables::load_kwb_xlsx(&p[0], 2023, c),
+    },
+    TableSpec {
+        id: "cbs_kwb_utrecht_2024",
+        paths: &["cbs_kwb_utrecht/CBS-Utrecht-kwb-2024.xlsx"],
+        load: |_, p, c| tables::load_kwb_xlsx(&p[0], 2024, c),
+    },
+    TableSpec {
+        id: "cbs_nabijheid_utrecht_2023",
+        paths: &["cbs_kwb_utrecht/CBS-Utrecht_Nabijheid_voorzieningen__buurt_2023_14102024_164034.csv"],
+        load: |_, p, c| tables::load_nabijheid_csv(&p[0], 2023, c),
+    },
+    TableSpec {
+        id: "cbs_kwb_almere",
+        paths: &["cbs_kwb_almere_2018_2025/CBS_Kerncijfers.csv"],
+        load: |_, p, c| tables::load_kwb_stacked_csv(&p[0], c),
+    },
+    TableSpec {
+        id: "rivm_50090",
+        paths: RIVM_50090_FILES,
+        load: |_, p, c| {
+            let parts = p
+                .iter()
+                .map(|path| tables::load_rivm_50090_xlsx(path, c))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(merge("rivm_50090", parts))
+        },
+    },
+    TableSpec {
+        id: "rivm_50140",
+        paths: &["rivm_gezondheidsmonitor_jongvolwassenen_2024_50140NED/50140NED_TypedDataSet_22092025_192544.csv"],
+        load: |_, p, c| tables::load_rivm_50140_csv(&p[0], c),
+    },
+    TableSpec {
+        id: "cbs_85994_utrecht",
+        paths: &["cbs_sociaal_domein_85994NED_excerpt/85994NED_GM0344_2024_excerpt.csv"],
+        load: |_, p, c| tables::load_cbs_85994_csv(&p[0], c),
+    },
+    TableSpec {
+        id: "vektis_zvw_categories",
+        paths: &[
+            "vektis_zvw_gemeente_2023_derived/outputs_tables_category_breakdown_all_municipalities.csv",
+            PDOK_GEMEENTEN,
+        ],
+        load: |dir, p, c| tables::load_vektis_csv(&p[0], &gemeente_names(dir)?, c),
+    },
+    TableSpec {
+        id: "vektis_zvw_benchmark",
+        paths: &["vektis_zvw_gemeente_2023_derived/outputs_tables_municipality_benchmark.csv", PDOK_GEMEENTEN],
+        load: |dir, p, c| tables::load_vektis_csv(&p[0], &gemeente_names(dir)?, c),
+    },
+];
+
+const LAYERS: &[LayerSpec] = &[
+    LayerSpec {
+        id: "cartomap_utrecht_buurt_2024",
+        path: "cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson",
+        indeling: 2024,
+        level: Level::Buurt,
+        kode_gemeente: None,
+    },
+    LayerSpec {
+        id: "cartomap_utrecht_wijk_2024",
+        path: "cartomap_utrecht_2024/wijk_2024_GM0344_rd.geojson",
+        indeling: 2024,
+        level: Level::Wijk,
+        kode_gemeente: None,
+    },
+    LayerSpec {
+        id: "gemeente_utrecht_buurt_2013",
+        path: "gemeente_utrecht_2013_bartvde/buurt.geojson",
+        indeling: 2013,
+        level: Level::Buurt,
+        kode_gemeente: Some("GM0344"),
+    },
+    LayerSpec {
+        id: "gemeente_utrecht_wijk_2013",
+        path: "gemeente_utrecht_2013_bartvde/wijk.geojson",
+        indeling: 2013,
+        level: Level::Wijk,
+        kode_gemeente: Some("GM0344"),
+    },
+    LayerSpec {
+        id: "gemeente_utrecht_gemeente_2013",
+        path: "gemeente_utrecht_2013_bartvde/gemeente.geojson",
+        indeling: 2013,
+        level: Level::Gemeente,
+        kode_gemeente: Some("GM0344"),
+    },
+    LayerSpec {
+        id: "cartomap_almere_wijk_2021",
+        path: "cartomap_almere_wijk_2021_2022/wijk_2021_GM0034_rd.geojson",
+        indeling: 2021,
+        level: Level::Wijk,
+        kode_gemeente: None,
+    },
+    LayerSpec {
+        id: "cartomap_almere_wijk_2022",
+        path: "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034_rd.geojson",
+        indeling: 2022,
+        level: Level::Wijk,
+        kode_gemeente: None,
+    },
+    LayerSpec {
+        id: "pdok_gemeenten_2024",
+        path: PDOK_GEMEENTEN,
+        indeling: 2024,
+        level: Level::Gemeente,
+        kode_gemeente: None,
+    },
+];
+
+/// The files buurt reads, relative to the data directory, with the dataset id.
+#[must_use]
+pub fn known_files() -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&str, &str)> = TABLES.iter().flat_map(|t| t.paths.iter().map(|p| (t.id, *p))).collect();
+    out.extend(LAYERS.iter().map(|l| (l.id, l.path)));
+    out
+}
+
+/// Gemeente names → codes from the PDOK gemeenten 2024 layer (for Vektis, which has names only).
+fn gemeente_names(dir: &Path) -> Result<tables::GemeenteNames, IoError> {
+    let spec = LAYERS.iter().find(|l| l.path == PDOK_GEMEENTEN).ok_or_else(|| IoError::Invalid {
+        path: PathBuf::from(PDOK_GEMEENTEN),
+        message: "not a known boundary file".into(),
+    })?;
+    let layer = load_layer(dir, spec)?;
+    let pairs: Vec<(String, GemeenteCode)> = layer
+        .features
+        .iter()
+        .filter_map(|f| match f.code {
+            RegionCode::Gemeente(g) => Some((f.name.clone(), g)),
+            _ => None,
+        })
+        .collect();
+    Ok(tables::GemeenteNames::new(pairs))
+}
+
+fn load_layer(dir: &Path, spec: &LayerSpec) -> Result<BoundaryLayer, IoError> {
+    let mut options = GeoJsonLayerOptions::new(Indeling::new(spec.indeling), spec.level).with_id(spec.id);
+    if let Some(gm) = spec.kode_gemeente {
+        let gm: GemeenteCode = gm.parse().map_err(|source| IoError::BadCode {
+            path: PathBuf::from(spec.path),
+            row: 0,
+            column: "KODE".into(),
+            source,
+        })?;
+        options = options.with_kode_gemeente(gm);
+    }
+    read_geojson_layer(&dir.join(spec.path), &options)
+}
+
+/// Several files of one source as one dataset.
+fn merge(id: &str, parts: Vec<TableDataset>) -> TableDataset {
+    let mut iter = parts.into_iter();
+    let Some(mut out) = iter.next() else {
+        return TableDataset {
+            id: id.to_owned(),
+            source: buurt_core::SourceTable::Rivm50090,
+            paths: Vec::new(),
+            regions: Vec::new(),
+            observations: Vec::new(),
+            rows: 0,
+            unmapped_columns: Vec::new(),
+            problems: Vec::new(),
+        };
+    };
+    out.id = id.to_owned();
+    let mut seen: std::collections::HashSet<RegionKey> = out.regions.iter().map(|r| r.key).collect();
+    for part in iter {
+        out.paths.extend(part.paths);
+        out.rows += part.rows;
+        out.observations.extend(part.observations);
+        out.problems.extend(part.problems);
+        for r in part.regions {
+            if seen.insert(r.key) {
+                out.regions.push(r);
+            }
+        }
+        for c in part.unmapped_columns {
+            if !out.unmapped_columns.contains(&c) {
+                out.unmapped_columns.push(c);
+            }
+        }
+    }
+    out
+}
+
+enum Job {
+    Table(&'static TableSpec),
+    Layer(&'static LayerSpec),
+}
+
+enum Done {
+    Table(Attempt<TableDataset>),
+    Layer(Attempt<BoundaryLayer>),
+}
+
+/// Load every dataset in `data_dir` (see the README for the list and their origin). Datasets load
+/// in parallel; every one is attempted, and each keeps its own result.
+pub fn load_all(data_dir: &Path, catalogue: &Catalogue, progress: &dyn Progress) -> LoadedSources {
+    // Biggest first, so the slow RIVM files do not end up alone at the tail.
+    let mut jobs: Vec<Job> = TABLES.iter().map(Job::Table).chain(LAYERS.iter().map(Job::Layer)).collect();
+    jobs.sort_by_key(|j| match j {
+        Job::Table(t) => std::cmp::Reverse(t.paths.len()),
+        Job::Layer(_) => std::cmp::Reverse(0),
+    });
+    progress.start(jobs.len());
+    let queue = std::sync::Mutex::new(jobs.into_iter());
+    let done = std::sync::Mutex::new(Vec::new());
+    let threads = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get).min(4);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let job = match queue.lock() {
+                        Ok(mut q) => q.next(),
+                        Err(_) => None,
+                    };
+                    let Some(job) = job else { break };
+                    let result = run_job(data_dir, catalogue, &job, progress);
+                    if let Ok(mut d) = done.lock() {
+                        d.push(result);
+                    }
+                }
+            });
+        }
+    });
+    progress.finish();
+    let mut out = LoadedSources {
+        data_dir: data_dir.to_path_buf(),
+        tables: Vec::new(),
+        layers: Vec::new(),
+    };
+    for d in done.into_inner().unwrap_or_default() {
+        match d {
+            Done::Table(a) => out.tables.push(a),
+            Done::Layer(a) => out.layers.push(a),
+        }
+    }
+    // A stable order for reports, whatever order the threads finished in.
+    out.tables.sort_by_key(|a| TABLES.iter().position(|t| t.id == a.id));
+    out.layers.sort_by_key(|a| LAYERS.iter().position(|l| l.id == a.id));
+    out
+}
+
+fn run_job(data_dir: &Path, catalogue: &Catalogue, job: &Job, progress: &dyn Progress) -> Done {
+    match job {
+        Job::Table(spec) => {
+            progress.step(spec.id);
+            let started = std::time::Instant::now();
+            let paths: Vec<PathBuf> = spec.paths.iter().map(|p| data_dir.join(p)).collect();
+            let result = (spec.load)(data_dir, &paths, catalogue).map(|mut t| {
+                t.id = spec.id.to_owned();
+                t
+            });
+            tracing::info!(dataset = spec.id, ok = result.is_ok(), ms = started.elapsed().as_millis(), "loaded table");
+            Done::Table(Attempt {
+                id: spec.id.to_owned(),
+                paths: spec.paths.iter().map(PathBuf::from).collect(),
+                result,
+            })
+        }
+        Job::Layer(spec) => {
+            progress.step(spec.id);
+            let result = load_layer(data_dir, spec);
+            tracing::info!(dataset = spec.id, ok = result.is_ok(), "loaded boundaries");
+            Done::Layer(Attempt {
+                id: spec.id.to_owned(),
+                paths: vec![PathBuf::from(spec.path)],
+                result,
+            })
+        }
+    }
+}

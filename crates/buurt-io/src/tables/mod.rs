@@ -1,0 +1,50 @@
+//! Indicator tables: one loader per source, each returning a [`TableDataset`](crate::TableDataset)
+//! in long form.
+//!
+//! Every loader reads only the columns the [`Catalogue`](buurt_core::Catalogue) maps for its
+//! [`SourceTable`](buurt_core::SourceTable), records the regions the file names, and keeps the
+//! reason for every missing value:
+//!
+//! | loader | source | missing values |
+//! |---|---|---|
+//! | [`load_kwb_xlsx`] | CBS kwb flat xlsx (`a_inw`) | `.` suppressed, empty `Empty` |
+//! | [`load_kwb_stacked_csv`] | stacked StatLine kwb export (Almere), decimal points restored | empty `Empty`, undecidable `AmbiguousDecimal` |
+//! | [`load_statline_csv`], [`load_statline_json`] | StatLine TypedDataSet (OData keys) | empty / `null` `Empty` |
+//! | [`load_rivm_50090_xlsx`], [`load_rivm_50090_dir`] | RIVM 50090NED per wijk en buurt | empty `NotMeasured`, `.` suppressed |
+//! | [`load_rivm_50140_csv`] | RIVM 50140NED jongvolwassenen (gemeenten) | empty `Empty` |
+//! | [`load_cbs_85994_csv`] | CBS 85994NED excerpt (long format, catalogue filters) | `.` suppressed |
+//! | [`load_nabijheid_csv`] | CBS Nabijheid voorzieningen (hierarchical headers) | `.` suppressed |
+//! | [`load_vektis_csv`] | Vektis Zvw derived tables, keyed by gemeente name | empty `Empty` |
+//!
+//! Malformed input is an [`IoError`](crate::IoError) naming file, row, column and code; catalogue
+//! columns a file lacks, names that do not resolve and skipped rows are
+//! [`Problem`](crate::Problem)s.
+
+mod builder;
+mod cbs_85994;
+mod cell;
+pub mod decimals;
+mod delimited;
+mod gemeente_names;
+mod header;
+mod keyed;
+mod kwb_xlsx;
+mod mapping;
+mod nabijheid;
+mod repair;
+mod rivm_50090;
+mod rivm_50140;
+mod statline;
+mod vektis;
+mod xlsx;
+mod year_columns;
+
+pub use cbs_85994::load_cbs_85994_csv;
+pub use gemeente_names::{GemeenteNames, gemeente_name_key};
+pub use header::odata_stem;
+pub use kwb_xlsx::load_kwb_xlsx;
+pub use nabijheid::load_nabijheid_csv;
+pub use rivm_50090::{RIVM_50090_INDELING, load_rivm_50090_dir, load_rivm_50090_xlsx, rivm_age_group};
+pub use rivm_50140::load_rivm_50140_csv;
+pub use statline::{Vintage, load_kwb_stacked_csv, load_statline_csv, load_statline_json};
+pub use vektis::load_vektis_csv;

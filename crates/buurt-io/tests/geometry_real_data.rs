@@ -1,0 +1,368 @@
+//! Boundaries, CRS and the spatial index on the real geometry files in the data directory.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use buurt_core::{GemeenteCode, Indeling, Level, RegionCode};
+use buurt_io::BoundaryLayer;
+use buurt_io::boundary_geojson::{GeoJsonLayerOptions, read_geojson_layer};
+use buurt_io::crs::{BboxRd, PointRd, PointWgs84, rd_to_wgs84, wgs84_to_rd};
+
+fn data(relative: &str) -> PathBuf {
+    buurt_io::paths::test_data_dir().join(relative)
+}
+
+fn load(relative: &str, year: u16, level: Level) -> BoundaryLayer {
+    let utrecht: GemeenteCode = "GM0344".parse().unwrap();
+    let options = GeoJsonLayerOptions::new(Indeling::new(year), level).with_kode_gemeente(utrecht);
+    read_geojson_layer(&data(relative), &options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn code(text: &str) -> RegionCode {
+    text.parse().unwrap()
+}
+
+fn km2(layer: &BoundaryLayer) -> f64 {
+    layer.total_area_m2() / 1e6
+}
+
+fn codes(layer: &BoundaryLayer) -> BTreeSet<RegionCode> {
+    layer.codes().collect()
+}
+
+#[test]
+fn every_geometry_file_loads_with_the_documented_counts_and_areas() {
+    let utrecht_2024 = load(
+        "cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson",
+        2024,
+        Level::Buurt,
+    );
+    let wijk_2024 = load(
+        "cartomap_utrecht_2024/wijk_2024_GM0344_rd.geojson",
+        2024,
+        Level::Wijk,
+    );
+    let utrecht_2024_wgs = load(
+        "cartomap_utrecht_2024/buurt_2024_GM0344_wgs84.geojson",
+        2024,
+        Level::Buurt,
+    );
+    let wijk_2024_wgs = load(
+        "cartomap_utrecht_2024/wijk_2024_GM0344_wgs84.geojson",
+        2024,
+        Level::Wijk,
+    );
+    let buurt_2013 = load(
+        "gemeente_utrecht_2013_bartvde/buurt.geojson",
+        2013,
+        Level::Buurt,
+    );
+    let wijk_2013 = load(
+        "gemeente_utrecht_2013_bartvde/wijk.geojson",
+        2013,
+        Level::Wijk,
+    );
+    let gemeente_2013 = load(
+        "gemeente_utrecht_2013_bartvde/gemeente.geojson",
+        2013,
+        Level::Gemeente,
+    );
+    let almere_2021 = load(
+        "cartomap_almere_wijk_2021_2022/wijk_2021_GM0034_rd.geojson",
+        2021,
+        Level::Wijk,
+    );
+    let almere_2022 = load(
+        "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034_rd.geojson",
+        2022,
+        Level::Wijk,
+    );
+    let almere_2022_wgs = load(
+        "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034_wgs84.geojson",
+        2022,
+        Level::Wijk,
+    );
+    let gemeenten = load(
+        "pdok_gemeenten_2024/gemeente_gegeneraliseerd.geojson",
+        2024,
+        Level::Gemeente,
+    );
+
+    let counts = [
+        (&utrecht_2024, 111),
+        (&wijk_2024, 10),
+        (&utrecht_2024_wgs, 111),
+        (&wijk_2024_wgs, 10),
+        (&buurt_2013, 111),
+        (&wijk_2013, 10),
+        (&gemeente_2013, 1),
+        (&almere_2021, 6),
+        (&almere_2022, 71),
+        (&almere_2022_wgs, 71),
+        (&gemeenten, 342),
+    ];
+    for (layer, n) in counts {
+        assert_eq!(layer.features.len(), n, "{}", layer.id);
+        for p in &layer.problems {
+            eprintln!("{}: {}: {}", layer.id, p.location, p.message);
+        }
+    }
+
+    // The simplified cartomap files and the detailed 2013 file are valid as published.
+    for layer in [
+        &utrecht_2024,
+        &wijk_2024,
+        &buurt_2013,
+        &wijk_2013,
+        &almere_2021,
+        &almere_2022,
+    ] {
+        assert!(
+            layer.problems.is_empty(),
+            "{}: {:?}",
+            layer.id,
+            layer.problems
+        );
+    }
+
+    assert_eq!(
+        utrecht_2024.get(&code("BU03440111")).unwrap().name,
+        "Welgelegen, Den Hommel"
+    );
+    assert_eq!(
+        buurt_2013.get(&code("BU03440111")).unwrap().name,
+        "Welgelegen, Den Homm"
+    );
+    assert_eq!(gemeente_2013.features[0].code, code("GM0344"));
+    assert_eq!(
+        codes(&utrecht_2024),
+        codes(&buurt_2013),
+        "Utrecht's buurt codes are the same in 2013 and 2024"
+    );
+    assert_eq!(codes(&wijk_2024), codes(&wijk_2013));
+
+    // Areas from the READMEs (computed there with shapely in EPSG:28992).
+    let area_2024 = km2(&utrecht_2024);
+    assert!(
+        (area_2024 - 99.248).abs() < 0.001,
+        "2024 buurten {area_2024} km²"
+    );
+    let area_2013 = km2(&buurt_2013);
+    assert!(
+        (area_2013 - 99.21).abs() < 0.01,
+        "2013 buurten {area_2013} km²"
+    );
+    assert!(
+        (km2(&gemeente_2013) - area_2013).abs() < 0.05,
+        "2013 gemeente {} km²",
+        km2(&gemeente_2013)
+    );
+    let gm0344 = gemeenten.get(&code("GM0344")).unwrap();
+    assert_eq!(gm0344.name, "Utrecht");
+    let area_pdok = gm0344.area_m2() / 1e6;
+    assert!(
+        (area_pdok - 99.19).abs() < 0.01,
+        "PDOK GM0344 {area_pdok} km²"
+    );
+    eprintln!(
+        "areas: Utrecht buurten 2024 {area_2024:.4} km², 2013 {area_2013:.4} km², gemeente 2013 {:.4} km², PDOK GM0344 {area_pdok:.4} km², Almere 2021 {:.4} km², 2022 {:.4} km²",
+        km2(&gemeente_2013),
+        km2(&almere_2021),
+        km2(&almere_2022)
+    );
+    assert!(
+        (km2(&almere_2021) - 140.332).abs() < 0.001,
+        "Almere 2021 {} km²",
+        km2(&almere_2021)
+    );
+    assert!(
+        (km2(&almere_2022) - 139.666).abs() < 0.001,
+        "Almere 2022 {} km²",
+        km2(&almere_2022)
+    );
+
+    let multi: BTreeSet<&str> = almere_2022
+        .features
+        .iter()
+        .filter(|f| f.geometry_rd.0.len() > 1)
+        .map(|f| f.code.as_str())
+        .collect();
+    assert_eq!(multi, BTreeSet::from(["WK003416", "WK003440", "WK003474"]));
+    assert!(
+        gemeenten
+            .features
+            .iter()
+            .all(|f| f.code.level() == Level::Gemeente)
+    );
+
+    // The same polygons read from RD and from WGS84 agree to a fraction of a per mille.
+    for (rd, wgs) in [
+        (&utrecht_2024, &utrecht_2024_wgs),
+        (&almere_2022, &almere_2022_wgs),
+    ] {
+        let mut worst: f64 = 0.0;
+        for (a, b) in rd.features.iter().zip(&wgs.features) {
+            assert_eq!(a.code, b.code);
+            let relative = (a.area_m2() - b.area_m2()).abs() / a.area_m2();
+            worst = worst.max(relative);
+        }
+        eprintln!(
+            "{}: largest relative area difference RD vs WGS84 input {worst:.2e}",
+            rd.id
+        );
+        assert!(worst < 1e-3, "{}: {worst}", rd.id);
+    }
+}
+
+/// Every vertex of the RD file against its pyproj-made WGS84 copy (rounded to 1e-6°).
+#[test]
+fn rd_to_wgs84_agrees_with_pyproj_on_every_utrecht_vertex() {
+    let read = |name: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(data(&format!("cartomap_utrecht_2024/{name}"))).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let mut worst_forward: f64 = 0.0;
+    let mut worst_inverse: f64 = 0.0;
+    let mut vertices = 0;
+    for file in ["buurt", "wijk"] {
+        let rd = read(&format!("{file}_2024_GM0344_rd.geojson"));
+        let wgs = read(&format!("{file}_2024_GM0344_wgs84.geojson"));
+        let features = rd["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(wgs["features"].as_array().unwrap());
+        for (a, b) in features {
+            let rings = a["geometry"]["coordinates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(b["geometry"]["coordinates"].as_array().unwrap());
+            for (ra, rb) in rings {
+                for (pa, pb) in ra.as_array().unwrap().iter().zip(rb.as_array().unwrap()) {
+                    let rd_point = PointRd::new(pa[0].as_f64().unwrap(), pa[1].as_f64().unwrap());
+                    let pyproj = PointWgs84::new(pb[0].as_f64().unwrap(), pb[1].as_f64().unwrap());
+                    let ours = rd_to_wgs84(rd_point);
+                    let dx = (ours.lon - pyproj.lon) * 111_320.0 * pyproj.lat.to_radians().cos();
+                    let dy = (ours.lat - pyproj.lat) * 111_250.0;
+                    worst_forward = worst_forward.max(dx.hypot(dy));
+                    worst_inverse = worst_inverse.max(wgs84_to_rd(pyproj).distance_m(rd_point));
+                    vertices += 1;
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{vertices} vertices: RD→WGS84 max {worst_forward:.3} m, WGS84→RD max {worst_inverse:.3} m"
+    );
+    assert!(vertices > 800, "{vertices}");
+    // Documented bound (crs module): 0.13 m, of which up to 0.07 m is the file's rounding.
+    assert!(worst_forward < 0.15, "{worst_forward} m");
+    assert!(worst_inverse < 0.15, "{worst_inverse} m");
+}
+
+#[test]
+fn points_find_their_regions() {
+    let buurten = load(
+        "cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson",
+        2024,
+        Level::Buurt,
+    );
+    let wijken = load(
+        "cartomap_utrecht_2024/wijk_2024_GM0344_rd.geojson",
+        2024,
+        Level::Wijk,
+    );
+    let buurten_2013 = load(
+        "gemeente_utrecht_2013_bartvde/buurt.geojson",
+        2013,
+        Level::Buurt,
+    );
+    let wijken_2013 = load(
+        "gemeente_utrecht_2013_bartvde/wijk.geojson",
+        2013,
+        Level::Wijk,
+    );
+    let gemeenten = load(
+        "pdok_gemeenten_2024/gemeente_gegeneraliseerd.geojson",
+        2024,
+        Level::Gemeente,
+    );
+    let index = buurten.index();
+    let index_2013 = buurten_2013.index();
+    assert_eq!(index.len(), 111);
+
+    // Every buurt's interior point finds that buurt, in both vintages.
+    for (layer, idx) in [(&buurten, &index), (&buurten_2013, &index_2013)] {
+        for f in &layer.features {
+            let p = f.interior_point_rd().unwrap();
+            assert_eq!(idx.locate_rd(p), Some(f.code), "{}: {}", layer.id, f.code);
+            assert_eq!(
+                idx.locate_wgs84(f.interior_point_wgs84().unwrap()),
+                Some(f.code),
+                "{}",
+                f.code
+            );
+        }
+    }
+    // The detailed 2013 buurten nest in their wijken: each interior point lies in its parent.
+    let wijk_index_2013 = wijken_2013.index();
+    for f in &buurten_2013.features {
+        let parent = f.code.parent().unwrap();
+        assert_eq!(
+            wijk_index_2013.locate_rd(f.interior_point_rd().unwrap()),
+            Some(parent),
+            "{}",
+            f.code
+        );
+    }
+
+    // Amersfoort (the RD origin) is in no Utrecht buurt, but in gemeente Amersfoort.
+    let amersfoort = PointRd::new(155_000.0, 463_000.0);
+    assert_eq!(index.locate_rd(amersfoort), None);
+    let gm = gemeenten.index().locate_rd(amersfoort).unwrap();
+    assert_eq!(gemeenten.get(&gm).unwrap().name, "Amersfoort");
+
+    // Utrecht Centraal station lies in buurt "Hoog-Catharijne NS en Jaarbeurs" of wijk 06
+    // Binnenstad (WK034406; WK034404 is Noordoost), in both vintages and in the wijk layer, and
+    // in gemeente Utrecht.
+    let centraal = PointWgs84::new(5.1100, 52.0894);
+    let buurt = index
+        .locate_wgs84(centraal)
+        .expect("Utrecht Centraal lies in a buurt");
+    assert_eq!(buurt, code("BU03440613"));
+    assert_eq!(
+        buurten.get(&buurt).unwrap().name,
+        "Hoog-Catharijne NS en Jaarbeurs"
+    );
+    assert_eq!(index_2013.locate_wgs84(centraal), Some(buurt));
+    let wijk_index = wijken.index();
+    assert_eq!(wijk_index.locate_wgs84(centraal), Some(code("WK034406")));
+    assert_eq!(
+        wijken.get(&code("WK034406")).unwrap().name,
+        "Wijk 06 Binnenstad"
+    );
+    assert_eq!(
+        wijk_index_2013.locate_wgs84(centraal),
+        Some(code("WK034406"))
+    );
+    assert_eq!(
+        gemeenten.index().locate_wgs84(centraal),
+        Some(code("GM0344"))
+    );
+
+    // Box queries: a small box around the station meets its buurt; the gemeente's box meets all.
+    let c = wgs84_to_rd(centraal);
+    let near = index.intersecting_bbox_rd(BboxRd::new(
+        PointRd::new(c.x - 50.0, c.y - 50.0),
+        PointRd::new(c.x + 50.0, c.y + 50.0),
+    ));
+    assert!(near.contains(&buurt) && near.len() < 6, "{near:?}");
+    let bbox = gemeenten.get(&code("GM0344")).unwrap().bbox_rd().unwrap();
+    assert_eq!(index.intersecting_bbox_rd(bbox).len(), 111);
+    let far = BboxRd::new(
+        PointRd::new(0.0, 300_000.0),
+        PointRd::new(1_000.0, 301_000.0),
+    );
+    assert!(index.intersecting_bbox_rd(far).is_empty());
+}

@@ -1,0 +1,268 @@
+//! Shared helpers for the table tests: a minimal xlsx writer, a small catalogue, the data dir.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use buurt_core::Catalogue;
+
+/// A cell of a generated worksheet.
+#[derive(Debug, Clone, Copy)]
+pub enum X<'a> {
+    /// An inline string.
+    S(&'a str),
+    /// A number.
+    N(f64),
+    /// No cell.
+    E,
+}
+
+/// Write a one-sheet xlsx with inline strings (no shared strings, no styles): enough for
+/// calamine, and no xlsx-writing dependency.
+pub fn write_xlsx(path: &Path, rows: &[Vec<X<'_>>]) {
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, row) in rows.iter().enumerate() {
+        sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        for (c, cell) in row.iter().enumerate() {
+            let reference = format!("{}{}", column_letters(c), r + 1);
+            match cell {
+                X::S(s) => sheet.push_str(&format!(
+                    r#"<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
+                    escape(s)
+                )),
+                X::N(v) => sheet.push_str(&format!(r#"<c r="{reference}"><v>{v}</v></c>"#)),
+                X::E => {}
+            }
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let files: Vec<(&str, String)> = vec![
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.into(),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into(),
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="data" sheetId="1" r:id="rId1"/></sheets></workbook>"#.into(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.into(),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    std::fs::write(path, zip_stored(&files)).unwrap();
+}
+
+fn column_letters(mut c: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap()
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// A zip archive with uncompressed ("stored") entries.
+fn zip_stored(files: &[(&str, String)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, content) in files {
+        let data = content.as_bytes();
+        let crc = crc32(data);
+        let offset = out.len() as u32;
+        let header = |sig: u32, central_dir: bool| {
+            let mut h = Vec::new();
+            h.extend_from_slice(&sig.to_le_bytes());
+            if central_dir {
+                h.extend_from_slice(&20u16.to_le_bytes());
+            }
+            for v in [20u16, 0, 0, 0, 0x21] {
+                h.extend_from_slice(&v.to_le_bytes());
+            }
+            for v in [crc, data.len() as u32, data.len() as u32] {
+                h.extend_from_slice(&v.to_le_bytes());
+            }
+            h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            h.extend_from_slice(&0u16.to_le_bytes());
+            if central_dir {
+                for v in [0u16, 0, 0] {
+                    h.extend_from_slice(&v.to_le_bytes());
+                }
+                h.extend_from_slice(&0u32.to_le_bytes());
+                h.extend_from_slice(&offset.to_le_bytes());
+            }
+            h.extend_from_slice(name.as_bytes());
+            h
+        };
+        out.extend(header(0x0403_4b50, false));
+        out.extend_from_slice(data);
+        central.extend(header(0x0201_4b50, true));
+    }
+    let cd_offset = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    for v in [0u16, 0, files.len() as u16, files.len() as u16] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&cd_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// A hand-written catalogue covering every source table, independent of data/indicators.toml.
+pub const SMALL_CATALOGUE: &str = r#"
+[[indicator]]
+id = "inwoners"
+label_nl = "Inwoners"
+label_en = "Residents"
+theme = "demografie"
+unit = "count"
+polarity = "neutral"
+aggregation = "sum"
+[[indicator.source]]
+table = "cbs_kwb"
+column = "a_inw"
+[[indicator.source]]
+table = "cbs_kwb_statline"
+column = "AantalInwoners"
+
+[[indicator]]
+id = "jeugdzorg"
+label_nl = "Jongeren met jeugdzorg"
+label_en = "Young people in youth care"
+theme = "jeugdzorg"
+unit = "percent"
+polarity = "higher_is_need"
+age_group = "0-22"
+aggregation = "weighted_mean"
+weight = "inwoners"
+[[indicator.source]]
+table = "cbs_kwb"
+column = "p_jz_tn"
+[[indicator.source]]
+table = "cbs_kwb_statline"
+column = "PercentageJongerenMetJeugdzorg"
+decimals = 1
+
+[[indicator]]
+id = "huishoudensgrootte"
+label_nl = "Gemiddelde huishoudensgrootte"
+label_en = "Mean household size"
+theme = "demografie"
+unit = "number"
+polarity = "neutral"
+aggregation = "weighted_mean"
+weight = "inwoners"
+[[indicator.source]]
+table = "cbs_kwb_statline"
+column = "GemiddeldeHuishoudensgrootte"
+decimals = 1
+
+[[indicator]]
+id = "mantelzorger"
+label_nl = "Mantelzorgers"
+label_en = "Informal carers"
+theme = "mantelzorg"
+unit = "percent"
+polarity = "neutral"
+age_groups = ["18+", "65+", "16-25"]
+aggregation = "published_parent"
+weight = "inwoners"
+[[indicator.source]]
+table = "rivm_50090"
+column = "Mantelzorger"
+[[indicator.source]]
+table = "rivm_50140"
+column = "Mantelzorger"
+
+[[indicator]]
+id = "clienten_alleen_jeugd"
+label_nl = "Cliënten alleen Jeugdwet"
+label_en = "Clients youth care only"
+theme = "jeugdzorg"
+unit = "count"
+polarity = "neutral"
+aggregation = "sum"
+[[indicator.source]]
+table = "cbs_85994"
+column = "clienten_met_voorzieningen"
+filter = { soort_voorziening_sociaal_domein = "Alleen Jeugd", aantal_voorzieningen = "Totaal" }
+
+[[indicator]]
+id = "afstand_huisarts"
+label_nl = "Afstand tot huisarts"
+label_en = "Distance to GP"
+theme = "zorgbehoefte"
+unit = "km"
+polarity = "higher_is_need"
+aggregation = "none"
+[[indicator.source]]
+table = "cbs_nabijheid"
+column = "Afstand tot huisartsenpraktijk (km)"
+
+[[indicator]]
+id = "zvw_huisarts_per_verzekerde"
+label_nl = "Zvw-kosten huisarts per verzekerdejaar"
+label_en = "GP cost per insured year"
+theme = "zorgbehoefte"
+unit = "euro"
+polarity = "higher_is_need"
+aggregation = "none"
+[[indicator.source]]
+table = "vektis_zvw"
+column = "actual_cost_per_insured_year"
+filter = { care_category = "General practice" }
+"#;
+
+/// The small catalogue.
+pub fn small_catalogue() -> Catalogue {
+    Catalogue::from_toml_str(SMALL_CATALOGUE).unwrap()
+}
+
+/// The index of an indicator in a catalogue.
+pub fn index(catalogue: &Catalogue, id: &str) -> u16 {
+    catalogue
+        .indicators()
+        .iter()
+        .position(|i| i.id == id)
+        .unwrap_or_else(|| panic!("indicator {id} not in the catalogue")) as u16
+}
+
+/// A folder of the real data, or `None` (with a message) when the data directory is absent.
+pub fn data_dir(folder: &str) -> Option<PathBuf> {
+    let root = buurt_io::paths::test_data_dir();
+    if !root.is_dir() {
+        eprintln!("skipping: data directory {} is absent", root.display());
+        return None;
+    }
+    let dir = root.join(folder);
+    assert!(dir.is_dir(), "{} is missing from the data directory", dir.display());
+    Some(dir)
+}
