@@ -173,7 +173,10 @@ fn cache_round_trips_and_notices_changes() {
     let catalogue = atlas.catalogue().clone();
     assert_eq!(buurt_diagnose::Atlas::cache_status(&cache, &data, &catalogue), buurt_diagnose::CacheStatus::Fresh);
     let back = buurt_diagnose::Atlas::load_cache(&cache, catalogue).unwrap();
-    assert_eq!(back.regions(), atlas.regions());
+    assert_eq!(back.regions().len(), atlas.regions().len());
+    if let Some((a, b)) = back.regions().iter().zip(atlas.regions()).find(|(a, b)| a != b) {
+        panic!("region differs after the cache round trip:\n{a:?}\n{b:?}");
+    }
     assert!(back.values().equals_missing(atlas.values()));
     assert_eq!(back.layers().len(), atlas.layers().len());
     let key = RegionKey::new(code("BU03440111"), Indeling::new(2024));

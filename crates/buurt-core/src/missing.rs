@@ -125,10 +125,12 @@ impl Value {
         }
     }
 
-    /// A number, or `SpecialValue` for PDOK's `-99997`-style markers.
+    /// A number, or `SpecialValue` for PDOK's `-99997`-style markers (and the `-99999999` that
+    /// older kwb files use).
     #[must_use]
     pub fn from_number(v: f64) -> Self {
-        if (-99_999.0..=-99_990.0).contains(&v) && v.fract() == 0.0 {
+        let marker = (-99_999.0..=-99_990.0).contains(&v) || (-99_999_999.0..=-99_999_990.0).contains(&v);
+        if marker && v.fract() == 0.0 {
             Value::Missing(MissingReason::SpecialValue)
         } else {
             Value::Number(v)
@@ -169,6 +171,7 @@ mod tests {
         assert_eq!(Value::parse_cbs("-99997"), Value::Missing(MissingReason::SpecialValue));
         assert_eq!(Value::from_number(-99_995.0), Value::Missing(MissingReason::SpecialValue));
         assert_eq!(Value::parse_cbs("-5"), Value::Number(-5.0));
+        assert_eq!(Value::parse_cbs("-99999999"), Value::Missing(MissingReason::SpecialValue));
         assert!(Value::parse_cbs("NaN").is_invalid());
         assert!(Value::parse_cbs("1.234,5").is_invalid());
     }

@@ -5,15 +5,16 @@
 //!
 //! [`rd_to_wgs84`] evaluates the approximation polynomials of Schreutelkamp & Strang van Hees,
 //! *Benaderingsformules voor de transformatie tussen RD- en WGS84-kaartcoördinaten* (2001), which
-//! were fitted to the official RDNAPTRANS™ transformation including its RD correction grid.
+//! approximate the official RDNAPTRANS™ transformation.
 //! [`wgs84_to_rd`] starts from the paper's inverse polynomial and refines it against the forward
 //! polynomial, so the two functions are exact inverses of each other (round trip below 1 µm)
 //! instead of two independent approximations that disagree by up to 7 mm.
 //!
-//! The polynomials are anchored at the ETRS89 position of the RD origin rather than at the
-//! paper's WGS84 position of 2001, which has drifted 0.24 m away with the Eurasian plate (see
-//! `PHI0` in the source). "WGS84" in this module therefore means ETRS89, as it does for PDOK
-//! and for PROJ's default EPSG:28992 ↔ EPSG:4326 transformation.
+//! The polynomials are anchored at the ETRS89 position of the RD origin (RDNAPTRANS™) rather
+//! than at the paper's WGS84 position, which lies 0.24 m to the north-east, about what WGS84
+//! (ITRF) and ETRS89 had drifted apart by 2001 (see `PHI0` in the source). "WGS84" in this
+//! module therefore means ETRS89, as it does for PDOK and for PROJ's default EPSG:28992 ↔
+//! EPSG:4326 transformation.
 //!
 //! Accuracy, measured by the tests of this module and of `tests/geometry_real_data.rs`:
 //!
@@ -21,7 +22,7 @@
 //! |---|---|
 //! | RDNAPTRANS™2008 test sheet (Kadaster): Texel, Noord-Groningen, Amersfoort, Zeeuws-Vlaanderen, Zuid-Limburg, Maasvlakte; both directions | 0.19 m (Zuid-Limburg) |
 //! | the paper's Amersfoort position 52.15517440 N, 5.38720621 E | 0.24 m (the anchor shift above) |
-//! | pyproj (PROJ, EPSG:28992 → 4326) on all 758 vertices of the Utrecht 2024 buurten, file rounded to 1e-6° (≤ 0.07 m by itself) | 0.13 m |
+//! | pyproj (PROJ, EPSG:28992 → 4326) on all 858 vertex positions of the Utrecht 2024 buurt and wijk files, rounded there to 1e-6° (≤ 0.07 m by itself) | 0.13 m |
 //! | round trip RD → WGS84 → RD over the whole RD domain (5 km grid) | < 1 µm |
 //!
 //! Fractions of a metre are far below what matters for buurt boundaries (generalised to metres or
@@ -273,9 +274,9 @@ pub const RD_DOMAIN_RD: BboxRd = BboxRd {
 const X0: f64 = 155_000.0;
 const Y0: f64 = 463_000.0;
 /// The same point in ETRS89 (RDNAPTRANS™ test sheet, point 03). The paper anchors its polynomials
-/// at 52.15517440 N, 5.38720621 E, a WGS84 (ITRF) position of around 2000 that lies 0.24 m
-/// north-east of ETRS89 because of continental drift; PDOK, PROJ and RDNAPTRANS™ all use ETRS89,
-/// so buurt anchors there (this halves the error against both, see the module docs).
+/// at 52.15517440 N, 5.38720621 E, 0.24 m north-east of this: a WGS84 (ITRF) position, which
+/// drifts away from ETRS89 by about 2.5 cm a year. PDOK, PROJ and RDNAPTRANS™ use ETRS89, so
+/// buurt anchors there; against both this roughly halves the error (see the module docs).
 const PHI0: f64 = 52.155_172_897;
 const LAM0: f64 = 5.387_203_657;
 

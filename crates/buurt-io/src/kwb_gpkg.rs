@@ -153,16 +153,12 @@ pub fn read_kwb_geopackage(
                 found.join(", ")
             )));
         };
-        let layer = gpkg.read_layer(
+        let request = LayerRequest {
             feature_table,
             level,
             names,
-            options,
-            &mapped,
-            &stem,
-            &mut table,
-            &mut unmapped,
-        )?;
+        };
+        let layer = gpkg.read_layer(&request, options, &mapped, &mut table, &mut unmapped)?;
         layers.push(layer);
     }
     table.unmapped_columns = unmapped.into_iter().collect();
@@ -246,6 +242,14 @@ fn pick_table<'a>(tables: &'a [FeatureTable], layer: &str) -> Option<&'a Feature
                     })
             })
         })
+}
+
+/// A layer to read: its table and what its level calls the code and name columns.
+#[derive(Debug, Clone, Copy)]
+struct LayerRequest<'a> {
+    feature_table: &'a FeatureTable,
+    level: Level,
+    names: LevelNames,
 }
 
 /// One region's row(s) while a layer is read: water parts are merged before the geometry check.
@@ -359,18 +363,22 @@ impl<'p> Gpkg<'p> {
             .map_err(|e| self.sql_error("reading columns", &e))
     }
 
-    #[allow(clippy::too_many_arguments, clippy::too_many_lines)]
+    // One pass over the rows does codes, water, geometry and attributes; split up, each part would
+    // need most of the others' state.
+    #[allow(clippy::too_many_lines)]
     fn read_layer(
         &self,
-        feature_table: &FeatureTable,
-        level: Level,
-        names: LevelNames,
+        request: &LayerRequest<'_>,
         options: &KwbGpkgOptions,
         mapped: &[(u16, AgeGroup, String)],
-        stem: &str,
         table: &mut TableDataset,
         unmapped: &mut BTreeSet<String>,
     ) -> Result<BoundaryLayer> {
+        let LayerRequest {
+            feature_table,
+            level,
+            names,
+        } = *request;
         let layer = feature_table.name.as_str();
         let crs = self.crs(feature_table.srs_id, layer)?;
         let columns = self.columns(layer)?;
@@ -586,7 +594,7 @@ impl<'p> Gpkg<'p> {
             });
         }
         Ok(BoundaryLayer {
-            id: format!("{stem}_{layer}"),
+            id: format!("{}_{layer}", file_stem(self.path)),
             paths: vec![self.path.to_path_buf()],
             indeling: options.indeling,
             level,
@@ -611,13 +619,10 @@ fn cell_value(v: ValueRef<'_>) -> Option<Value> {
     (!value.is_invalid()).then_some(value)
 }
 
-/// CBS special values: `-99995`…`-99999` (since 2020), and `-99999999` in older kwb files.
+/// CBS special values (`-99995`…`-99999` since 2020, `-99999999` in older kwb files) are
+/// recognised by [`Value::from_number`].
 fn special_or_number(v: f64) -> Value {
-    if v.fract() == 0.0 && (-99_999_999.0..=-99_999_990.0).contains(&v) {
-        Value::Missing(MissingReason::SpecialValue)
-    } else {
-        Value::from_number(v)
-    }
+    Value::from_number(v)
 }
 
 fn transform(polygons: Vec<RawPolygon>, crs: Crs) -> Vec<RawPolygon> {

@@ -197,14 +197,13 @@ impl TileSet {
                 .iter()
                 .map(|f| &f.geometry_web_mercator)
                 .collect();
-            let t0 = std::time::Instant::now();
             let topology = Topology::build(&geometries, options.snap_tolerance_m);
-            eprintln!("topology {:?}", t0.elapsed());
             for (feature, polygons) in source.features.iter().zip(&topology.features) {
                 if polygons.is_empty() {
                     tracing::warn!(layer = %source.name, code = %feature.code, "every ring collapsed when snapping vertices; the feature is not drawn");
                 }
             }
+            let t2 = std::time::Instant::now();
             let mut bounds: Option<Rect<f64>> = None;
             let mut boxes = Vec::with_capacity(source.features.len());
             let mut labels = Vec::with_capacity(source.features.len());
@@ -233,6 +232,7 @@ impl TileSet {
                 tracing::warn!(layer = %source.name, rings = topology.dropped_rings, "rings without area after snapping were dropped");
             }
             tracing::debug!(layer = %source.name, features = source.features.len(), arcs = topology.arcs.len(), "layer prepared for tiling");
+            eprintln!("labels+rtree {:?}", t2.elapsed());
             prepared.push(PreparedLayer {
                 source,
                 simplifier: Simplifier::new(topology),

@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use geo_types::{Coord, MultiPolygon};
 use rstar::RTree;
 
+thread_local! { static T0: std::time::Instant = std::time::Instant::now(); }
 /// A point's identity: the bits of its (snapped) coordinates.
 type PointKey = (u64, u64);
 
@@ -60,6 +61,7 @@ impl Topology {
     /// Build the topology of `features`, snapping vertices closer than `snap` to one another (and
     /// to edges they lie on) first, so that borders digitised twice match exactly.
     pub fn build(features: &[&MultiPolygon<f64>], snap: f64) -> Self {
+        T0.with(|t| { let _ = t; });
         let mut snapper = Snapper::new(snap);
         let mut dropped_rings = 0;
         // Rings without closing point, per feature, per polygon (exterior first).
@@ -86,10 +88,13 @@ impl Topology {
                     .collect()
             })
             .collect();
+        eprintln!("  snap {:?}", T0.with(|t| t.elapsed()));
         if snap > 0.0 {
             insert_t_junctions(&mut rings, snap);
         }
+        eprintln!("  tj {:?}", T0.with(|t| t.elapsed()));
         let junctions = find_junctions(&rings);
+        eprintln!("  junctions {:?}", T0.with(|t| t.elapsed()));
         let mut builder = ArcBuilder::default();
         let features = rings
             .into_iter()
@@ -170,6 +175,8 @@ fn clean_ring(points: impl Iterator<Item = Coord<f64>>) -> Option<Vec<Coord<f64>
 struct Snapper {
     tolerance: f64,
     cells: HashMap<(i64, i64), Vec<Coord<f64>>>,
+    /// Where each distinct input point went: most vertices are shared and come twice.
+    known: HashMap<PointKey, Coord<f64>>,
 }
 
 impl Snapper {
@@ -177,6 +184,7 @@ impl Snapper {
         Self {
             tolerance,
             cells: HashMap::new(),
+            known: HashMap::new(),
         }
     }
 
@@ -188,6 +196,15 @@ impl Snapper {
         if self.tolerance <= 0.0 {
             return c;
         }
+        if let Some(&p) = self.known.get(&key(c)) {
+            return p;
+        }
+        let snapped = self.search(c);
+        self.known.insert(key(c), snapped);
+        snapped
+    }
+
+    fn search(&mut self, c: Coord<f64>) -> Coord<f64> {
         let cx = (c.x / self.tolerance).floor() as i64;
         let cy = (c.y / self.tolerance).floor() as i64;
         let mut best: Option<(f64, Coord<f64>)> = None;
@@ -211,15 +228,33 @@ impl Snapper {
 
 /// Where a vertex of one ring lies on an edge of another (within `tolerance`), add it to that
 /// edge too, so both rings walk the same vertices along their shared border.
+///
+/// Only edges that no other ring walks backwards can have such a vertex, and the vertex itself
+/// ends such edges; in clean data these are just the outer boundary, so this stays cheap.
 fn insert_t_junctions(rings: &mut [Vec<Vec<Vec<Coord<f64>>>>], tolerance: f64) {
+    let mut directed: HashSet<(PointKey, PointKey)> = HashSet::new();
+    for ring in rings.iter().flatten().flatten() {
+        let n = ring.len();
+        directed.extend((0..n).map(|i| (key(ring[i]), key(ring[(i + 1) % n]))));
+    }
+    let unmatched = |a: PointKey, b: PointKey| !directed.contains(&(b, a));
     let mut seen = HashSet::new();
     let mut points: Vec<[f64; 2]> = Vec::new();
     for ring in rings.iter().flatten().flatten() {
-        for &c in ring {
-            if seen.insert(key(c)) {
-                points.push([c.x, c.y]);
+        let n = ring.len();
+        for i in 0..n {
+            let (a, b) = (ring[i], ring[(i + 1) % n]);
+            if unmatched(key(a), key(b)) {
+                for c in [a, b] {
+                    if seen.insert(key(c)) {
+                        points.push([c.x, c.y]);
+                    }
+                }
             }
         }
+    }
+    if points.is_empty() {
+        return;
     }
     let tree = RTree::bulk_load(points);
     let mut inserted = 0usize;
@@ -229,6 +264,9 @@ fn insert_t_junctions(rings: &mut [Vec<Vec<Vec<Coord<f64>>>>], tolerance: f64) {
         for i in 0..n {
             let (a, b) = (ring[i], ring[(i + 1) % n]);
             out.push(a);
+            if !unmatched(key(a), key(b)) {
+                continue;
+            }
             let envelope = rstar::AABB::from_corners(
                 [a.x.min(b.x) - tolerance, a.y.min(b.y) - tolerance],
                 [a.x.max(b.x) + tolerance, a.y.max(b.y) + tolerance],

@@ -14,9 +14,36 @@ use serde::{Deserialize, Serialize};
 
 /// The code sets per gemeente and indeling, and the comparability they imply.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(from = "Vec<Entry>", into = "Vec<Entry>")]
 pub struct Comparability {
     /// (gemeente, indeling year) → wijk and buurt codes seen in any dataset.
     sets: BTreeMap<(GemeenteCode, u16), CodeSets>,
+}
+
+/// The serialised form: JSON maps need string keys, so one entry per (gemeente, indeling).
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    gemeente: GemeenteCode,
+    indeling: u16,
+    #[serde(flatten)]
+    sets: CodeSets,
+}
+
+impl From<Vec<Entry>> for Comparability {
+    fn from(entries: Vec<Entry>) -> Self {
+        Self {
+            sets: entries.into_iter().map(|e| ((e.gemeente, e.indeling), e.sets)).collect(),
+        }
+    }
+}
+
+impl From<Comparability> for Vec<Entry> {
+    fn from(c: Comparability) -> Self {
+        c.sets
+            .into_iter()
+            .map(|((gemeente, indeling), sets)| Entry { gemeente, indeling, sets })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -107,6 +134,15 @@ mod tests {
 
     fn code(s: &str) -> RegionCode {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn serialises_to_json() {
+        let mut c = Comparability::default();
+        c.add(code("WK003401"), Indeling::new(2021));
+        let json = serde_json::to_string(&c).unwrap();
+        let back: Comparability = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.indelingen("GM0034".parse().unwrap()), vec![Indeling::new(2021)]);
     }
 
     #[test]

@@ -85,7 +85,11 @@ impl Builder {
     }
 
     /// A non-fatal finding at a location in this file (`row 12, column 'x'`).
-    pub(crate) fn problem_at(&mut self, location: impl std::fmt::Display, message: impl Into<String>) {
+    pub(crate) fn problem_at(
+        &mut self,
+        location: impl std::fmt::Display,
+        message: impl Into<String>,
+    ) {
         self.problems.push(Problem {
             location: format!("{}, {location}", self.path.display()),
             message: message.into(),
@@ -136,7 +140,10 @@ impl Builder {
 
 /// `cbs_kwb_utrecht_2024`: source, gemeente name when the table covers one gemeente, suffix.
 pub(crate) fn dataset_id(source: SourceTable, regions: &[Region], suffix: &str) -> String {
-    let mut gemeenten = regions.iter().filter_map(|r| r.key.code.gemeente()).collect::<Vec<_>>();
+    let mut gemeenten = regions
+        .iter()
+        .filter_map(|r| r.key.code.gemeente())
+        .collect::<Vec<_>>();
     gemeenten.sort_unstable();
     gemeenten.dedup();
     let mut id = source.as_str().to_owned();
@@ -178,11 +185,12 @@ pub(crate) fn merge(source: SourceTable, suffix: &str, parts: Vec<TableDataset>)
         source,
         paths: Vec::new(),
         regions: Vec::new(),
-        observations: Vec::with_capacity(parts.iter().map(|p| p.observations.len()).sum()),
+        observations: Vec::new(),
         rows: 0,
         unmapped_columns: Vec::new(),
         problems: Vec::new(),
     };
+    let total: usize = parts.iter().map(|p| p.observations.len()).sum();
     for part in parts {
         for region in part.regions {
             match index.get(&region.key) {
@@ -195,7 +203,13 @@ pub(crate) fn merge(source: SourceTable, suffix: &str, parts: Vec<TableDataset>)
             }
         }
         out.paths.extend(part.paths);
-        out.observations.extend(part.observations);
+        if out.observations.is_empty() {
+            // Take the first part's vector rather than copying it.
+            out.observations = part.observations;
+            out.observations.reserve(total - out.observations.len());
+        } else {
+            out.observations.extend(part.observations);
+        }
         out.rows += part.rows;
         for col in part.unmapped_columns {
             if !out.unmapped_columns.contains(&col) {

@@ -124,7 +124,12 @@ impl At<'_> {
     }
 
     /// A value cell: numbers and CBS markers pass, anything else is a `BadValue` error.
-    pub(crate) fn value(&self, column: &str, cell: &Cell<'_>, empty: MissingReason) -> Result<Value, IoError> {
+    pub(crate) fn value(
+        &self,
+        column: &str,
+        cell: &Cell<'_>,
+        empty: MissingReason,
+    ) -> Result<Value, IoError> {
         match cell.value(empty) {
             Value::Invalid => Err(self.bad_value(column, &cell.text())),
             v => Ok(v),
@@ -132,7 +137,12 @@ impl At<'_> {
     }
 
     /// Check a level column (`Buurt`, `Wijk  `, `Gemeente`, `Land`) against the code's level.
-    pub(crate) fn check_level(&self, column: &str, text: &str, code: RegionCode) -> Result<(), IoError> {
+    pub(crate) fn check_level(
+        &self,
+        column: &str,
+        text: &str,
+        code: RegionCode,
+    ) -> Result<(), IoError> {
         let level: Level = text.parse().map_err(|_| self.bad_value(column, text))?;
         if level == code.level() {
             Ok(())
@@ -154,9 +164,15 @@ mod tests {
     fn cells_keep_the_missing_reason() {
         let nm = MissingReason::NotMeasured;
         assert_eq!(Cell::Text("    76.1".into()).value(nm), Value::Number(76.1));
-        assert_eq!(Cell::Text("       .".into()).value(nm), Value::Missing(MissingReason::Suppressed));
+        assert_eq!(
+            Cell::Text("       .".into()).value(nm),
+            Value::Missing(MissingReason::Suppressed)
+        );
         assert_eq!(Cell::Text("   ".into()).value(nm), Value::Missing(nm));
-        assert_eq!(Cell::Empty.value(MissingReason::Empty), Value::Missing(MissingReason::Empty));
+        assert_eq!(
+            Cell::Empty.value(MissingReason::Empty),
+            Value::Missing(MissingReason::Empty)
+        );
         assert_eq!(Cell::Number(1810.0).value(nm), Value::Number(1810.0));
         assert!(Cell::Other("#Div0".into()).value(nm).is_invalid());
         assert!(Cell::Text("n.v.t.".into()).value(nm).is_invalid());
@@ -178,12 +194,27 @@ mod tests {
             row: 7,
         };
         let err = at.code("RegioS", "XX0344").unwrap_err().to_string();
-        assert!(err.contains("f.csv") && err.contains("row 7") && err.contains("RegioS") && err.contains("XX0344"), "{err}");
-        let err = at.value("a_inw", &Cell::Text("veel".into()), MissingReason::Empty).unwrap_err().to_string();
-        assert!(err.contains("row 7") && err.contains("a_inw") && err.contains("'veel'"), "{err}");
+        assert!(
+            err.contains("f.csv")
+                && err.contains("row 7")
+                && err.contains("RegioS")
+                && err.contains("XX0344"),
+            "{err}"
+        );
+        let err = at
+            .value("a_inw", &Cell::Text("veel".into()), MissingReason::Empty)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("row 7") && err.contains("a_inw") && err.contains("'veel'"),
+            "{err}"
+        );
         let code: RegionCode = "WK034401".parse().unwrap();
         assert!(at.check_level("recs", "Wijk", code).is_ok());
-        let err = at.check_level("recs", "Buurt", code).unwrap_err().to_string();
+        let err = at
+            .check_level("recs", "Buurt", code)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("WK034401") && err.contains("Buurt"), "{err}");
     }
 }

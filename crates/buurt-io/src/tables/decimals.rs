@@ -151,7 +151,13 @@ pub fn anchor_is_consistent(as_written: impl IntoIterator<Item = bool>) -> bool 
 /// assert_eq!(decode_stripped(24.0, 1, Unit::ThousandEuro, None, Some(25.3)), Some((24.0, DecimalRule::Anchor)));
 /// ```
 #[must_use]
-pub fn decode_stripped(raw: f64, decimals: u8, unit: Unit, check: Option<f64>, anchor: Option<f64>) -> Option<(f64, DecimalRule)> {
+pub fn decode_stripped(
+    raw: f64,
+    decimals: u8,
+    unit: Unit,
+    check: Option<f64>,
+    anchor: Option<f64>,
+) -> Option<(f64, DecimalRule)> {
     if !raw.is_finite() {
         return None;
     }
@@ -160,7 +166,9 @@ pub fn decode_stripped(raw: f64, decimals: u8, unit: Unit, check: Option<f64>, a
     }
     let sign = raw.signum();
     let magnitude = raw.abs();
-    let mut candidates: Vec<f64> = (0..=i32::from(decimals)).map(|j| magnitude / 10f64.powi(j)).collect();
+    let mut candidates: Vec<f64> = (0..=i32::from(decimals))
+        .map(|j| magnitude / 10f64.powi(j))
+        .collect();
     if let Some(bound) = unit_bound(unit) {
         candidates.retain(|c| *c <= bound);
         match candidates.as_slice() {
@@ -198,65 +206,167 @@ mod tests {
 
     fn close(a: Option<(f64, DecimalRule)>, value: f64, rule: DecimalRule) {
         let (v, r) = a.unwrap_or_else(|| panic!("expected {value} by {rule:?}, got ambiguous"));
-        assert!((v - value).abs() < 1e-9 && r == rule, "got {v} by {r:?}, expected {value} by {rule:?}");
+        assert!(
+            (v - value).abs() < 1e-9 && r == rule,
+            "got {v} by {r:?}, expected {value} by {rule:?}"
+        );
     }
 
     #[test]
     fn ends_in_zero_is_an_integer() {
-        close(decode_stripped(10.0, 1, Unit::Percent, None, None), 10.0, DecimalRule::EndsInZero);
-        close(decode_stripped(100.0, 1, Unit::Percent, None, None), 100.0, DecimalRule::EndsInZero);
-        close(decode_stripped(0.0, 1, Unit::Number, None, None), 0.0, DecimalRule::EndsInZero);
-        close(decode_stripped(-30.0, 1, Unit::Number, None, None), -30.0, DecimalRule::EndsInZero);
+        close(
+            decode_stripped(10.0, 1, Unit::Percent, None, None),
+            10.0,
+            DecimalRule::EndsInZero,
+        );
+        close(
+            decode_stripped(100.0, 1, Unit::Percent, None, None),
+            100.0,
+            DecimalRule::EndsInZero,
+        );
+        close(
+            decode_stripped(0.0, 1, Unit::Number, None, None),
+            0.0,
+            DecimalRule::EndsInZero,
+        );
+        close(
+            decode_stripped(-30.0, 1, Unit::Number, None, None),
+            -30.0,
+            DecimalRule::EndsInZero,
+        );
         // Already a decimal number, or a column without decimals: as written.
-        close(decode_stripped(9.6, 1, Unit::Percent, None, None), 9.6, DecimalRule::EndsInZero);
-        close(decode_stripped(53.0, 0, Unit::Per1000, None, None), 53.0, DecimalRule::EndsInZero);
+        close(
+            decode_stripped(9.6, 1, Unit::Percent, None, None),
+            9.6,
+            DecimalRule::EndsInZero,
+        );
+        close(
+            decode_stripped(53.0, 0, Unit::Per1000, None, None),
+            53.0,
+            DecimalRule::EndsInZero,
+        );
     }
 
     #[test]
     fn percent_range_and_cross_check() {
-        close(decode_stripped(244.0, 1, Unit::Percent, None, None), 24.4, DecimalRule::Range);
-        close(decode_stripped(101.0, 1, Unit::Percent, None, None), 10.1, DecimalRule::Range);
-        close(decode_stripped(1001.0, 1, Unit::Per1000, None, None), 100.1, DecimalRule::Range);
+        close(
+            decode_stripped(244.0, 1, Unit::Percent, None, None),
+            24.4,
+            DecimalRule::Range,
+        );
+        close(
+            decode_stripped(101.0, 1, Unit::Percent, None, None),
+            10.1,
+            DecimalRule::Range,
+        );
+        close(
+            decode_stripped(1001.0, 1, Unit::Per1000, None, None),
+            100.1,
+            DecimalRule::Range,
+        );
         // Within range: only a cross-check decides.
         assert_eq!(decode_stripped(15.0, 1, Unit::Percent, None, None), None);
-        close(decode_stripped(15.0, 1, Unit::Percent, Some(1.7), None), 1.5, DecimalRule::CrossCheck);
-        close(decode_stripped(15.0, 1, Unit::Percent, Some(13.2), None), 15.0, DecimalRule::CrossCheck);
-        close(decode_stripped(6.0, 1, Unit::Percent, Some(5.1), None), 6.0, DecimalRule::CrossCheck);
+        close(
+            decode_stripped(15.0, 1, Unit::Percent, Some(1.7), None),
+            1.5,
+            DecimalRule::CrossCheck,
+        );
+        close(
+            decode_stripped(15.0, 1, Unit::Percent, Some(13.2), None),
+            15.0,
+            DecimalRule::CrossCheck,
+        );
+        close(
+            decode_stripped(6.0, 1, Unit::Percent, Some(5.1), None),
+            6.0,
+            DecimalRule::CrossCheck,
+        );
         // A check that fits neither candidate decides nothing.
-        assert_eq!(decode_stripped(15.0, 1, Unit::Percent, Some(80.0), None), None);
-        assert_eq!(decode_stripped(15.0, 1, Unit::Percent, Some(0.0), None), None);
+        assert_eq!(
+            decode_stripped(15.0, 1, Unit::Percent, Some(80.0), None),
+            None
+        );
+        assert_eq!(
+            decode_stripped(15.0, 1, Unit::Percent, Some(0.0), None),
+            None
+        );
         // Nothing in range: ambiguous rather than a guess.
-        assert_eq!(decode_stripped(12_345.0, 1, Unit::Percent, None, None), None);
+        assert_eq!(
+            decode_stripped(12_345.0, 1, Unit::Percent, None, None),
+            None
+        );
     }
 
     #[test]
     fn averages_use_the_column_anchor() {
         // Household size: 2-digit raws are x.y, 1-digit raws x.0.
-        close(decode_stripped(23.0, 1, Unit::Number, None, Some(2.3)), 2.3, DecimalRule::Anchor);
-        close(decode_stripped(54.0, 1, Unit::Number, None, Some(2.3)), 5.4, DecimalRule::Anchor);
-        close(decode_stripped(2.0, 1, Unit::Number, None, Some(2.3)), 2.0, DecimalRule::Anchor);
+        close(
+            decode_stripped(23.0, 1, Unit::Number, None, Some(2.3)),
+            2.3,
+            DecimalRule::Anchor,
+        );
+        close(
+            decode_stripped(54.0, 1, Unit::Number, None, Some(2.3)),
+            5.4,
+            DecimalRule::Anchor,
+        );
+        close(
+            decode_stripped(2.0, 1, Unit::Number, None, Some(2.3)),
+            2.0,
+            DecimalRule::Anchor,
+        );
         // Income (k€): 253 → 25.3; 36 (written for 36.0) stays 36.
-        close(decode_stripped(253.0, 1, Unit::ThousandEuro, None, Some(26.0)), 25.3, DecimalRule::Anchor);
-        close(decode_stripped(36.0, 1, Unit::ThousandEuro, None, Some(34.6)), 36.0, DecimalRule::Anchor);
+        close(
+            decode_stripped(253.0, 1, Unit::ThousandEuro, None, Some(26.0)),
+            25.3,
+            DecimalRule::Anchor,
+        );
+        close(
+            decode_stripped(36.0, 1, Unit::ThousandEuro, None, Some(34.6)),
+            36.0,
+            DecimalRule::Anchor,
+        );
         // Far from the anchor: ambiguous.
-        assert_eq!(decode_stripped(1155.0, 1, Unit::ThousandEuro, None, Some(36.0)), None);
+        assert_eq!(
+            decode_stripped(1155.0, 1, Unit::ThousandEuro, None, Some(36.0)),
+            None
+        );
         // A cross-check beats the anchor.
-        close(decode_stripped(23.0, 1, Unit::Number, Some(23.5), Some(2.3)), 23.0, DecimalRule::CrossCheck);
+        close(
+            decode_stripped(23.0, 1, Unit::Number, Some(23.5), Some(2.3)),
+            23.0,
+            DecimalRule::CrossCheck,
+        );
         // Distances and densities get no anchor.
         assert_eq!(decode_stripped(23.0, 1, Unit::Km, None, Some(2.3)), None);
     }
 
     #[test]
     fn two_decimals_offer_three_candidates() {
-        close(decode_stripped(1234.0, 2, Unit::Percent, None, None), 12.34, DecimalRule::Range);
-        close(decode_stripped(96.0, 2, Unit::Percent, Some(0.9), None), 0.96, DecimalRule::CrossCheck);
-        close(decode_stripped(-253.0, 1, Unit::ThousandEuro, None, Some(25.0)), -25.3, DecimalRule::Anchor);
+        close(
+            decode_stripped(1234.0, 2, Unit::Percent, None, None),
+            12.34,
+            DecimalRule::Range,
+        );
+        close(
+            decode_stripped(96.0, 2, Unit::Percent, Some(0.9), None),
+            0.96,
+            DecimalRule::CrossCheck,
+        );
+        close(
+            decode_stripped(-253.0, 1, Unit::ThousandEuro, None, Some(25.0)),
+            -25.3,
+            DecimalRule::Anchor,
+        );
     }
 
     #[test]
     fn anchors_need_enough_stripped_values() {
         assert_eq!(column_anchor([23.0, 24.0, 22.0, 2.0], 1), None);
-        assert_eq!(column_anchor([253.0, 262.0, 240.0, 300.0, 198.0, 0.0], 1), Some(25.3));
+        assert_eq!(
+            column_anchor([253.0, 262.0, 240.0, 300.0, 198.0, 0.0], 1),
+            Some(25.3)
+        );
         let a = column_anchor([96.0, 97.0, 107.0, 108.0, 117.0, 114.0], 1).unwrap();
         assert!((a - 10.75).abs() < 1e-9, "{a}");
     }

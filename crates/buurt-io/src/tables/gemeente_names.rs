@@ -49,7 +49,10 @@ fn without_qualifier(name: &str) -> Option<&str> {
     if !trimmed.ends_with(')') {
         return None;
     }
-    trimmed.rfind('(').map(|i| trimmed[..i].trim_end()).filter(|s| !s.is_empty())
+    trimmed
+        .rfind('(')
+        .map(|i| trimmed[..i].trim_end())
+        .filter(|s| !s.is_empty())
 }
 
 /// Gemeente names (as CBS/PDOK write them) to codes, forgiving spelling.
@@ -133,8 +136,14 @@ mod tests {
 
     #[test]
     fn keys_fold_case_accents_and_punctuation() {
-        assert_eq!(gemeente_name_key("  Nuenen, Gerwen en Nederwetten "), "NUENEN GERWEN EN NEDERWETTEN");
-        assert_eq!(gemeente_name_key("NOARDEAST-FRYSLAN"), gemeente_name_key("Noardeast-Fryslân"));
+        assert_eq!(
+            gemeente_name_key("  Nuenen, Gerwen en Nederwetten "),
+            "NUENEN GERWEN EN NEDERWETTEN"
+        );
+        assert_eq!(
+            gemeente_name_key("NOARDEAST-FRYSLAN"),
+            gemeente_name_key("Noardeast-Fryslân")
+        );
         assert_eq!(without_qualifier("Rijswijk (ZH.)"), Some("Rijswijk"));
         assert_eq!(without_qualifier("Utrecht"), None);
     }
@@ -142,7 +151,9 @@ mod tests {
     #[test]
     fn exact_names_win_over_bare_ones() {
         let gm = |s: &str| s.parse::<GemeenteCode>().unwrap();
-        let names: GemeenteNames = [("Laren (NH.)", gm("GM0417")), ("Laren", gm("GM9999"))].into_iter().collect();
+        let names: GemeenteNames = [("Laren (NH.)", gm("GM0417")), ("Laren", gm("GM9999"))]
+            .into_iter()
+            .collect();
         assert_eq!(names.get("LAREN"), Some(gm("GM9999")));
         assert_eq!(names.get("laren (nh.)"), Some(gm("GM0417")));
         assert_eq!(names.len(), 2);

@@ -80,7 +80,11 @@ impl Header {
         self.names
             .iter()
             .enumerate()
-            .filter(|(_, n)| n.len() > tail.len() && n.ends_with(tail) && n[..n.len() - tail.len()].ends_with('/'))
+            .filter(|(_, n)| {
+                n.len() > tail.len()
+                    && n.ends_with(tail)
+                    && n[..n.len() - tail.len()].ends_with('/')
+            })
             .map(|(i, _)| i)
             .collect()
     }
@@ -123,7 +127,11 @@ impl Header {
 #[must_use]
 pub fn odata_stem(key: &str) -> &str {
     match key.rfind('_') {
-        Some(i) if i > 0 && i + 1 < key.len() && key[i + 1..].bytes().all(|b| b.is_ascii_digit()) => &key[..i],
+        Some(i)
+            if i > 0 && i + 1 < key.len() && key[i + 1..].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            &key[..i]
+        }
         _ => key,
     }
 }
@@ -134,7 +142,10 @@ mod tests {
 
     #[test]
     fn strips_bom_and_padding() {
-        let h = Header::new(Path::new("x.csv"), ["\u{feff}ID", " RegioS ", "Mantelzorger_127"]);
+        let h = Header::new(
+            Path::new("x.csv"),
+            ["\u{feff}ID", " RegioS ", "Mantelzorger_127"],
+        );
         assert_eq!(h.find("ID"), Some(0));
         assert_eq!(h.require("RegioS").unwrap(), 1);
         assert_eq!(h.find_stem("Mantelzorger"), Some(2));
@@ -144,8 +155,14 @@ mod tests {
     #[test]
     fn missing_column_lists_the_header() {
         let h = Header::new(Path::new("x.csv"), ["ID,RegioS,Mantelzorger_1"]);
-        let err = h.require_any(&["WijkenEnBuurten", "RegioS"]).unwrap_err().to_string();
-        assert!(err.contains("x.csv") && err.contains("'ID,RegioS,Mantelzorger_1'"), "{err}");
+        let err = h
+            .require_any(&["WijkenEnBuurten", "RegioS"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("x.csv") && err.contains("'ID,RegioS,Mantelzorger_1'"),
+            "{err}"
+        );
         assert!(err.contains("WijkenEnBuurten' or 'RegioS"), "{err}");
         let long = Header::new(Path::new("y.csv"), (0..200).map(|i| format!("Column_{i}")));
         assert!(long.shortened().ends_with("(200 columns)"));
@@ -155,9 +172,16 @@ mod tests {
     fn path_tails_match_whole_segments() {
         let h = Header::new(
             Path::new("n.csv"),
-            ["Zorg/Huisarts/Afstand tot huisartsenpraktijk (km)", "Zorg/Afstand tot apotheek (km)", "Afstand tot apotheek (km)x"],
+            [
+                "Zorg/Huisarts/Afstand tot huisartsenpraktijk (km)",
+                "Zorg/Afstand tot apotheek (km)",
+                "Afstand tot apotheek (km)x",
+            ],
         );
         assert_eq!(h.path_tail_matches("Afstand tot apotheek (km)"), vec![1]);
-        assert_eq!(h.path_tail_matches("Huisarts/Afstand tot huisartsenpraktijk (km)"), vec![0]);
+        assert_eq!(
+            h.path_tail_matches("Huisarts/Afstand tot huisartsenpraktijk (km)"),
+            vec![0]
+        );
     }
 }

@@ -68,7 +68,12 @@ struct RowKey {
 }
 
 /// Load `file` by `spec`.
-pub(crate) fn load_keyed(path: &Path, file: &Delimited, spec: KeyedSpec<'_>, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
+pub(crate) fn load_keyed(
+    path: &Path,
+    file: &Delimited,
+    spec: KeyedSpec<'_>,
+    catalogue: &Catalogue,
+) -> Result<TableDataset, IoError> {
     let header = &file.header;
     let mut out = Builder::new(spec.table, path);
     let mut used: BTreeSet<usize> = BTreeSet::new();
@@ -86,7 +91,12 @@ pub(crate) fn load_keyed(path: &Path, file: &Delimited, spec: KeyedSpec<'_>, cat
         *per_region.entry((k.code, k.year)).or_insert(0) += 1;
     }
     let long = per_region.values().any(|&n| n > 1);
-    let resolved = resolve(header, &mappings(catalogue, spec.table, None), long, &mut out);
+    let resolved = resolve(
+        header,
+        &mappings(catalogue, spec.table, None),
+        long,
+        &mut out,
+    );
     for r in &resolved {
         used.insert(r.col);
         used.extend(r.filter.iter().map(|(c, _)| *c));
@@ -100,7 +110,11 @@ pub(crate) fn load_keyed(path: &Path, file: &Delimited, spec: KeyedSpec<'_>, cat
             row: row_number(record),
         };
         for r in &resolved {
-            if !r.filter.iter().all(|(c, want)| field(record, *c).text() == *want) {
+            if !r
+                .filter
+                .iter()
+                .all(|(c, want)| field(record, *c).text() == *want)
+            {
                 continue;
             }
             if let Some(first) = seen.insert((k.code, k.year, r.mapping.indicator), at.row) {
@@ -109,7 +123,11 @@ pub(crate) fn load_keyed(path: &Path, file: &Delimited, spec: KeyedSpec<'_>, cat
                     k.code, k.year, r.mapping.info.id
                 )));
             }
-            let value = at.value(header.name(r.col), &field(record, r.col), MissingReason::Empty)?;
+            let value = at.value(
+                header.name(r.col),
+                &field(record, r.col),
+                MissingReason::Empty,
+            )?;
             out.observations.push(Observation {
                 region: k.code,
                 indeling: k.indeling,
@@ -146,7 +164,9 @@ fn read_keys(
             row: row_number(record),
         };
         let Some((code, name)) = region_cols.region(at, header, record, spec.region)? else {
-            let name = field(record, region_cols.name.unwrap_or(0)).text().into_owned();
+            let name = field(record, region_cols.name.unwrap_or(0))
+                .text()
+                .into_owned();
             if !unresolved.iter().any(|(_, n)| *n == name) {
                 unresolved.push((at.row, name));
             }
@@ -174,7 +194,9 @@ fn read_keys(
     for (row, name) in unresolved {
         out.problem_at(
             format!("row {row}"),
-            format!("gemeente name '{name}' matches no gemeente in the name list; its rows are skipped"),
+            format!(
+                "gemeente name '{name}' matches no gemeente in the name list; its rows are skipped"
+            ),
         );
     }
     Ok(keys)
@@ -183,7 +205,12 @@ fn read_keys(
 /// Resolve every catalogue source: its value column and its filter columns. Sources the file
 /// cannot serve are reported (one problem per reason) and left out; in a long table that
 /// includes sources without a filter, which would read every row of a region.
-fn resolve<'c>(header: &Header, mapped: &[Mapping<'c>], long: bool, out: &mut Builder) -> Vec<Resolved<'c>> {
+fn resolve<'c>(
+    header: &Header,
+    mapped: &[Mapping<'c>],
+    long: bool,
+    out: &mut Builder,
+) -> Vec<Resolved<'c>> {
     let mut resolved = Vec::new();
     let mut skipped = Skipped::default();
     'mapping: for m in mapped {
@@ -210,7 +237,11 @@ fn resolve<'c>(header: &Header, mapped: &[Mapping<'c>], long: bool, out: &mut Bu
             };
             filter.push((c, want.as_str()));
         }
-        resolved.push(Resolved { mapping: *m, col, filter });
+        resolved.push(Resolved {
+            mapping: *m,
+            col,
+            filter,
+        });
     }
     skipped.report(out);
     resolved
@@ -251,7 +282,10 @@ impl RegionCols {
         record: &csv::StringRecord,
         by: RegionBy<'_>,
     ) -> Result<Option<(RegionCode, String)>, IoError> {
-        let name = self.name.map(|c| field(record, c).text().into_owned()).unwrap_or_default();
+        let name = self
+            .name
+            .map(|c| field(record, c).text().into_owned())
+            .unwrap_or_default();
         match by {
             RegionBy::Code { .. } => {
                 let c = self.code.unwrap_or_default();

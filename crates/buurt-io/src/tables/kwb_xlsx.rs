@@ -33,13 +33,22 @@ const LEVEL: &str = "recs";
 /// println!("{} regions, {} cells", kwb.regions.len(), kwb.observations.len());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn load_kwb_xlsx(path: &Path, year: u16, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
+pub fn load_kwb_xlsx(
+    path: &Path,
+    year: u16,
+    catalogue: &Catalogue,
+) -> Result<TableDataset, IoError> {
     let indeling = Indeling::new(year);
     let mapped = mappings(catalogue, SourceTable::CbsKwb, None);
     with_first_sheet(path, |range, first_row| {
         let mut rows = range.rows();
         let header_cells = rows.next().unwrap_or_default();
-        let header = Header::new(path, header_cells.iter().map(|c| Cell::from(c).text().into_owned()));
+        let header = Header::new(
+            path,
+            header_cells
+                .iter()
+                .map(|c| Cell::from(c).text().into_owned()),
+        );
         let code_col = header.require(CODE)?;
         let name_col = header.require(NAME)?;
         let level_col = header.require(LEVEL)?;
@@ -65,7 +74,16 @@ pub fn load_kwb_xlsx(path: &Path, year: u16, catalogue: &Catalogue) -> Result<Ta
             }
             out.region(code, indeling, &cell(name_col).text());
             out.rows += 1;
-            out.observe_row(at, &header, &cols, cell, code, indeling, year, MissingReason::Empty)?;
+            out.observe_row(
+                at,
+                &header,
+                &cols,
+                cell,
+                code,
+                indeling,
+                year,
+                MissingReason::Empty,
+            )?;
         }
         Ok(out.finish(&year.to_string()))
     })

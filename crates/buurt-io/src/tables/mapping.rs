@@ -20,7 +20,11 @@ pub(crate) struct Mapping<'c> {
 
 /// The catalogue's indicators for `table`, optionally only those of one age group (RIVM files
 /// hold one age group each).
-pub(crate) fn mappings(catalogue: &Catalogue, table: SourceTable, age: Option<AgeGroup>) -> Vec<Mapping<'_>> {
+pub(crate) fn mappings(
+    catalogue: &Catalogue,
+    table: SourceTable,
+    age: Option<AgeGroup>,
+) -> Vec<Mapping<'_>> {
     catalogue
         .indicators()
         .iter()
@@ -62,17 +66,28 @@ pub(crate) struct ValueColumn<'c> {
 /// Resolve every mapping to one column. Columns that are absent or ambiguous are reported as
 /// problems and their indicators left out: a catalogue may list columns that some vintages of a
 /// table lack.
-pub(crate) fn value_columns<'c>(header: &Header, mappings: &[Mapping<'c>], out: &mut Builder) -> Vec<ValueColumn<'c>> {
+pub(crate) fn value_columns<'c>(
+    header: &Header,
+    mappings: &[Mapping<'c>],
+    out: &mut Builder,
+) -> Vec<ValueColumn<'c>> {
     let mut cols = Vec::new();
     let mut skipped = Skipped::default();
     for m in mappings {
         match candidates(header, &m.source.column).as_slice() {
-            [col] => cols.push(ValueColumn { col: *col, mapping: *m }),
+            [col] => cols.push(ValueColumn {
+                col: *col,
+                mapping: *m,
+            }),
             [] => skipped.add(NOT_IN_FILE, m),
             many => skipped.add_detail(
                 "the name matches several columns",
                 m,
-                &many.iter().map(|&i| header.name(i)).collect::<Vec<_>>().join(", "),
+                &many
+                    .iter()
+                    .map(|&i| header.name(i))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ),
         }
     }
@@ -130,7 +145,12 @@ mod tests {
     fn candidates_prefer_exact_then_stem_then_path() {
         let h = Header::new(
             Path::new("x"),
-            ["a_inw", "Mantelzorger_32", "Mantelzorger_127", "Zorg/Afstand tot apotheek (km)"],
+            [
+                "a_inw",
+                "Mantelzorger_32",
+                "Mantelzorger_127",
+                "Zorg/Afstand tot apotheek (km)",
+            ],
         );
         assert_eq!(candidates(&h, "a_inw"), vec![0]);
         assert_eq!(candidates(&h, "Mantelzorger_32"), vec![1]);

@@ -44,7 +44,9 @@ pub use gemeente_names::{GemeenteNames, gemeente_name_key};
 pub use header::odata_stem;
 pub use kwb_xlsx::load_kwb_xlsx;
 pub use nabijheid::load_nabijheid_csv;
-pub use rivm_50090::{RIVM_50090_INDELING, load_rivm_50090_dir, load_rivm_50090_xlsx, rivm_age_group};
+pub use rivm_50090::{
+    RIVM_50090_INDELING, load_rivm_50090_dir, load_rivm_50090_xlsx, rivm_age_group,
+};
 pub use rivm_50140::load_rivm_50140_csv;
 pub use statline::{Vintage, load_kwb_stacked_csv, load_statline_csv, load_statline_json};
 pub use vektis::load_vektis_csv;

@@ -24,7 +24,11 @@ const LEVEL: &str = "Regioaanduiding/Soort regio (omschrijving)";
 ///
 /// A catalogue column is the full header, or its last segments when those are unique
 /// (`Afstand tot apotheek (km)`). `.` is suppressed.
-pub fn load_nabijheid_csv(path: &Path, year: u16, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
+pub fn load_nabijheid_csv(
+    path: &Path,
+    year: u16,
+    catalogue: &Catalogue,
+) -> Result<TableDataset, IoError> {
     let file = Delimited::read(path, b';')?;
     let spec = KeyedSpec {
         table: SourceTable::CbsNabijheid,

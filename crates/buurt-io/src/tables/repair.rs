@@ -27,7 +27,12 @@ const BUILTIN_CHECKS: &[(&str, StaticTerms, StaticTerms, f64)] = &[
         100.0,
     ),
     // Inhabitants per household (people in institutions make it slightly high).
-    ("GemiddeldeHuishoudensgrootte", &[("AantalInwoners", 1.0)], &[("HuishoudensTotaal", 1.0)], 1.0),
+    (
+        "GemiddeldeHuishoudensgrootte",
+        &[("AantalInwoners", 1.0)],
+        &[("HuishoudensTotaal", 1.0)],
+        1.0,
+    ),
 ];
 
 /// A value computed from other columns of the same row.
@@ -41,10 +46,17 @@ pub(crate) struct CrossCheck {
 impl CrossCheck {
     /// The check for an indicator: a built-in one for its column, else its catalogue numerator
     /// and denominator when both are read from the same table without decimals.
-    pub(crate) fn for_mapping(mapping: &Mapping<'_>, catalogue: &Catalogue, table: SourceTable) -> Option<Self> {
+    pub(crate) fn for_mapping(
+        mapping: &Mapping<'_>,
+        catalogue: &Catalogue,
+        table: SourceTable,
+    ) -> Option<Self> {
         let key = super::header::odata_stem(&mapping.source.column);
-        if let Some((_, num, den, scale)) = BUILTIN_CHECKS.iter().find(|(target, ..)| *target == key) {
-            let owned = |terms: &[(&str, f64)]| terms.iter().map(|(k, w)| ((*k).to_owned(), *w)).collect();
+        if let Some((_, num, den, scale)) =
+            BUILTIN_CHECKS.iter().find(|(target, ..)| *target == key)
+        {
+            let owned =
+                |terms: &[(&str, f64)]| terms.iter().map(|(k, w)| ((*k).to_owned(), *w)).collect();
             return Some(Self {
                 numerator: owned(num),
                 denominator: owned(den),
@@ -138,7 +150,11 @@ impl RepairStats {
             if decimals == 1 { "" } else { "s" }
         );
         if !self.by_rule.is_empty() {
-            let parts: Vec<String> = self.by_rule.iter().map(|(r, n)| format!("{n} by {}", r.as_str())).collect();
+            let parts: Vec<String> = self
+                .by_rule
+                .iter()
+                .map(|(r, n)| format!("{n} by {}", r.as_str()))
+                .collect();
             let _ = write!(msg, " ({})", parts.join(", "));
         }
         if self.ambiguous > 0 {
@@ -170,8 +186,16 @@ mod tests {
         s.ambiguous(|| "BU00340101 raw 23".into());
         let m = s.message(1);
         assert!(m.starts_with("4 values"), "{m}");
-        assert!(m.contains("3 decoded (2 by range, 1 by cross_check)"), "{m}");
-        assert!(m.contains("1 ambiguous") && m.contains("ambiguous_decimal") && m.contains("BU00340101 raw 23"), "{m}");
+        assert!(
+            m.contains("3 decoded (2 by range, 1 by cross_check)"),
+            "{m}"
+        );
+        assert!(
+            m.contains("1 ambiguous")
+                && m.contains("ambiguous_decimal")
+                && m.contains("BU00340101 raw 23"),
+            "{m}"
+        );
         assert_eq!(s.total(), 4);
         assert_eq!(s.ambiguous_count(), 1);
     }

@@ -51,7 +51,12 @@ pub fn load_rivm_50090_xlsx(path: &Path, catalogue: &Catalogue) -> Result<TableD
     with_first_sheet(path, |range, first_row| {
         let mut rows = range.rows();
         let header_cells = rows.next().unwrap_or_default();
-        let header = Header::new(path, header_cells.iter().map(|c| Cell::from(c).text().into_owned()));
+        let header = Header::new(
+            path,
+            header_cells
+                .iter()
+                .map(|c| Cell::from(c).text().into_owned()),
+        );
         let code_col = header.require(REGION)?;
         let period_col = header.require(PERIOD)?;
         let age_col = header.require(AGE)?;
@@ -81,7 +86,9 @@ pub fn load_rivm_50090_xlsx(path: &Path, catalogue: &Catalogue) -> Result<TableD
                 at.check_level(header.name(c), &cell(c).text(), code)?;
             }
             if !seen.insert((code, year, age)) {
-                return Err(at.invalid(format_args!("{code} appears a second time for {year}, age {age}")));
+                return Err(at.invalid(format_args!(
+                    "{code} appears a second time for {year}, age {age}"
+                )));
             }
             let name = match (code.level(), name_col) {
                 (Level::Land | Level::Gemeente, Some(c)) => cell(c).text().into_owned(),
@@ -93,17 +100,37 @@ pub fn load_rivm_50090_xlsx(path: &Path, catalogue: &Catalogue) -> Result<TableD
             let k = if let Some(k) = by_age.iter().position(|(a, _)| *a == age) {
                 k
             } else {
-                let cols = value_columns(&header, &mappings(catalogue, SourceTable::Rivm50090, Some(age)), &mut out);
+                let cols = value_columns(
+                    &header,
+                    &mappings(catalogue, SourceTable::Rivm50090, Some(age)),
+                    &mut out,
+                );
+                // Files hold one age group: room for all their cells at once.
+                out.observations
+                    .reserve(range.height().saturating_sub(1 + i) * cols.len());
                 by_age.push((age, cols));
                 by_age.len() - 1
             };
             let cols = &by_age[k].1;
-            out.observe_row(at, &header, cols, cell, code, RIVM_50090_INDELING, year, MissingReason::NotMeasured)?;
+            out.observe_row(
+                at,
+                &header,
+                cols,
+                cell,
+                code,
+                RIVM_50090_INDELING,
+                year,
+                MissingReason::NotMeasured,
+            )?;
         }
         let mut used = vec![code_col, period_col, age_col];
         used.extend(name_col);
         used.extend(level_col);
-        used.extend(by_age.iter().flat_map(|(_, cols)| cols.iter().map(|c| c.col)));
+        used.extend(
+            by_age
+                .iter()
+                .flat_map(|(_, cols)| cols.iter().map(|c| c.col)),
+        );
         out.unmapped(&header, &used);
         let suffix = suffixes.into_iter().collect::<Vec<_>>().join("_");
         Ok(out.finish(&suffix))
@@ -133,7 +160,11 @@ pub fn load_rivm_50090_dir(dir: &Path, catalogue: &Catalogue) -> Result<TableDat
             source,
         })?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) && p.is_file())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+                && p.is_file()
+        })
         .collect();
     files.sort();
     if files.is_empty() {
@@ -145,9 +176,14 @@ pub fn load_rivm_50090_dir(dir: &Path, catalogue: &Catalogue) -> Result<TableDat
     let parts = load_parallel(&files, catalogue)?;
     let mut rounds: BTreeMap<(u16, AgeGroup), &Path> = BTreeMap::new();
     for part in &parts {
-        let mut mine = part.observations.iter().map(|o| (o.year, o.age_group)).collect::<Vec<_>>();
-        mine.sort_unstable();
-        mine.dedup();
+        // Observations come row by row, so a change of (year, age) is rare: a short list suffices.
+        let mut mine: Vec<(u16, AgeGroup)> = Vec::new();
+        for o in &part.observations {
+            if mine.last() != Some(&(o.year, o.age_group)) && !mine.contains(&(o.year, o.age_group))
+            {
+                mine.push((o.year, o.age_group));
+            }
+        }
         for key in mine {
             if let Some(other) = rounds.insert(key, &part.paths[0]) {
                 return Err(IoError::Invalid {
@@ -176,9 +212,12 @@ pub fn load_rivm_50090_dir(dir: &Path, catalogue: &Catalogue) -> Result<TableDat
 
 /// Load files on up to as many threads as there are cores; results keep the file order.
 fn load_parallel(files: &[PathBuf], catalogue: &Catalogue) -> Result<Vec<TableDataset>, IoError> {
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(files.len());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(files.len());
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<TableDataset, IoError>>> = files.iter().map(|_| None).collect();
+    let mut results: Vec<Option<Result<TableDataset, IoError>>> =
+        files.iter().map(|_| None).collect();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {

@@ -6,14 +6,18 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
-use buurt_core::{AgeGroup, Catalogue, Indeling, Level, MissingReason, RegionCode, SourceTable, Value};
+use buurt_core::{
+    AgeGroup, Catalogue, Indeling, Level, MissingReason, RegionCode, SourceTable, Value,
+};
 
 use crate::dataset::{Observation, TableDataset};
 use crate::error::IoError;
 
 use super::builder::Builder;
 use super::cell::{At, Cell, year_of};
-use super::decimals::{DecimalRule, anchor_is_consistent, column_anchor, decode_stripped, unit_uses_anchor};
+use super::decimals::{
+    DecimalRule, anchor_is_consistent, column_anchor, decode_stripped, unit_uses_anchor,
+};
 use super::delimited::{Delimited, field, row_number};
 use super::header::Header;
 use super::mapping::{Mapping, NOT_IN_FILE, Skipped, candidates, mappings};
@@ -115,7 +119,13 @@ pub fn load_statline_csv(
     catalogue: &Catalogue,
 ) -> Result<TableDataset, IoError> {
     let file = Delimited::read(path, b';')?;
-    load(path, Options::plain(table, vintage), catalogue, &file.header, &file)
+    load(
+        path,
+        Options::plain(table, vintage),
+        catalogue,
+        &file.header,
+        &file,
+    )
 }
 
 /// Load a StatLine OData JSON download (`{"value": [{"WijkenEnBuurten": "GM0344    ", …}]}`, as
@@ -131,7 +141,13 @@ pub fn load_statline_json(
     catalogue: &Catalogue,
 ) -> Result<TableDataset, IoError> {
     let json = JsonTable::read(path)?;
-    let mut out = load(path, Options::plain(table, vintage), catalogue, &json.header, &json)?;
+    let mut out = load(
+        path,
+        Options::plain(table, vintage),
+        catalogue,
+        &json.header,
+        &json,
+    )?;
     if let Some(link) = json.next_link {
         out.problems.push(crate::dataset::Problem {
             location: path.display().to_string(),
@@ -229,7 +245,17 @@ pub(crate) fn load(
                 year,
                 year_rows,
             };
-            read_column(path, options, catalogue, header, rows, &mut columns, &column, &year_keys, &mut out)?;
+            read_column(
+                path,
+                options,
+                catalogue,
+                header,
+                rows,
+                &mut columns,
+                &column,
+                &year_keys,
+                &mut out,
+            )?;
         }
     }
     for (k, (years, cols)) in ambiguous {
@@ -279,7 +305,11 @@ fn read_keys(
             row: rows.row_number(row),
         };
         let code_text = rows.cell(row, code_col).text().into_owned();
-        if let Some(prefix) = options.skip_prefixes.iter().find(|p| code_text.starts_with(**p)) {
+        if let Some(prefix) = options
+            .skip_prefixes
+            .iter()
+            .find(|p| code_text.starts_with(**p))
+        {
             *skipped.entry(prefix).or_insert(0) += 1;
             continue;
         }
@@ -315,7 +345,10 @@ fn read_keys(
         });
     }
     if !skipped.is_empty() {
-        let list: Vec<String> = skipped.iter().map(|(p, n)| format!("{n} with key {p}…")).collect();
+        let list: Vec<String> = skipped
+            .iter()
+            .map(|(p, n)| format!("{n} with key {p}…"))
+            .collect();
         out.problem_at(
             format!("column '{}'", header.name(code_col)),
             format!("skipped rows that are not CBS regions: {}", list.join(", ")),
@@ -382,10 +415,21 @@ fn read_column(
         let cell = rows.cell(key.row, column.col);
         values.push(at.value(name, &cell, MissingReason::Empty)?);
         if let Some(raw) = stripped(&cell.text()).filter(|_| decimals > 0) {
-            let checked = check
-                .as_ref()
-                .and_then(|c| c.evaluate(header, rows, columns, column.year, column.year_rows, key.row));
-            decodings.push((i, raw, decode_stripped(raw, decimals, m.info.unit, checked, anchor)));
+            let checked = check.as_ref().and_then(|c| {
+                c.evaluate(
+                    header,
+                    rows,
+                    columns,
+                    column.year,
+                    column.year_rows,
+                    key.row,
+                )
+            });
+            decodings.push((
+                i,
+                raw,
+                decode_stripped(raw, decimals, m.info.unit, checked, anchor),
+            ));
         }
     }
     // The median rule's premise is judged on the whole column, as if no cross-check existed:
@@ -402,7 +446,9 @@ fn read_column(
         stats.note("the column spreads too widely for the median rule, so it was not used");
     }
     for (i, raw, decoded) in decodings {
-        values[i] = if let Some((v, rule)) = decoded.filter(|(_, rule)| anchor_ok || *rule != DecimalRule::Anchor) {
+        values[i] = if let Some((v, rule)) =
+            decoded.filter(|(_, rule)| anchor_ok || *rule != DecimalRule::Anchor)
+        {
             stats.decoded(rule);
             Value::Number(v)
         } else {
@@ -421,8 +467,16 @@ fn read_column(
         });
     }
     if decimals > 0 && stats.total() > 0 {
-        tracing::debug!(column = name, year = column.year, ambiguous = stats.ambiguous_count(), "decimal points restored");
-        out.problem_at(format!("column '{name}', {}", column.year), stats.message(decimals));
+        tracing::debug!(
+            column = name,
+            year = column.year,
+            ambiguous = stats.ambiguous_count(),
+            "decimal points restored"
+        );
+        out.problem_at(
+            format!("column '{name}', {}", column.year),
+            stats.message(decimals),
+        );
     }
     Ok(())
 }
@@ -456,8 +510,8 @@ impl JsonTable {
             path: path.to_path_buf(),
             message,
         };
-        let root: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| json_error(format!("not valid JSON: {e}")))?;
+        let root: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| json_error(format!("not valid JSON: {e}")))?;
         let values = root
             .get("value")
             .and_then(serde_json::Value::as_array)
@@ -487,7 +541,9 @@ impl JsonTable {
                     .map(|n| match object.get(n) {
                         None | Some(serde_json::Value::Null) => Cell::Empty,
                         Some(serde_json::Value::String(s)) => Cell::Text(s.clone().into()),
-                        Some(serde_json::Value::Number(v)) => v.as_f64().map_or_else(|| Cell::Other(v.to_string()), Cell::Number),
+                        Some(serde_json::Value::Number(v)) => v
+                            .as_f64()
+                            .map_or_else(|| Cell::Other(v.to_string()), Cell::Number),
                         Some(other) => Cell::Other(other.to_string()),
                     })
                     .collect()

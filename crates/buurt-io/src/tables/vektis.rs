@@ -54,7 +54,11 @@ const ALIASES: &[(&str, &str)] = &[
 /// assert!(table.problems[0].message.contains("NERGENSHUIZEN"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn load_vektis_csv(path: &Path, gemeenten: &GemeenteNames, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
+pub fn load_vektis_csv(
+    path: &Path,
+    gemeenten: &GemeenteNames,
+    catalogue: &Catalogue,
+) -> Result<TableDataset, IoError> {
     let file = Delimited::read(path, b',')?;
     let spec = KeyedSpec {
         table: SourceTable::VektisZvw,

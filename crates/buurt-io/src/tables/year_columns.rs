@@ -56,7 +56,11 @@ impl YearColumns {
                 let filled: Vec<usize> = many
                     .iter()
                     .copied()
-                    .filter(|&c| year_rows.iter().any(|&r| !rows.cell(r, c).text().is_empty()))
+                    .filter(|&c| {
+                        year_rows
+                            .iter()
+                            .any(|&r| !rows.cell(r, c).text().is_empty())
+                    })
                     .collect();
                 match filled.as_slice() {
                     [] => YearColumn::One(many[0]),

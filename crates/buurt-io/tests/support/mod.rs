@@ -1,6 +1,7 @@
 //! Shared helpers for the table tests: a minimal xlsx writer, a small catalogue, the data dir.
 #![allow(dead_code)]
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use buurt_core::Catalogue;
@@ -23,15 +24,17 @@ pub fn write_xlsx(path: &Path, rows: &[Vec<X<'_>>]) {
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
     );
     for (r, row) in rows.iter().enumerate() {
-        sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        write!(sheet, r#"<row r="{}">"#, r + 1).expect("writing to a String");
         for (c, cell) in row.iter().enumerate() {
             let reference = format!("{}{}", column_letters(c), r + 1);
             match cell {
-                X::S(s) => sheet.push_str(&format!(
+                X::S(s) => write!(
+                    sheet,
                     r#"<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
                     escape(s)
-                )),
-                X::N(v) => sheet.push_str(&format!(r#"<c r="{reference}"><v>{v}</v></c>"#)),
+                )
+                .expect("writing to a String"),
+                X::N(v) => write!(sheet, r#"<c r="{reference}"><v>{v}</v></c>"#).expect("writing to a String"),
                 X::E => {}
             }
         }
@@ -57,7 +60,7 @@ pub fn write_xlsx(path: &Path, rows: &[Vec<X<'_>>]) {
         ),
         ("xl/worksheets/sheet1.xml", sheet),
     ];
-    std::fs::write(path, zip_stored(&files)).unwrap();
+    std::fs::write(path, zip_stored(&files)).expect("write the xlsx fixture");
 }
 
 fn column_letters(mut c: usize) -> String {
@@ -70,11 +73,13 @@ fn column_letters(mut c: usize) -> String {
         c = c / 26 - 1;
     }
     out.reverse();
-    String::from_utf8(out).unwrap()
+    String::from_utf8(out).expect("ASCII letters")
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A zip archive with uncompressed ("stored") entries.
@@ -130,7 +135,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -243,7 +252,7 @@ filter = { care_category = "General practice" }
 
 /// The small catalogue.
 pub fn small_catalogue() -> Catalogue {
-    Catalogue::from_toml_str(SMALL_CATALOGUE).unwrap()
+    Catalogue::from_toml_str(SMALL_CATALOGUE).expect("the small catalogue is valid")
 }
 
 /// The index of an indicator in a catalogue.
@@ -263,6 +272,10 @@ pub fn data_dir(folder: &str) -> Option<PathBuf> {
         return None;
     }
     let dir = root.join(folder);
-    assert!(dir.is_dir(), "{} is missing from the data directory", dir.display());
+    assert!(
+        dir.is_dir(),
+        "{} is missing from the data directory",
+        dir.display()
+    );
     Some(dir)
 }
