@@ -8,18 +8,32 @@ use buurt_tests::real_atlas;
 use polars::prelude::*;
 
 fn code(s: &str) -> RegionCode {
-    s.parse().unwrap()
+    s.parse().expect("a valid code")
 }
 
-fn codes_in(atlas: &buurt_diagnose::Atlas, dataset_or_layer: &str, level: Level) -> BTreeSet<RegionCode> {
+fn codes_in(
+    atlas: &buurt_diagnose::Atlas,
+    dataset_or_layer: &str,
+    level: Level,
+) -> BTreeSet<RegionCode> {
     let mut out: BTreeSet<RegionCode> = atlas
         .regions()
         .iter()
-        .filter(|r| r.level == level && r.key.code.is_within(&code("GM0344")) && r.datasets.iter().any(|d| d == dataset_or_layer))
+        .filter(|r| {
+            r.level == level
+                && r.key.code.is_within(&code("GM0344"))
+                && r.datasets.iter().any(|d| d == dataset_or_layer)
+        })
         .map(|r| r.key.code)
         .collect();
     if let Some(layer) = atlas.layers().iter().find(|l| l.id == dataset_or_layer) {
-        out.extend(layer.features.iter().filter(|f| f.code.level() == level).map(|f| f.code));
+        out.extend(
+            layer
+                .features
+                .iter()
+                .filter(|f| f.code.level() == level)
+                .map(|f| f.code),
+        );
     }
     out
 }
@@ -37,9 +51,19 @@ fn utrecht_joins_across_kwb_rivm_and_both_geometry_vintages() {
     let reference = codes_in(atlas, sources[0], Level::Buurt);
     assert_eq!(reference.len(), 111);
     for s in &sources[1..] {
-        assert_eq!(codes_in(atlas, s, Level::Buurt), reference, "buurt codes of {s}");
+        assert_eq!(
+            codes_in(atlas, s, Level::Buurt),
+            reference,
+            "buurt codes of {s}"
+        );
     }
-    let wijk_sources = ["cbs_kwb_utrecht_2023", "cbs_kwb_utrecht_2024", "rivm_50090", "cartomap_utrecht_wijk_2024", "gemeente_utrecht_wijk_2013"];
+    let wijk_sources = [
+        "cbs_kwb_utrecht_2023",
+        "cbs_kwb_utrecht_2024",
+        "rivm_50090",
+        "cartomap_utrecht_wijk_2024",
+        "gemeente_utrecht_wijk_2013",
+    ];
     let wijken = codes_in(atlas, wijk_sources[0], Level::Wijk);
     assert_eq!(wijken.len(), 10);
     for s in &wijk_sources[1..] {
@@ -48,12 +72,22 @@ fn utrecht_joins_across_kwb_rivm_and_both_geometry_vintages() {
     // The codes are comparable across every indeling in which Utrecht appears.
     let utrecht: GemeenteCode = "GM0344".parse().unwrap();
     for (a, b) in [(2013, 2024), (2020, 2023), (2020, 2024), (2023, 2024)] {
-        assert!(atlas.comparable(utrecht, Indeling::new(a), Indeling::new(b)), "{a} vs {b}");
+        assert!(
+            atlas.comparable(utrecht, Indeling::new(a), Indeling::new(b)),
+            "{a} vs {b}"
+        );
     }
     // Every data table joins every geometry layer of Utrecht completely.
     let report = atlas.report();
-    for j in report.join_coverage.iter().filter(|j| j.layer.contains("utrecht") && j.level != "gemeente") {
-        assert!(j.data_only.is_empty() && j.geometry_only.is_empty() && j.not_comparable.is_empty(), "{j:?}");
+    for j in report
+        .join_coverage
+        .iter()
+        .filter(|j| j.layer.contains("utrecht") && j.level != "gemeente")
+    {
+        assert!(
+            j.data_only.is_empty() && j.geometry_only.is_empty() && j.not_comparable.is_empty(),
+            "{j:?}"
+        );
         assert_eq!(j.joined, if j.level == "buurt" { 111 } else { 10 }, "{j:?}");
     }
     // Every Utrecht buurt of indeling 2024 has an area from the 2024 geometry.
@@ -76,17 +110,42 @@ fn almere_2021_and_2022_wijken_are_kept_apart() {
     let old = RegionKey::new(code("WK003401"), Indeling::new(2021));
     let new = RegionKey::new(code("WK003401"), Indeling::new(2022));
     let (old_info, new_info) = (atlas.region(&old).unwrap(), atlas.region(&new).unwrap());
-    assert_ne!(old_info.name, new_info.name, "Almere Haven vs Centrum Almere Haven");
+    assert_ne!(
+        old_info.name, new_info.name,
+        "Almere Haven vs Centrum Almere Haven"
+    );
     // Each takes the geometry of its own vintage, and they differ a lot in size.
     let (a, b) = (old_info.area_m2.unwrap(), new_info.area_m2.unwrap());
     assert!(a > 5.0 * b, "2021 WK003401 {a} m² vs 2022 {b} m²");
-    assert_eq!(atlas.geometry_layer_for(&old).unwrap().indeling, Indeling::new(2021));
-    assert_eq!(atlas.geometry_layer_for(&new).unwrap().indeling, Indeling::new(2022));
+    assert_eq!(
+        atlas.geometry_layer_for(&old).unwrap().indeling,
+        Indeling::new(2021)
+    );
+    assert_eq!(
+        atlas.geometry_layer_for(&new).unwrap().indeling,
+        Indeling::new(2022)
+    );
     // The report names the redivision.
-    assert!(atlas.report().indeling_changes.iter().any(|c| c.starts_with("GM0034: 2021 → 2022")));
+    assert!(
+        atlas
+            .report()
+            .indeling_changes
+            .iter()
+            .any(|c| c.starts_with("GM0034: 2021 → 2022"))
+    );
     // Regions per indeling: 6 wijken in 2021, 71 in 2022.
-    assert_eq!(atlas.regions_within(code("GM0034"), Level::Wijk, Indeling::new(2021)).len(), 6);
-    assert_eq!(atlas.regions_within(code("GM0034"), Level::Wijk, Indeling::new(2022)).len(), 71);
+    assert_eq!(
+        atlas
+            .regions_within(code("GM0034"), Level::Wijk, Indeling::new(2021))
+            .len(),
+        6
+    );
+    assert_eq!(
+        atlas
+            .regions_within(code("GM0034"), Level::Wijk, Indeling::new(2022))
+            .len(),
+        71
+    );
 }
 
 #[test]
@@ -103,13 +162,24 @@ fn published_parents_equal_the_sum_of_their_children_within_rounding() {
         assert!(c.failures.is_empty(), "{c:?}");
         assert_eq!(c.parents, if c.parent_level == "wijk" { 10 } else { 1 });
     }
-    assert!(atlas.report().parent_checks.iter().all(|c| c.failures.is_empty()));
+    assert!(
+        atlas
+            .report()
+            .parent_checks
+            .iter()
+            .all(|c| c.failures.is_empty())
+    );
 }
 
 #[test]
 fn all_of_the_netherlands_loads_from_rivm() {
     let atlas = real_atlas();
-    let rivm = atlas.report().datasets.iter().find(|d| d.id == "rivm_50090").unwrap();
+    let rivm = atlas
+        .report()
+        .datasets
+        .iter()
+        .find(|d| d.id == "rivm_50090")
+        .unwrap();
     assert_eq!(rivm.regions.get("buurt"), Some(&13_808));
     assert_eq!(rivm.regions.get("wijk"), Some(&3_177));
     assert_eq!(rivm.regions.get("gemeente"), Some(&355));
@@ -133,7 +203,13 @@ fn long_table_holds_published_values_with_missing_reasons() {
         .collect()
         .unwrap();
     assert_eq!(df.height(), 1);
-    let v = df.column(columns::VALUE).unwrap().f64().unwrap().get(0).unwrap();
+    let v = df
+        .column(columns::VALUE)
+        .unwrap()
+        .f64()
+        .unwrap()
+        .get(0)
+        .unwrap();
     assert!((v - 13.9).abs() < 1e-9, "{v}");
     // Suppressed and not-measured cells keep their reason.
     let reasons = atlas
@@ -158,8 +234,20 @@ fn long_table_holds_published_values_with_missing_reasons() {
         assert!(names.contains(r), "{names:?}");
     }
     // A value is either present or has a reason, never both or neither.
-    let both = atlas.values().column(columns::VALUE).unwrap().is_null().sum().unwrap_or(0);
-    let reasons_n = atlas.values().column(columns::MISSING).unwrap().is_not_null().sum().unwrap_or(0);
+    let both = atlas
+        .values()
+        .column(columns::VALUE)
+        .unwrap()
+        .is_null()
+        .sum()
+        .unwrap_or(0);
+    let reasons_n = atlas
+        .values()
+        .column(columns::MISSING)
+        .unwrap()
+        .is_not_null()
+        .sum()
+        .unwrap_or(0);
     assert_eq!(both, reasons_n);
 }
 
@@ -171,10 +259,18 @@ fn cache_round_trips_and_notices_changes() {
     atlas.save_cache(&cache).unwrap();
     let data = buurt_io::paths::test_data_dir();
     let catalogue = atlas.catalogue().clone();
-    assert_eq!(buurt_diagnose::Atlas::cache_status(&cache, &data, &catalogue), buurt_diagnose::CacheStatus::Fresh);
+    assert_eq!(
+        buurt_diagnose::Atlas::cache_status(&cache, &data, &catalogue),
+        buurt_diagnose::CacheStatus::Fresh
+    );
     let back = buurt_diagnose::Atlas::load_cache(&cache, catalogue).unwrap();
     assert_eq!(back.regions().len(), atlas.regions().len());
-    if let Some((a, b)) = back.regions().iter().zip(atlas.regions()).find(|(a, b)| a != b) {
+    if let Some((a, b)) = back
+        .regions()
+        .iter()
+        .zip(atlas.regions())
+        .find(|(a, b)| a != b)
+    {
         panic!("region differs after the cache round trip:\n{a:?}\n{b:?}");
     }
     assert!(back.values().equals_missing(atlas.values()));

@@ -1,5 +1,6 @@
 //! `buurt`: the command line of buurt.
 
+mod diagnose;
 mod progress;
 mod regions;
 mod validate;
@@ -50,6 +51,30 @@ enum Command {
         #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
         format: TableFormat,
     },
+    /// The diagnose of a buurt, wijk or gemeente (or of every region within one).
+    Diagnose {
+        /// Region code, e.g. WK034405 (Utrecht Oost) or BU03440511.
+        code: Option<String>,
+        /// Instead of one region: every region of --level within this code.
+        #[arg(long, value_name = "CODE", conflicts_with = "code")]
+        within: Option<String>,
+        /// The level for --within.
+        #[arg(long, value_enum, default_value_t = LevelArg::Buurt)]
+        level: LevelArg,
+        /// Show each indicator at its latest year up to this one.
+        #[arg(long)]
+        year: Option<u16>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ProfileFormat::Json)]
+        format: ProfileFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ProfileFormat {
+    Json,
+    Csv,
+    Md,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -85,7 +110,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("BUURT_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            tracing_subscriber::EnvFilter::try_from_env("BUURT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -100,7 +126,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let data_dir = buurt_io::paths::resolve_data_dir(cli.data.as_deref())?;
-    let cache_dir = cli.cache.clone().unwrap_or_else(|| PathBuf::from(".buurt-cache"));
+    let cache_dir = cli
+        .cache
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(".buurt-cache"));
     let progress = progress::Bar::new(cli.quiet);
     match cli.command {
         Command::Validate { format } => validate::run(&data_dir, format, &progress),
@@ -118,13 +147,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             regions::run(&atlas, within, level.into(), indeling, format)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Diagnose {
+            code,
+            within,
+            level,
+            year,
+            format,
+        } => {
+            let atlas = open_atlas(&data_dir, &cache_dir, &progress)?;
+            diagnose::run(
+                &atlas,
+                code.as_deref(),
+                within.as_deref(),
+                level.into(),
+                year,
+                format,
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
 /// The atlas from the cache when it is fresh, else built from the data and cached.
-fn open_atlas(data_dir: &std::path::Path, cache_dir: &std::path::Path, progress: &progress::Bar) -> anyhow::Result<buurt_diagnose::Atlas> {
+fn open_atlas(
+    data_dir: &std::path::Path,
+    cache_dir: &std::path::Path,
+    progress: &progress::Bar,
+) -> anyhow::Result<buurt_diagnose::Atlas> {
     let catalogue = buurt_core::Catalogue::builtin()?;
-    let (atlas, status) = buurt_diagnose::atlas::open(data_dir, Some(cache_dir), catalogue, progress)?;
+    let (atlas, status) =
+        buurt_diagnose::atlas::open(data_dir, Some(cache_dir), catalogue, progress)?;
     tracing::info!(?status, "atlas opened");
     Ok(atlas)
 }

@@ -22,12 +22,24 @@ struct Row<'a> {
     centroid_lat: Option<f64>,
 }
 
-pub fn run(atlas: &Atlas, within: Option<RegionCode>, level: Level, indeling: Option<u16>, format: TableFormat) -> anyhow::Result<()> {
+pub fn run(
+    atlas: &Atlas,
+    within: Option<RegionCode>,
+    level: Level,
+    indeling: Option<u16>,
+    format: TableFormat,
+) -> anyhow::Result<()> {
     let within = within.unwrap_or(RegionCode::Nederland);
     // Without --indeling: per gemeente its newest indeling, so each area is listed once.
     let mut newest: BTreeMap<Option<buurt_core::GemeenteCode>, Indeling> = BTreeMap::new();
-    for r in atlas.regions().iter().filter(|r| r.level == level && r.key.code.is_within(&within)) {
-        let e = newest.entry(r.key.code.gemeente()).or_insert(r.key.indeling);
+    for r in atlas
+        .regions()
+        .iter()
+        .filter(|r| r.level == level && r.key.code.is_within(&within))
+    {
+        let e = newest
+            .entry(r.key.code.gemeente())
+            .or_insert(r.key.indeling);
         *e = (*e).max(r.key.indeling);
     }
     let mut rows = Vec::new();
@@ -46,17 +58,32 @@ pub fn run(atlas: &Atlas, within: Option<RegionCode>, level: Level, indeling: Op
             code: r.key.code.to_string(),
             name: &r.name,
             level: r.level,
-            wijk: r.key.code.wijk().filter(|_| level == Level::Buurt).map(|w| w.to_string()),
-            gemeente: r.key.code.gemeente().filter(|_| level != Level::Gemeente).map(|g| g.to_string()),
+            wijk: r
+                .key
+                .code
+                .wijk()
+                .filter(|_| level == Level::Buurt)
+                .map(|w| w.to_string()),
+            gemeente: r
+                .key
+                .code
+                .gemeente()
+                .filter(|_| level != Level::Gemeente)
+                .map(|g| g.to_string()),
             indeling: r.key.indeling.year(),
-            area_m2: r.area_m2.map(|a| a.round()),
+            area_m2: r.area_m2.map(f64::round),
             centroid_lon: r.centroid_wgs84.map(|p| round6(p.lon)),
             centroid_lat: r.centroid_wgs84.map(|p| round6(p.lat)),
         });
     }
     rows.sort_by(|a, b| a.code.cmp(&b.code));
     if rows.is_empty() {
-        anyhow::bail!("no {level} regions within {within}{}", indeling.map(|y| format!(" in indeling {y}")).unwrap_or_default());
+        anyhow::bail!(
+            "no {level} regions within {within}{}",
+            indeling
+                .map(|y| format!(" in indeling {y}"))
+                .unwrap_or_default()
+        );
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

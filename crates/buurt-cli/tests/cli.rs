@@ -4,27 +4,50 @@ use std::process::Command;
 
 fn buurt() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_buurt"));
-    cmd.env("BUURT_DATA", buurt_io::paths::test_data_dir()).env_remove("BUURT_CACHE").arg("--quiet");
+    cmd.env("BUURT_DATA", buurt_io::paths::test_data_dir())
+        .env_remove("BUURT_CACHE")
+        .arg("--quiet");
     cmd
 }
 
 #[test]
 fn a_missing_data_directory_is_one_clear_sentence() {
-    let out = buurt().args(["validate", "--data", "/no/such/dir"]).output().unwrap();
+    let out = buurt()
+        .args(["validate", "--data", "/no/such/dir"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("/no/such/dir") && stderr.contains("BUURT_DATA"), "{stderr}");
+    assert!(
+        stderr.contains("/no/such/dir") && stderr.contains("BUURT_DATA"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"));
     // The environment variable is used when --data is absent.
-    let out = buurt().env("BUURT_DATA", "/also/missing").arg("validate").output().unwrap();
-    assert!(String::from_utf8(out.stderr).unwrap().contains("/also/missing"));
+    let out = buurt()
+        .env("BUURT_DATA", "/also/missing")
+        .arg("validate")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("/also/missing")
+    );
 }
 
 #[test]
 fn validate_reports_every_dataset_as_json() {
-    let out = buurt().args(["validate", "--format", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = buurt()
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let datasets = report["datasets"].as_array().unwrap();
     assert_eq!(datasets.len(), 17);
@@ -39,11 +62,17 @@ fn validate_reports_every_dataset_as_json() {
 fn regions_lists_utrecht_buurten_with_area_and_centroid() {
     let cache = tempfile::tempdir().unwrap();
     let out = buurt()
-        .args(["regions", "--within", "GM0344", "--level", "buurt", "--format", "csv", "--cache"])
+        .args([
+            "regions", "--within", "GM0344", "--level", "buurt", "--format", "csv", "--cache",
+        ])
         .arg(cache.path().join("atlas"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let mut lines = text.lines();
     assert_eq!(
@@ -54,20 +83,36 @@ fn regions_lists_utrecht_buurten_with_area_and_centroid() {
     assert_eq!(rows.len(), 111);
     let first: Vec<&str> = rows[0].split(',').collect();
     assert_eq!(first[0], "BU03440111");
-    assert!(rows[0].contains("WK034401") && rows[0].contains("GM0344") && rows[0].contains(",2024,"));
+    assert!(
+        rows[0].contains("WK034401") && rows[0].contains("GM0344") && rows[0].contains(",2024,")
+    );
     let lat: f64 = first[first.len() - 1].parse().unwrap();
     assert!((52.0..52.2).contains(&lat), "{lat}");
     // The second run reads the cache that the first one wrote.
     assert!(cache.path().join("atlas/manifest.json").exists());
     let json = buurt()
-        .args(["regions", "--within", "WK034405", "--level", "buurt", "--format", "json", "--cache"])
+        .args([
+            "regions", "--within", "WK034405", "--level", "buurt", "--format", "json", "--cache",
+        ])
         .arg(cache.path().join("atlas"))
         .output()
         .unwrap();
     let rows: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert!(rows.as_array().unwrap().iter().all(|r| r["wijk"] == "WK034405"));
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["wijk"] == "WK034405")
+    );
     // A bad code is a clear error.
-    let bad = buurt().args(["regions", "--within", "GM34"]).output().unwrap();
+    let bad = buurt()
+        .args(["regions", "--within", "GM34"])
+        .output()
+        .unwrap();
     assert!(!bad.status.success());
-    assert!(String::from_utf8(bad.stderr).unwrap().contains("'GM34' is not a CBS region code"));
+    assert!(
+        String::from_utf8(bad.stderr)
+            .unwrap()
+            .contains("'GM34' is not a CBS region code")
+    );
 }

@@ -301,7 +301,10 @@ impl FromStr for RegionCode {
         let upper = input.trim().to_ascii_uppercase();
         let mut bytes = upper.as_bytes();
         // `jrstatcode` style: a four-digit year in front of a prefixed code.
-        if bytes.len() > 6 && bytes[..4].iter().all(u8::is_ascii_digit) && bytes[4].is_ascii_alphabetic() {
+        if bytes.len() > 6
+            && bytes[..4].iter().all(u8::is_ascii_digit)
+            && bytes[4].is_ascii_alphabetic()
+        {
             bytes = &bytes[4..];
         }
         if bytes == b"NL01" || bytes == b"NL00" || bytes == b"NL" {
@@ -313,7 +316,10 @@ impl FromStr for RegionCode {
             (None, bytes)
         };
         // The gemeente part is always four digits; wijk and buurt parts may hold letters (Amsterdam).
-        if body.len() < 4 || !body[..4].iter().all(u8::is_ascii_digit) || !body.iter().all(|b| is_code_char(*b)) {
+        if body.len() < 4
+            || !body[..4].iter().all(u8::is_ascii_digit)
+            || !body.iter().all(|b| is_code_char(*b))
+        {
             return Err(unrecognised());
         }
         let code = match (prefix, body.len()) {
@@ -368,24 +374,56 @@ mod tests {
     #[test]
     fn parses_every_spelling() {
         for text in ["GM0344", "GM0344    ", "gm0344", "0344", "2024GM0344"] {
-            assert_eq!(text.parse::<RegionCode>().unwrap().as_str(), "GM0344", "{text}");
+            assert_eq!(
+                text.parse::<RegionCode>().unwrap().as_str(),
+                "GM0344",
+                "{text}"
+            );
         }
         for text in ["BU03440111", "03440111", "2024BU03440111", " BU03440111 "] {
-            assert_eq!(text.parse::<RegionCode>().unwrap().as_str(), "BU03440111", "{text}");
+            assert_eq!(
+                text.parse::<RegionCode>().unwrap().as_str(),
+                "BU03440111",
+                "{text}"
+            );
         }
         assert_eq!("034405".parse::<RegionCode>().unwrap().as_str(), "WK034405");
-        assert_eq!("WK0363MA".parse::<WijkCode>().unwrap().gemeente().as_str(), "GM0363");
-        assert_eq!("BU0363MA01".parse::<BuurtCode>().unwrap().wijk().as_str(), "WK0363MA");
+        assert_eq!(
+            "WK0363MA".parse::<WijkCode>().unwrap().gemeente().as_str(),
+            "GM0363"
+        );
+        assert_eq!(
+            "BU0363MA01".parse::<BuurtCode>().unwrap().wijk().as_str(),
+            "WK0363MA"
+        );
     }
 
     #[test]
     fn rejects_everything_else() {
-        for text in ["", "GM", "GM344", "GM03445", "XX0344", "BU0344011", "0363MA", "GMABCD", "WK03440", "BU0344-111", "NL02"] {
+        for text in [
+            "",
+            "GM",
+            "GM344",
+            "GM03445",
+            "XX0344",
+            "BU0344011",
+            "0363MA",
+            "GMABCD",
+            "WK03440",
+            "BU0344-111",
+            "NL02",
+        ] {
             let err = text.parse::<RegionCode>().unwrap_err();
             assert!(err.to_string().contains(text.trim()), "{err}");
         }
         let err = "WK034401".parse::<BuurtCode>().unwrap_err();
-        assert!(matches!(err, CodeError::WrongLevel { found: Level::Wijk, .. }));
+        assert!(matches!(
+            err,
+            CodeError::WrongLevel {
+                found: Level::Wijk,
+                ..
+            }
+        ));
     }
 
     #[test]

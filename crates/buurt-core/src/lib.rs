@@ -16,7 +16,9 @@ pub mod level;
 pub mod missing;
 pub mod region;
 
-pub use catalogue::{AgeGroup, Aggregation, Catalogue, Indicator, Polarity, SourceColumn, SourceTable, Theme, Unit};
+pub use catalogue::{
+    AgeGroup, Aggregation, Catalogue, Indicator, Polarity, SourceColumn, SourceTable, Theme, Unit,
+};
 pub use code::{BuurtCode, CodeError, GemeenteCode, RegionCode, WijkCode};
 pub use error::{CatalogueError, CoreError};
 pub use level::{Indeling, Level, UnknownLevel};

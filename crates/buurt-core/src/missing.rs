@@ -64,12 +64,16 @@ impl MissingReason {
     #[must_use]
     pub fn dutch(self) -> &'static str {
         match self {
-            MissingReason::Suppressed => "onderdrukt door de bron (onbekend, onbetrouwbaar of geheim)",
+            MissingReason::Suppressed => {
+                "onderdrukt door de bron (onbekend, onbetrouwbaar of geheim)"
+            }
             MissingReason::SpecialValue => "geheim of niet van toepassing (bronwaarde -9999x)",
             MissingReason::NotMeasured => "niet gemeten in dit jaar",
             MissingReason::Empty => "geen gegevens in de bron",
             MissingReason::BelowMinimum => "onderdrukt: te weinig inwoners",
-            MissingReason::AmbiguousDecimal => "niet eenduidig te lezen in de bron (decimaalteken ontbreekt)",
+            MissingReason::AmbiguousDecimal => {
+                "niet eenduidig te lezen in de bron (decimaalteken ontbreekt)"
+            }
             MissingReason::NoDenominator => "niet te berekenen: noemer ontbreekt of is nul",
         }
     }
@@ -129,7 +133,8 @@ impl Value {
     /// older kwb files use).
     #[must_use]
     pub fn from_number(v: f64) -> Self {
-        let marker = (-99_999.0..=-99_990.0).contains(&v) || (-99_999_999.0..=-99_999_990.0).contains(&v);
+        let marker =
+            (-99_999.0..=-99_990.0).contains(&v) || (-99_999_999.0..=-99_999_990.0).contains(&v);
         if marker && v.fract() == 0.0 {
             Value::Missing(MissingReason::SpecialValue)
         } else {
@@ -168,10 +173,19 @@ mod tests {
 
     #[test]
     fn special_values_are_missing() {
-        assert_eq!(Value::parse_cbs("-99997"), Value::Missing(MissingReason::SpecialValue));
-        assert_eq!(Value::from_number(-99_995.0), Value::Missing(MissingReason::SpecialValue));
+        assert_eq!(
+            Value::parse_cbs("-99997"),
+            Value::Missing(MissingReason::SpecialValue)
+        );
+        assert_eq!(
+            Value::from_number(-99_995.0),
+            Value::Missing(MissingReason::SpecialValue)
+        );
         assert_eq!(Value::parse_cbs("-5"), Value::Number(-5.0));
-        assert_eq!(Value::parse_cbs("-99999999"), Value::Missing(MissingReason::SpecialValue));
+        assert_eq!(
+            Value::parse_cbs("-99999999"),
+            Value::Missing(MissingReason::SpecialValue)
+        );
         assert!(Value::parse_cbs("NaN").is_invalid());
         assert!(Value::parse_cbs("1.234,5").is_invalid());
     }

@@ -2,10 +2,12 @@
 //! the diagnose computed from it.
 //!
 //! - [`atlas`]: [`Atlas`], built from the loaded sources or read from its cache.
+//! - [`diagnose`]: profiles, aandachtspunten, composite scores, the full table.
 //! - [`stats`]: intervals, shrinkage, trends, class breaks, z-scores.
-//! - [`error`]: [`DiagnoseError`].
+//! - [`error`]: the crate's error, [`DiagnoseError`].
 
 pub mod atlas;
+pub mod diagnose;
 pub mod error;
 pub mod stats;
 

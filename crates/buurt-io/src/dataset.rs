@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use buurt_core::{AgeGroup, Indeling, Level, MissingReason, Region, RegionCode, SourceTable, Value};
+use buurt_core::{
+    AgeGroup, Indeling, Level, MissingReason, Region, RegionCode, SourceTable, Value,
+};
 use geo_types::MultiPolygon;
 use serde::{Deserialize, Serialize};
 

@@ -67,7 +67,9 @@ pub enum IoError {
         source: CodeError,
     },
     /// A value cell is neither a number nor a known missing marker.
-    #[error("{path}, row {row}, column '{column}': '{text}' is not a number or a CBS missing marker")]
+    #[error(
+        "{path}, row {row}, column '{column}': '{text}' is not a number or a CBS missing marker"
+    )]
     BadValue {
         /// The file.
         path: PathBuf,

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use buurt_core::{Catalogue, GemeenteCode, Indeling, Level, RegionCode, RegionKey};
 
-use crate::dataset::{BoundaryLayer, TableDataset};
 use crate::boundary_geojson::{GeoJsonLayerOptions, read_geojson_layer};
+use crate::dataset::{BoundaryLayer, TableDataset};
 use crate::error::IoError;
 use crate::tables;
 
@@ -105,7 +105,9 @@ const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         id: "cbs_nabijheid_utrecht_2023",
-        paths: &["cbs_kwb_utrecht/CBS-Utrecht_Nabijheid_voorzieningen__buurt_2023_14102024_164034.csv"],
+        paths: &[
+            "cbs_kwb_utrecht/CBS-Utrecht_Nabijheid_voorzieningen__buurt_2023_14102024_164034.csv",
+        ],
         load: |_, p, c| tables::load_nabijheid_csv(&p[0], 2023, c),
     },
     TableSpec {
@@ -126,7 +128,9 @@ const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         id: "rivm_50140",
-        paths: &["rivm_gezondheidsmonitor_jongvolwassenen_2024_50140NED/50140NED_TypedDataSet_22092025_192544.csv"],
+        paths: &[
+            "rivm_gezondheidsmonitor_jongvolwassenen_2024_50140NED/50140NED_TypedDataSet_22092025_192544.csv",
+        ],
         load: |_, p, c| tables::load_rivm_50140_csv(&p[0], c),
     },
     TableSpec {
@@ -144,7 +148,10 @@ const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         id: "vektis_zvw_benchmark",
-        paths: &["vektis_zvw_gemeente_2023_derived/outputs_tables_municipality_benchmark.csv", PDOK_GEMEENTEN],
+        paths: &[
+            "vektis_zvw_gemeente_2023_derived/outputs_tables_municipality_benchmark.csv",
+            PDOK_GEMEENTEN,
+        ],
         load: |dir, p, c| tables::load_vektis_csv(&p[0], &gemeente_names(dir)?, c),
     },
 ];
@@ -211,17 +218,23 @@ const LAYERS: &[LayerSpec] = &[
 /// The files buurt reads, relative to the data directory, with the dataset id.
 #[must_use]
 pub fn known_files() -> Vec<(&'static str, &'static str)> {
-    let mut out: Vec<(&str, &str)> = TABLES.iter().flat_map(|t| t.paths.iter().map(|p| (t.id, *p))).collect();
+    let mut out: Vec<(&str, &str)> = TABLES
+        .iter()
+        .flat_map(|t| t.paths.iter().map(|p| (t.id, *p)))
+        .collect();
     out.extend(LAYERS.iter().map(|l| (l.id, l.path)));
     out
 }
 
 /// Gemeente names → codes from the PDOK gemeenten 2024 layer (for Vektis, which has names only).
 fn gemeente_names(dir: &Path) -> Result<tables::GemeenteNames, IoError> {
-    let spec = LAYERS.iter().find(|l| l.path == PDOK_GEMEENTEN).ok_or_else(|| IoError::Invalid {
-        path: PathBuf::from(PDOK_GEMEENTEN),
-        message: "not a known boundary file".into(),
-    })?;
+    let spec = LAYERS
+        .iter()
+        .find(|l| l.path == PDOK_GEMEENTEN)
+        .ok_or_else(|| IoError::Invalid {
+            path: PathBuf::from(PDOK_GEMEENTEN),
+            message: "not a known boundary file".into(),
+        })?;
     let layer = load_layer(dir, spec)?;
     let pairs: Vec<(String, GemeenteCode)> = layer
         .features
@@ -235,7 +248,8 @@ fn gemeente_names(dir: &Path) -> Result<tables::GemeenteNames, IoError> {
 }
 
 fn load_layer(dir: &Path, spec: &LayerSpec) -> Result<BoundaryLayer, IoError> {
-    let mut options = GeoJsonLayerOptions::new(Indeling::new(spec.indeling), spec.level).with_id(spec.id);
+    let mut options =
+        GeoJsonLayerOptions::new(Indeling::new(spec.indeling), spec.level).with_id(spec.id);
     if let Some(gm) = spec.kode_gemeente {
         let gm: GemeenteCode = gm.parse().map_err(|source| IoError::BadCode {
             path: PathBuf::from(spec.path),
@@ -263,8 +277,9 @@ fn merge(id: &str, parts: Vec<TableDataset>) -> TableDataset {
             problems: Vec::new(),
         };
     };
-    out.id = id.to_owned();
-    let mut seen: std::collections::HashSet<RegionKey> = out.regions.iter().map(|r| r.key).collect();
+    id.clone_into(&mut out.id);
+    let mut seen: std::collections::HashSet<RegionKey> =
+        out.regions.iter().map(|r| r.key).collect();
     for part in iter {
         out.paths.extend(part.paths);
         out.rows += part.rows;
@@ -298,7 +313,11 @@ enum Done {
 /// in parallel; every one is attempted, and each keeps its own result.
 pub fn load_all(data_dir: &Path, catalogue: &Catalogue, progress: &dyn Progress) -> LoadedSources {
     // Biggest first, so the slow RIVM files do not end up alone at the tail.
-    let mut jobs: Vec<Job> = TABLES.iter().map(Job::Table).chain(LAYERS.iter().map(Job::Layer)).collect();
+    let mut jobs: Vec<Job> = TABLES
+        .iter()
+        .map(Job::Table)
+        .chain(LAYERS.iter().map(Job::Layer))
+        .collect();
     jobs.sort_by_key(|j| match j {
         Job::Table(t) => std::cmp::Reverse(t.paths.len()),
         Job::Layer(_) => std::cmp::Reverse(0),
@@ -306,7 +325,9 @@ pub fn load_all(data_dir: &Path, catalogue: &Catalogue, progress: &dyn Progress)
     progress.start(jobs.len());
     let queue = std::sync::Mutex::new(jobs.into_iter());
     let done = std::sync::Mutex::new(Vec::new());
-    let threads = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get).min(4);
+    let threads = std::thread::available_parallelism()
+        .map_or(2, std::num::NonZeroUsize::get)
+        .min(4);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
@@ -337,8 +358,10 @@ pub fn load_all(data_dir: &Path, catalogue: &Catalogue, progress: &dyn Progress)
         }
     }
     // A stable order for reports, whatever order the threads finished in.
-    out.tables.sort_by_key(|a| TABLES.iter().position(|t| t.id == a.id));
-    out.layers.sort_by_key(|a| LAYERS.iter().position(|l| l.id == a.id));
+    out.tables
+        .sort_by_key(|a| TABLES.iter().position(|t| t.id == a.id));
+    out.layers
+        .sort_by_key(|a| LAYERS.iter().position(|l| l.id == a.id));
     out
 }
 
@@ -349,10 +372,15 @@ fn run_job(data_dir: &Path, catalogue: &Catalogue, job: &Job, progress: &dyn Pro
             let started = std::time::Instant::now();
             let paths: Vec<PathBuf> = spec.paths.iter().map(|p| data_dir.join(p)).collect();
             let result = (spec.load)(data_dir, &paths, catalogue).map(|mut t| {
-                t.id = spec.id.to_owned();
+                spec.id.clone_into(&mut t.id);
                 t
             });
-            tracing::info!(dataset = spec.id, ok = result.is_ok(), ms = started.elapsed().as_millis(), "loaded table");
+            tracing::info!(
+                dataset = spec.id,
+                ok = result.is_ok(),
+                ms = started.elapsed().as_millis(),
+                "loaded table"
+            );
             Done::Table(Attempt {
                 id: spec.id.to_owned(),
                 paths: spec.paths.iter().map(PathBuf::from).collect(),

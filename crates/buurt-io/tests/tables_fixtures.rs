@@ -436,6 +436,31 @@ fn statline_csv_errors_name_row_column_and_code() {
             .contains("row 3, column 'AantalInwoners_5': '29 710 inw'"),
         "{err}"
     );
+    // A cut-off last line: 5 of 7 fields.
+    let cut = write(dir.path(), "cut.csv", &TYPED[..TYPED.len() - 8]);
+    let err = load_statline_csv(
+        &cut,
+        SourceTable::CbsKwbStatline,
+        Vintage::new(2024),
+        &catalogue,
+    )
+    .unwrap_err();
+    assert!(matches!(err, IoError::Csv { line: 4, .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("cut.csv, line 4: 5 fields where the header has 7"),
+        "{err}"
+    );
+    let latin1 = dir.path().join("latin1.csv");
+    std::fs::write(&latin1, b"ID;RegioS;AantalInwoners_5\n0;GM0344;\xe9\n").unwrap();
+    let err = load_statline_csv(
+        &latin1,
+        SourceTable::CbsKwbStatline,
+        Vintage::new(2024),
+        &catalogue,
+    )
+    .unwrap_err();
+    assert!(matches!(err, IoError::Csv { line: 2, .. }), "{err:?}");
     let twice = write(
         dir.path(),
         "twice.csv",

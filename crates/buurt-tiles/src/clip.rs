@@ -79,7 +79,15 @@ pub(crate) fn clip_multipolygon(geometry: &MultiPolygon<f64>, frame: &TileFrame)
             polygon.exterior().0.iter().map(|&c| frame.to_tile(c)),
             frame,
         );
-        if shoelace(&exterior).abs() <= MIN_CLIPPED_AREA {
+        let holes: Vec<Vec<Coord<f64>>> = polygon
+            .interiors()
+            .iter()
+            .map(|hole| clip_ring(hole.0.iter().map(|&c| frame.to_tile(c)), frame))
+            .filter(|hole| !hole.is_empty())
+            .collect();
+        // What is left of the polygon here, holes taken out: nothing when the tile lies in a hole.
+        let area = shoelace(&exterior).abs() - holes.iter().map(|h| shoelace(h).abs()).sum::<f64>();
+        if area <= MIN_CLIPPED_AREA {
             continue;
         }
         let Some(exterior_on_grid) = to_grid(&exterior, true) else {
@@ -87,12 +95,7 @@ pub(crate) fn clip_multipolygon(geometry: &MultiPolygon<f64>, frame: &TileFrame)
             continue;
         };
         let mut rings = vec![exterior_on_grid];
-        for hole in polygon.interiors() {
-            let hole = clip_ring(hole.0.iter().map(|&c| frame.to_tile(c)), frame);
-            if let Some(ring) = to_grid(&hole, false) {
-                rings.push(ring);
-            }
-        }
+        rings.extend(holes.iter().filter_map(|hole| to_grid(hole, false)));
         polygons.push(rings);
     }
     if polygons.is_empty() {
@@ -333,6 +336,25 @@ mod tests {
         assert!(ring_area_doubled(&p[0][1]) < 0);
         // y is flipped: a point 100 m above the tile's bottom is 3996 units down.
         assert!(p[0][0].iter().any(|pt| pt == &[100, 3996]));
+    }
+
+    #[test]
+    fn a_tile_inside_a_hole_is_outside() {
+        let g = mp(
+            vec![
+                (-9000.0, -9000.0),
+                (9000.0, -9000.0),
+                (9000.0, 9000.0),
+                (-9000.0, 9000.0),
+            ],
+            vec![vec![
+                (-5000.0, -5000.0),
+                (5000.0, -5000.0),
+                (5000.0, 5000.0),
+                (-5000.0, 5000.0),
+            ]],
+        );
+        assert_eq!(clip_multipolygon(&g, &frame()), Clipped::Outside);
     }
 
     #[test]

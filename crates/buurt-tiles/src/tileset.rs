@@ -203,7 +203,6 @@ impl TileSet {
                     tracing::warn!(layer = %source.name, code = %feature.code, "every ring collapsed when snapping vertices; the feature is not drawn");
                 }
             }
-            let t2 = std::time::Instant::now();
             let mut bounds: Option<Rect<f64>> = None;
             let mut boxes = Vec::with_capacity(source.features.len());
             let mut labels = Vec::with_capacity(source.features.len());
@@ -232,7 +231,6 @@ impl TileSet {
                 tracing::warn!(layer = %source.name, rings = topology.dropped_rings, "rings without area after snapping were dropped");
             }
             tracing::debug!(layer = %source.name, features = source.features.len(), arcs = topology.arcs.len(), "layer prepared for tiling");
-            eprintln!("labels+rtree {:?}", t2.elapsed());
             prepared.push(PreparedLayer {
                 source,
                 simplifier: Simplifier::new(topology),
@@ -536,4 +534,15 @@ fn union_rect(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
             y: a.max().y.max(b.max().y),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_set_can_be_shared_between_server_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<TileSet>();
+    }
 }

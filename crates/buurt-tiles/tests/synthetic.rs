@@ -571,3 +571,49 @@ fn bad_input_is_rejected_with_context() {
     assert!(tiles.pyramid_tiles(&["buurt"], 5, 4).is_err());
     let _ = CELL_M;
 }
+
+/// Not a timed assertion: prints how long a country-sized layer takes (run with `--ignored
+/// --nocapture`): 120 × 120 = 14 400 cells (about as many as the Dutch buurten), 30 vertices per
+/// border, and checks the z0–14 pyramid is complete and borders stay shared at z12.
+#[test]
+#[ignore = "timing run for the report"]
+fn country_sized_grid_timing() {
+    let grid = common::Grid {
+        columns: 120,
+        rows: 120,
+        border_vertices: 30,
+    };
+    let layer = grid.layer();
+    let original: Vec<MultiPolygon<f64>> = layer
+        .features
+        .iter()
+        .map(|f| f.geometry_web_mercator.clone())
+        .collect();
+    let started = std::time::Instant::now();
+    let tiles = TileSet::new(vec![layer], TileSetOptions::default()).unwrap();
+    let prepared = started.elapsed();
+    let spec = PyramidSpec {
+        min_zoom: 0,
+        max_zoom: 14,
+        layers: &["buurt", LABEL_LAYER],
+        threads: 2,
+    };
+    let mut out: Vec<(TileId, Vec<u8>)> = Vec::new();
+    let summary = tiles
+        .build_pyramid(&spec, &|_, _| Vec::new(), &mut out)
+        .unwrap();
+    let total = started.elapsed();
+    println!(
+        "14 400 cells, {} vertices: prepare {prepared:?}, prepare + z0-14 pyramid {total:?}; {} tiles, {} bytes",
+        vertex_count(&original),
+        summary.tiles_written,
+        summary.bytes_written
+    );
+    assert_eq!(summary.tiles_written, summary.tiles_rendered);
+    let started = std::time::Instant::now();
+    check_shared_borders(
+        tiles.simplified_web_mercator("buurt", 12).unwrap(),
+        &original,
+    );
+    println!("shared-border check at z12: {:?}", started.elapsed());
+}

@@ -3,7 +3,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
-use buurt_core::{Aggregation, Catalogue, Indeling, Level, MissingReason, RegionCode, RegionKey, SourceTable, Unit, Value};
+use buurt_core::{
+    Aggregation, Catalogue, Indeling, Level, MissingReason, RegionCode, RegionKey, SourceTable,
+    Unit, Value,
+};
 use buurt_io::registry::LoadedSources;
 use buurt_io::{BoundaryLayer, Observation, TableDataset};
 use polars::prelude::{Column, DataFrame};
@@ -32,7 +35,12 @@ impl Atlas {
         };
         let mut failures = Vec::new();
         let mut inputs = Vec::new();
-        for path in input.tables.iter().flat_map(|a| &a.paths).chain(input.layers.iter().flat_map(|a| &a.paths)) {
+        for path in input
+            .tables
+            .iter()
+            .flat_map(|a| &a.paths)
+            .chain(input.layers.iter().flat_map(|a| &a.paths))
+        {
             match InputFile::of(&input.data_dir, path) {
                 Ok(f) if !inputs.contains(&f) => inputs.push(f),
                 Ok(_) => {}
@@ -42,20 +50,35 @@ impl Atlas {
         let mut tables = Vec::new();
         let mut layers = Vec::new();
         for attempt in input.tables {
-            let paths = attempt.paths.iter().map(|p| p.display().to_string()).collect();
+            let paths = attempt
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
             match attempt.result {
                 Ok(table) => {
-                    report.datasets.push(table_report(&catalogue, &table, paths));
+                    report
+                        .datasets
+                        .push(table_report(&catalogue, &table, paths));
                     tables.push(table);
                 }
                 Err(e) => {
                     failures.push(format!("{}: {e}", attempt.id));
-                    report.datasets.push(failed_report(&attempt.id, "table", paths, &e.to_string()));
+                    report.datasets.push(failed_report(
+                        &attempt.id,
+                        "table",
+                        paths,
+                        &e.to_string(),
+                    ));
                 }
             }
         }
         for attempt in input.layers {
-            let paths = attempt.paths.iter().map(|p| p.display().to_string()).collect();
+            let paths = attempt
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
             match attempt.result {
                 Ok(layer) => {
                     report.datasets.push(layer_report(&layer, paths));
@@ -63,7 +86,12 @@ impl Atlas {
                 }
                 Err(e) => {
                     failures.push(format!("{}: {e}", attempt.id));
-                    report.datasets.push(failed_report(&attempt.id, "geometry", paths, &e.to_string()));
+                    report.datasets.push(failed_report(
+                        &attempt.id,
+                        "geometry",
+                        paths,
+                        &e.to_string(),
+                    ));
                 }
             }
         }
@@ -96,7 +124,10 @@ impl Atlas {
         report.seconds = started.elapsed().as_secs_f64();
 
         if !failures.is_empty() {
-            tracing::warn!(failures = failures.len(), "atlas not built: validation failed");
+            tracing::warn!(
+                failures = failures.len(),
+                "atlas not built: validation failed"
+            );
             return Err(DiagnoseError::Validation {
                 failures,
                 report: Box::new(report),
@@ -106,7 +137,11 @@ impl Atlas {
         let regions = region_infos(&tables, &layers, &comparability);
         let values = long_table(&catalogue, &tables)?;
         report.seconds = started.elapsed().as_secs_f64();
-        tracing::info!(regions = regions.len(), rows = values.height(), "atlas built");
+        tracing::info!(
+            regions = regions.len(),
+            rows = values.height(),
+            "atlas built"
+        );
         let mut atlas = Self::from_parts(catalogue, regions, layers, values, comparability, report);
         atlas.inputs = inputs;
         Ok(atlas)
@@ -120,7 +155,11 @@ impl Atlas {
         comparability: Comparability,
         report: ValidationReport,
     ) -> Self {
-        let by_key = regions.iter().enumerate().map(|(i, r)| (r.key, i)).collect();
+        let by_key = regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key, i))
+            .collect();
         Self {
             catalogue,
             regions,
@@ -166,7 +205,11 @@ fn table_report(catalogue: &Catalogue, t: &TableDataset, paths: Vec<String>) -> 
         indelingen: indelingen.into_iter().collect(),
         indicators: indicators.len(),
         cells: t.observations.len(),
-        missing: t.missing_by_reason().into_iter().map(|(r, n)| (r.as_str().to_owned(), n)).collect(),
+        missing: t
+            .missing_by_reason()
+            .into_iter()
+            .map(|(r, n)| (r.as_str().to_owned(), n))
+            .collect(),
         unmapped_columns: t.unmapped_columns.clone(),
         problems: t.problems.clone(),
     }
@@ -195,10 +238,15 @@ fn layer_report(l: &BoundaryLayer, paths: Vec<String>) -> DatasetReport {
 fn parent_checks(catalogue: &Catalogue, t: &TableDataset) -> Vec<ParentCheck> {
     let indicators = catalogue.indicators();
     // (indicator, year, indeling, age) → code → value
-    let mut cells: BTreeMap<(u16, u16, Indeling, &'static str), HashMap<RegionCode, Value>> = BTreeMap::new();
+    let mut cells: BTreeMap<(u16, u16, Indeling, &'static str), HashMap<RegionCode, Value>> =
+        BTreeMap::new();
     for o in &t.observations {
         let ind = &indicators[usize::from(o.indicator)];
-        if ind.aggregation != Aggregation::Sum || ind.unit != Unit::Count || ind.derived || !ind.additive {
+        if ind.aggregation != Aggregation::Sum
+            || ind.unit != Unit::Count
+            || ind.derived
+            || !ind.additive
+        {
             continue;
         }
         cells
@@ -209,13 +257,19 @@ fn parent_checks(catalogue: &Catalogue, t: &TableDataset) -> Vec<ParentCheck> {
     let mut out = Vec::new();
     for ((indicator, year, _, _), by_code) in cells {
         for parent_level in [Level::Wijk, Level::Gemeente] {
-            let child_level = if parent_level == Level::Wijk { Level::Buurt } else { Level::Wijk };
+            let child_level = if parent_level == Level::Wijk {
+                Level::Buurt
+            } else {
+                Level::Wijk
+            };
             let mut sums: BTreeMap<RegionCode, (f64, usize, bool)> = BTreeMap::new();
             for (code, value) in &by_code {
                 if code.level() != child_level {
                     continue;
                 }
-                let Some(parent) = code.parent() else { continue };
+                let Some(parent) = code.parent() else {
+                    continue;
+                };
                 let entry = sums.entry(parent).or_insert((0.0, 0, false));
                 entry.1 += 1;
                 match value.number() {
@@ -235,7 +289,9 @@ fn parent_checks(catalogue: &Catalogue, t: &TableDataset) -> Vec<ParentCheck> {
             };
             let r = f64::from(indicators[usize::from(indicator)].rounding);
             for (parent, (sum, n, any_missing)) in sums {
-                let Some(published) = by_code.get(&parent).and_then(|v| v.number()) else { continue };
+                let Some(published) = by_code.get(&parent).and_then(|v| v.number()) else {
+                    continue;
+                };
                 if any_missing {
                     check.skipped += 1;
                     continue;
@@ -262,14 +318,23 @@ fn parent_checks(catalogue: &Catalogue, t: &TableDataset) -> Vec<ParentCheck> {
     out
 }
 
-fn join_coverage(tables: &[TableDataset], layers: &[BoundaryLayer], comparability: &Comparability) -> Vec<JoinCoverage> {
+fn join_coverage(
+    tables: &[TableDataset],
+    layers: &[BoundaryLayer],
+    comparability: &Comparability,
+) -> Vec<JoinCoverage> {
     let mut out = Vec::new();
     for t in tables {
         for l in layers {
             let layer_codes: BTreeSet<RegionCode> = l.features.iter().map(|f| f.code).collect();
-            let gemeenten: BTreeSet<_> = layer_codes.iter().filter_map(RegionCode::gemeente).collect();
+            let gemeenten: BTreeSet<_> = layer_codes
+                .iter()
+                .filter_map(RegionCode::gemeente)
+                .collect();
             // Gemeente layers cover the whole country; finer layers only their own gemeenten.
-            let in_scope = |c: &RegionCode| l.level == Level::Gemeente || c.gemeente().is_some_and(|g| gemeenten.contains(&g));
+            let in_scope = |c: &RegionCode| {
+                l.level == Level::Gemeente || c.gemeente().is_some_and(|g| gemeenten.contains(&g))
+            };
             let data_codes: BTreeMap<RegionCode, Indeling> = t
                 .regions
                 .iter()
@@ -330,7 +395,11 @@ fn name_rank(source: Option<SourceTable>) -> u8 {
     }
 }
 
-fn region_infos(tables: &[TableDataset], layers: &[BoundaryLayer], comparability: &Comparability) -> Vec<RegionInfo> {
+fn region_infos(
+    tables: &[TableDataset],
+    layers: &[BoundaryLayer],
+    comparability: &Comparability,
+) -> Vec<RegionInfo> {
     let mut infos: BTreeMap<RegionKey, (RegionInfo, u8)> = BTreeMap::new();
     let mut upsert = |key: RegionKey, name: &str, rank: u8, dataset: Option<&str>| {
         let entry = infos.entry(key).or_insert_with(|| {
@@ -350,7 +419,7 @@ fn region_infos(tables: &[TableDataset], layers: &[BoundaryLayer], comparability
         });
         let name = name.trim();
         if !name.is_empty() && name != key.code.as_str() && rank < entry.1 {
-            entry.0.name = name.to_owned();
+            name.clone_into(&mut entry.0.name);
             entry.1 = rank;
         }
         if let Some(d) = dataset
@@ -366,7 +435,12 @@ fn region_infos(tables: &[TableDataset], layers: &[BoundaryLayer], comparability
     }
     for l in layers {
         for f in &l.features {
-            upsert(RegionKey::new(f.code, l.indeling), &f.name, name_rank(None), None);
+            upsert(
+                RegionKey::new(f.code, l.indeling),
+                &f.name,
+                name_rank(None),
+                None,
+            );
         }
     }
     // Area and an interior point from the newest comparable layer that has the code.
@@ -374,8 +448,16 @@ fn region_infos(tables: &[TableDataset], layers: &[BoundaryLayer], comparability
     for info in &mut out {
         let best = layers
             .iter()
-            .filter(|l| l.level == info.level && comparability.same_region(info.key.code, info.key.indeling, l.indeling))
-            .filter_map(|l| l.features.iter().find(|f| f.code == info.key.code).map(|f| (l, f)))
+            .filter(|l| {
+                l.level == info.level
+                    && comparability.same_region(info.key.code, info.key.indeling, l.indeling)
+            })
+            .filter_map(|l| {
+                l.features
+                    .iter()
+                    .find(|f| f.code == info.key.code)
+                    .map(|f| (l, f))
+            })
             .max_by_key(|(l, _)| (l.indeling == info.key.indeling, l.indeling));
         if let Some((layer, feature)) = best {
             info.area_m2 = Some(feature.area_m2());

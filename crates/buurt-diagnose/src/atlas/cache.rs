@@ -42,7 +42,10 @@ impl InputFile {
     /// Fingerprint `data_dir/path`.
     pub fn of(data_dir: &Path, path: &Path) -> std::io::Result<Self> {
         let meta = fs::metadata(data_dir.join(path))?;
-        let modified_ns = meta.modified()?.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let modified_ns = meta
+            .modified()?
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
         Ok(Self {
             path: path.display().to_string(),
             size: meta.len(),
@@ -100,7 +103,9 @@ impl Atlas {
     #[must_use]
     pub fn cache_status(cache_dir: &Path, data_dir: &Path, catalogue: &Catalogue) -> CacheStatus {
         let path = cache_dir.join(MANIFEST);
-        let Ok(file) = File::open(&path) else { return CacheStatus::Missing };
+        let Ok(file) = File::open(&path) else {
+            return CacheStatus::Missing;
+        };
         let manifest: Manifest = match serde_json::from_reader(BufReader::new(file)) {
             Ok(m) => m,
             Err(e) => return CacheStatus::Stale(format!("manifest unreadable: {e}")),
@@ -148,11 +153,14 @@ impl Atlas {
         let path = staging.join(VALUES);
         let file = File::create(&path).map_err(|e| cache_err(&path, e))?;
         let mut values = self.values.clone();
-        ParquetWriter::new(BufWriter::new(file)).finish(&mut values).map_err(|e| cache_err(&path, e))?;
+        ParquetWriter::new(BufWriter::new(file))
+            .finish(&mut values)
+            .map_err(|e| cache_err(&path, e))?;
 
         let path = staging.join(GEOMETRY);
         let file = File::create(&path).map_err(|e| cache_err(&path, e))?;
-        serde_json::to_writer(BufWriter::new(file), &GeoJson::from_layers(&self.layers)).map_err(|e| cache_err(&path, e))?;
+        serde_json::to_writer(BufWriter::new(file), &GeoJson::from_layers(&self.layers))
+            .map_err(|e| cache_err(&path, e))?;
 
         let old = sibling(cache_dir, "old");
         if old.exists() {
@@ -173,25 +181,41 @@ impl Atlas {
     pub fn load_cache(cache_dir: &Path, catalogue: Catalogue) -> Result<Self> {
         let path = cache_dir.join(MANIFEST);
         let file = File::open(&path).map_err(|e| cache_err(&path, e))?;
-        let manifest: Manifest = serde_json::from_reader(BufReader::new(file)).map_err(|e| cache_err(&path, e))?;
+        let manifest: Manifest =
+            serde_json::from_reader(BufReader::new(file)).map_err(|e| cache_err(&path, e))?;
         if manifest.catalogue_hash != catalogue_hash(&catalogue) {
-            return Err(cache_err(&path, "made with another indicator catalogue; rebuild it"));
+            return Err(cache_err(
+                &path,
+                "made with another indicator catalogue; rebuild it",
+            ));
         }
         let path = cache_dir.join(VALUES);
         let file = File::open(&path).map_err(|e| cache_err(&path, e))?;
-        let values = ParquetReader::new(file).finish().map_err(|e| cache_err(&path, e))?;
+        let values = ParquetReader::new(file)
+            .finish()
+            .map_err(|e| cache_err(&path, e))?;
         let path = cache_dir.join(GEOMETRY);
         let file = File::open(&path).map_err(|e| cache_err(&path, e))?;
-        let geojson: GeoJson = serde_json::from_reader(BufReader::new(file)).map_err(|e| cache_err(&path, e))?;
+        let geojson: GeoJson =
+            serde_json::from_reader(BufReader::new(file)).map_err(|e| cache_err(&path, e))?;
         let layers = geojson.into_layers().map_err(|e| cache_err(&path, e))?;
-        let mut atlas = Self::from_parts(catalogue, manifest.regions, layers, values, manifest.comparability, manifest.report);
+        let mut atlas = Self::from_parts(
+            catalogue,
+            manifest.regions,
+            layers,
+            values,
+            manifest.comparability,
+            manifest.report,
+        );
         atlas.inputs = manifest.inputs;
         Ok(atlas)
     }
 }
 
 fn sibling(dir: &Path, suffix: &str) -> PathBuf {
-    let name = dir.file_name().map_or_else(|| "atlas".into(), |n| n.to_string_lossy().into_owned());
+    let name = dir
+        .file_name()
+        .map_or_else(|| "atlas".into(), |n| n.to_string_lossy().into_owned());
     dir.with_file_name(format!(".{name}.{suffix}"))
 }
 
@@ -300,13 +324,20 @@ impl GeoJson {
             let layer = layers
                 .iter_mut()
                 .find(|l| l.id == f.properties.layer)
-                .ok_or_else(|| format!("feature {} names unknown layer {}", f.properties.code, f.properties.layer))?;
+                .ok_or_else(|| {
+                    format!(
+                        "feature {} names unknown layer {}",
+                        f.properties.code, f.properties.layer
+                    )
+                })?;
             let polygons = f
                 .geometry
                 .coordinates
                 .into_iter()
                 .map(|rings| {
-                    let mut rings = rings.into_iter().map(|r| LineString(r.into_iter().map(|[x, y]| Coord { x, y }).collect()));
+                    let mut rings = rings
+                        .into_iter()
+                        .map(|r| LineString(r.into_iter().map(|[x, y]| Coord { x, y }).collect()));
                     let exterior = rings.next().unwrap_or_else(|| LineString(Vec::new()));
                     Polygon::new(exterior, rings.collect())
                 })

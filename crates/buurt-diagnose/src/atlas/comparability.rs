@@ -32,7 +32,10 @@ struct Entry {
 impl From<Vec<Entry>> for Comparability {
     fn from(entries: Vec<Entry>) -> Self {
         Self {
-            sets: entries.into_iter().map(|e| ((e.gemeente, e.indeling), e.sets)).collect(),
+            sets: entries
+                .into_iter()
+                .map(|e| ((e.gemeente, e.indeling), e.sets))
+                .collect(),
         }
     }
 }
@@ -41,7 +44,11 @@ impl From<Comparability> for Vec<Entry> {
     fn from(c: Comparability) -> Self {
         c.sets
             .into_iter()
-            .map(|((gemeente, indeling), sets)| Entry { gemeente, indeling, sets })
+            .map(|((gemeente, indeling), sets)| Entry {
+                gemeente,
+                indeling,
+                sets,
+            })
             .collect()
     }
 }
@@ -75,11 +82,16 @@ impl Comparability {
         if a == b {
             return true;
         }
-        let (Some(x), Some(y)) = (self.sets.get(&(gemeente, a.year())), self.sets.get(&(gemeente, b.year()))) else {
+        let (Some(x), Some(y)) = (
+            self.sets.get(&(gemeente, a.year())),
+            self.sets.get(&(gemeente, b.year())),
+        ) else {
             // A side that knows no wijken or buurten of this gemeente has nothing to contradict.
             return true;
         };
-        let same = |p: &BTreeSet<RegionCode>, q: &BTreeSet<RegionCode>| p.is_empty() || q.is_empty() || p == q;
+        let same = |p: &BTreeSet<RegionCode>, q: &BTreeSet<RegionCode>| {
+            p.is_empty() || q.is_empty() || p == q
+        };
         same(&x.wijken, &y.wijken) && same(&x.buurten, &y.buurten)
     }
 
@@ -88,7 +100,9 @@ impl Comparability {
     pub fn same_region(&self, code: RegionCode, a: Indeling, b: Indeling) -> bool {
         match code.level() {
             Level::Land | Level::Gemeente => true,
-            Level::Wijk | Level::Buurt => code.gemeente().is_none_or(|gm| self.comparable(gm, a, b)),
+            Level::Wijk | Level::Buurt => {
+                code.gemeente().is_none_or(|gm| self.comparable(gm, a, b))
+            }
         }
     }
 
@@ -142,7 +156,10 @@ mod tests {
         c.add(code("WK003401"), Indeling::new(2021));
         let json = serde_json::to_string(&c).unwrap();
         let back: Comparability = serde_json::from_str(&json).unwrap();
-        assert_eq!(back.indelingen("GM0034".parse().unwrap()), vec![Indeling::new(2021)]);
+        assert_eq!(
+            back.indelingen("GM0034".parse().unwrap()),
+            vec![Indeling::new(2021)]
+        );
     }
 
     #[test]

@@ -22,7 +22,11 @@ struct MinimumRule {
 
 fn index_of(catalogue: &Catalogue, id: Option<&String>) -> Option<u16> {
     let id = id?;
-    catalogue.indicators().iter().position(|i| &i.id == id).and_then(|p| u16::try_from(p).ok())
+    catalogue
+        .indicators()
+        .iter()
+        .position(|i| &i.id == id)
+        .and_then(|p| u16::try_from(p).ok())
 }
 
 /// The value of `numerator / denominator × scale`, or why there is none.
@@ -44,14 +48,16 @@ pub(crate) fn ratio(numerator: Value, denominator: Value, scale: f64, min: f64) 
 
 /// Add derived indicators to `t` and suppress values whose population is below the minimum.
 pub(crate) fn derive_values(catalogue: &Catalogue, t: &mut TableDataset) {
-    let present: std::collections::HashSet<u16> = t.observations.iter().map(|o| o.indicator).collect();
+    let present: std::collections::HashSet<u16> =
+        t.observations.iter().map(|o| o.indicator).collect();
     let mut derived = Vec::new();
     let mut minimum: HashMap<u16, MinimumRule> = HashMap::new();
     for (i, ind) in catalogue.indicators().iter().enumerate() {
         let Ok(i) = u16::try_from(i) else { continue };
         let den = index_of(catalogue, ind.denominator.as_ref());
         if ind.derived {
-            if let (Some(numerator), Some(denominator)) = (index_of(catalogue, ind.numerator.as_ref()), den)
+            if let (Some(numerator), Some(denominator)) =
+                (index_of(catalogue, ind.numerator.as_ref()), den)
                 && present.contains(&numerator)
                 && present.contains(&denominator)
             {
@@ -80,19 +86,29 @@ pub(crate) fn derive_values(catalogue: &Catalogue, t: &mut TableDataset) {
     if derived.is_empty() && minimum.is_empty() {
         return;
     }
-    let mut needed: std::collections::HashSet<u16> = derived.iter().flat_map(|r| [r.numerator, r.denominator]).collect();
+    let mut needed: std::collections::HashSet<u16> = derived
+        .iter()
+        .flat_map(|r| [r.numerator, r.denominator])
+        .collect();
     needed.extend(minimum.values().map(|r| r.denominator));
-    type Cell = (RegionCode, Indeling, u16);
-    let mut groups: HashMap<Cell, HashMap<u16, Value>> = HashMap::new();
+    let mut groups: HashMap<(RegionCode, Indeling, u16), HashMap<u16, Value>> = HashMap::new();
     for o in &t.observations {
         if needed.contains(&o.indicator) {
-            groups.entry((o.region, o.indeling, o.year)).or_default().insert(o.indicator, o.value);
+            groups
+                .entry((o.region, o.indeling, o.year))
+                .or_default()
+                .insert(o.indicator, o.value);
         }
     }
     let mut suppressed = 0usize;
     for o in &mut t.observations {
-        let Some(rule) = minimum.get(&o.indicator) else { continue };
-        let Some(Value::Number(den)) = groups.get(&(o.region, o.indeling, o.year)).and_then(|g| g.get(&rule.denominator)) else {
+        let Some(rule) = minimum.get(&o.indicator) else {
+            continue;
+        };
+        let Some(Value::Number(den)) = groups
+            .get(&(o.region, o.indeling, o.year))
+            .and_then(|g| g.get(&rule.denominator))
+        else {
             continue;
         };
         if matches!(o.value, Value::Number(_)) && *den < rule.min {
@@ -103,7 +119,10 @@ pub(crate) fn derive_values(catalogue: &Catalogue, t: &mut TableDataset) {
     let mut added = 0usize;
     for ((region, indeling, year), values) in &groups {
         for rule in &derived {
-            let (Some(n), Some(d)) = (values.get(&rule.numerator), values.get(&rule.denominator)) else { continue };
+            let (Some(n), Some(d)) = (values.get(&rule.numerator), values.get(&rule.denominator))
+            else {
+                continue;
+            };
             let ind = &catalogue.indicators()[usize::from(rule.target)];
             t.observations.push(Observation {
                 region: *region,
@@ -125,11 +144,25 @@ mod tests {
 
     #[test]
     fn ratio_rules() {
-        assert_eq!(ratio(Value::Number(340.0), Value::Number(1800.0), 100.0, 50.0), Value::Number(340.0 / 1800.0 * 100.0));
-        assert_eq!(ratio(Value::Number(5.0), Value::Number(45.0), 100.0, 50.0), Value::Missing(MissingReason::BelowMinimum));
-        assert_eq!(ratio(Value::Number(0.0), Value::Number(0.0), 100.0, 0.0), Value::Missing(MissingReason::NoDenominator));
         assert_eq!(
-            ratio(Value::Missing(MissingReason::Suppressed), Value::Number(100.0), 100.0, 0.0),
+            ratio(Value::Number(340.0), Value::Number(1800.0), 100.0, 50.0),
+            Value::Number(340.0 / 1800.0 * 100.0)
+        );
+        assert_eq!(
+            ratio(Value::Number(5.0), Value::Number(45.0), 100.0, 50.0),
+            Value::Missing(MissingReason::BelowMinimum)
+        );
+        assert_eq!(
+            ratio(Value::Number(0.0), Value::Number(0.0), 100.0, 0.0),
+            Value::Missing(MissingReason::NoDenominator)
+        );
+        assert_eq!(
+            ratio(
+                Value::Missing(MissingReason::Suppressed),
+                Value::Number(100.0),
+                100.0,
+                0.0
+            ),
             Value::Missing(MissingReason::Suppressed)
         );
     }

@@ -69,12 +69,21 @@ pub struct RegionInfo {
 
 /// Open the atlas for `data_dir`: from `cache_dir` when that cache is fresh, else built from the
 /// data (all-or-nothing) and written to the cache.
-pub fn open(data_dir: &std::path::Path, cache_dir: Option<&std::path::Path>, catalogue: Catalogue, progress: &dyn Progress) -> crate::Result<(Atlas, CacheStatus)> {
-    let status = cache_dir.map_or(CacheStatus::Missing, |dir| Atlas::cache_status(dir, data_dir, &catalogue));
+pub fn open(
+    data_dir: &std::path::Path,
+    cache_dir: Option<&std::path::Path>,
+    catalogue: Catalogue,
+    progress: &dyn Progress,
+) -> crate::Result<(Atlas, CacheStatus)> {
+    let status = cache_dir.map_or(CacheStatus::Missing, |dir| {
+        Atlas::cache_status(dir, data_dir, &catalogue)
+    });
     if let (Some(dir), CacheStatus::Fresh) = (cache_dir, &status) {
         match Atlas::load_cache(dir, catalogue.clone()) {
             Ok(atlas) => return Ok((atlas, status)),
-            Err(e) => tracing::warn!(error = %e, "atlas cache unreadable; rebuilding from the data"),
+            Err(e) => {
+                tracing::warn!(error = %e, "atlas cache unreadable; rebuilding from the data")
+            }
         }
     }
     let loaded = buurt_io::registry::load_all(data_dir, &catalogue, progress);
@@ -129,7 +138,12 @@ impl Atlas {
     /// The indelingen in which `code` exists, oldest first.
     #[must_use]
     pub fn indelingen_of(&self, code: RegionCode) -> Vec<Indeling> {
-        let mut out: Vec<Indeling> = self.regions.iter().filter(|r| r.key.code == code).map(|r| r.key.indeling).collect();
+        let mut out: Vec<Indeling> = self
+            .regions
+            .iter()
+            .filter(|r| r.key.code == code)
+            .map(|r| r.key.indeling)
+            .collect();
         out.sort();
         out
     }
@@ -142,11 +156,18 @@ impl Atlas {
 
     /// Regions of `level` within `within` in `indeling`, in code order.
     #[must_use]
-    pub fn regions_within(&self, within: RegionCode, level: Level, indeling: Indeling) -> Vec<&RegionInfo> {
+    pub fn regions_within(
+        &self,
+        within: RegionCode,
+        level: Level,
+        indeling: Indeling,
+    ) -> Vec<&RegionInfo> {
         let mut out: Vec<&RegionInfo> = self
             .regions
             .iter()
-            .filter(|r| r.level == level && r.key.indeling == indeling && r.key.code.is_within(&within))
+            .filter(|r| {
+                r.level == level && r.key.indeling == indeling && r.key.code.is_within(&within)
+            })
             .collect();
         out.sort_by_key(|r| r.key.code);
         out
@@ -173,7 +194,10 @@ impl Atlas {
         self.layers
             .iter()
             .filter(|l| l.level == key.code.level())
-            .filter(|l| self.comparability.same_region(key.code, key.indeling, l.indeling))
+            .filter(|l| {
+                self.comparability
+                    .same_region(key.code, key.indeling, l.indeling)
+            })
             .filter(|l| l.features.iter().any(|f| f.code == key.code))
             .max_by_key(|l| (l.indeling == key.indeling, l.indeling))
     }

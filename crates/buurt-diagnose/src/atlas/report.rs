@@ -105,7 +105,8 @@ impl ValidationReport {
     /// Whether every dataset loaded and every parent check passed.
     #[must_use]
     pub fn is_ok(&self) -> bool {
-        self.datasets.iter().all(|d| d.status == "ok") && self.parent_checks.iter().all(|c| c.failures.is_empty())
+        self.datasets.iter().all(|d| d.status == "ok")
+            && self.parent_checks.iter().all(|c| c.failures.is_empty())
     }
 
     /// Number of problems and failures, for a summary line.
@@ -115,7 +116,11 @@ impl ValidationReport {
             .iter()
             .map(|d| d.problems.len() + usize::from(d.error.is_some()))
             .sum::<usize>()
-            + self.parent_checks.iter().map(|c| c.failures.len()).sum::<usize>()
+            + self
+                .parent_checks
+                .iter()
+                .map(|c| c.failures.len())
+                .sum::<usize>()
     }
 
     /// A plain-text rendering for the terminal.
@@ -139,18 +144,27 @@ impl ValidationReport {
                 out,
                 "         {} rows · regions: {} · years: {} · indeling: {}",
                 d.rows,
-                if regions.is_empty() { "-".into() } else { regions.join(", ") },
+                if regions.is_empty() {
+                    "-".into()
+                } else {
+                    regions.join(", ")
+                },
                 join_years(&d.years),
                 join_years(&d.indelingen),
             );
             if d.kind == "table" {
-                let missing: Vec<String> = d.missing.iter().map(|(r, n)| format!("{n} {r}")).collect();
+                let missing: Vec<String> =
+                    d.missing.iter().map(|(r, n)| format!("{n} {r}")).collect();
                 let _ = writeln!(
                     out,
                     "         {} indicators · {} cells · missing: {}",
                     d.indicators,
                     d.cells,
-                    if missing.is_empty() { "none".into() } else { missing.join(", ") }
+                    if missing.is_empty() {
+                        "none".into()
+                    } else {
+                        missing.join(", ")
+                    }
                 );
                 if !d.unmapped_columns.is_empty() {
                     let _ = writeln!(
@@ -165,7 +179,11 @@ impl ValidationReport {
                 let _ = writeln!(out, "         ! {}: {}", p.location, p.message);
             }
             if d.problems.len() > 10 {
-                let _ = writeln!(out, "         ! … and {} more problems (use --format json for all)", d.problems.len() - 10);
+                let _ = writeln!(
+                    out,
+                    "         ! … and {} more problems (use --format json for all)",
+                    d.problems.len() - 10
+                );
             }
         }
         if !self.parent_checks.is_empty() {
@@ -174,7 +192,11 @@ impl ValidationReport {
                 "\nPublished parent rows vs sum of children (counts; per wijk within rounding, per gemeente the wijken may fall short by persons CBS placed in no wijk):"
             );
             for c in &self.parent_checks {
-                let verdict = if c.failures.is_empty() { "ok" } else { "MISMATCH" };
+                let verdict = if c.failures.is_empty() {
+                    "ok"
+                } else {
+                    "MISMATCH"
+                };
                 let _ = writeln!(
                     out,
                     "  [{verdict}] {} {} {} per {}: {} parents, max |Σ − parent| = {}{}",
@@ -184,7 +206,11 @@ impl ValidationReport {
                     c.parent_level,
                     c.parents,
                     c.max_abs_difference,
-                    if c.skipped > 0 { format!(", {} skipped (child missing)", c.skipped) } else { String::new() }
+                    if c.skipped > 0 {
+                        format!(", {} skipped (child missing)", c.skipped)
+                    } else {
+                        String::new()
+                    }
                 );
                 for f in &c.failures {
                     let _ = writeln!(out, "      ! {f}");
@@ -219,7 +245,10 @@ impl ValidationReport {
             }
         }
         if !self.indeling_changes.is_empty() {
-            let _ = writeln!(out, "\nIndeling changes (codes are not comparable across these years):");
+            let _ = writeln!(
+                out,
+                "\nIndeling changes (codes are not comparable across these years):"
+            );
             for c in &self.indeling_changes {
                 let _ = writeln!(out, "  {c}");
             }
@@ -229,7 +258,11 @@ impl ValidationReport {
             "\n{} datasets, {} problems, {} — {:.1} s",
             self.datasets.len(),
             self.problem_count(),
-            if self.is_ok() { "all datasets valid" } else { "VALIDATION FAILED" },
+            if self.is_ok() {
+                "all datasets valid"
+            } else {
+                "VALIDATION FAILED"
+            },
             self.seconds
         );
         out
@@ -240,7 +273,11 @@ fn join_years(years: &[u16]) -> String {
     if years.is_empty() {
         return "-".into();
     }
-    years.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
+    years
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn shorten(items: &[String], n: usize) -> String {

@@ -69,7 +69,11 @@ pub fn poisson_exact(k: f64, n: f64, scale: f64) -> Option<Interval> {
     let k = k.round();
     let alpha = 0.05;
     // chi²(p, 2k)/2 = Gamma(k, 1) quantile.
-    let low = if k == 0.0 { 0.0 } else { gamma_p_inverse(k, alpha / 2.0) };
+    let low = if k == 0.0 {
+        0.0
+    } else {
+        gamma_p_inverse(k, alpha / 2.0)
+    };
     let high = gamma_p_inverse(k + 1.0, 1.0 - alpha / 2.0);
     Some(Interval {
         low: low / n * scale,

@@ -29,8 +29,16 @@ pub struct AreaCount {
 /// ```
 #[must_use]
 pub fn eb_rates(areas: &[AreaCount]) -> Vec<f64> {
-    let total_pop: f64 = areas.iter().map(|a| a.population).filter(|p| *p > 0.0).sum();
-    let total_events: f64 = areas.iter().filter(|a| a.population > 0.0).map(|a| a.events).sum();
+    let total_pop: f64 = areas
+        .iter()
+        .map(|a| a.population)
+        .filter(|p| *p > 0.0)
+        .sum();
+    let total_events: f64 = areas
+        .iter()
+        .filter(|a| a.population > 0.0)
+        .map(|a| a.events)
+        .sum();
     let valid = areas.iter().filter(|a| a.population > 0.0).count();
     if total_pop <= 0.0 || valid == 0 {
         return areas.iter().map(|_| f64::NAN).collect();
@@ -51,7 +59,11 @@ pub fn eb_rates(areas: &[AreaCount]) -> Vec<f64> {
                 return f64::NAN;
             }
             let r = a.events / a.population;
-            let c = if phi + m / a.population > 0.0 { phi / (phi + m / a.population) } else { 0.0 };
+            let c = if phi + m / a.population > 0.0 {
+                phi / (phi + m / a.population)
+            } else {
+                0.0
+            };
             m + c * (r - m)
         })
         .collect()
@@ -65,8 +77,14 @@ mod tests {
     fn homogeneous_rates_shrink_fully() {
         // Differences no bigger than Poisson noise: φ = 0, everything becomes the parent rate.
         let areas = [
-            AreaCount { events: 5.0, population: 100.0 },
-            AreaCount { events: 6.0, population: 100.0 },
+            AreaCount {
+                events: 5.0,
+                population: 100.0,
+            },
+            AreaCount {
+                events: 6.0,
+                population: 100.0,
+            },
         ];
         let eb = eb_rates(&areas);
         assert!((eb[0] - 0.055).abs() < 1e-12 && (eb[1] - 0.055).abs() < 1e-12);
@@ -75,8 +93,14 @@ mod tests {
     #[test]
     fn large_areas_keep_their_rate() {
         let areas = [
-            AreaCount { events: 1000.0, population: 10_000.0 },
-            AreaCount { events: 3000.0, population: 10_000.0 },
+            AreaCount {
+                events: 1000.0,
+                population: 10_000.0,
+            },
+            AreaCount {
+                events: 3000.0,
+                population: 10_000.0,
+            },
         ];
         let eb = eb_rates(&areas);
         assert!((eb[0] - 0.1).abs() < 0.001 && (eb[1] - 0.3).abs() < 0.001);

@@ -39,7 +39,10 @@ pub fn fit(points: &[(f64, f64)]) -> Option<Fit> {
     let slope = sxy / sxx;
     let slope_se = (n > 2).then(|| {
         let intercept = my - slope * mx;
-        let sse: f64 = points.iter().map(|p| (p.1 - intercept - slope * p.0).powi(2)).sum();
+        let sse: f64 = points
+            .iter()
+            .map(|p| (p.1 - intercept - slope * p.0).powi(2))
+            .sum();
         (sse / (nf - 2.0) / sxx).sqrt()
     });
     Some(Fit {
@@ -64,7 +67,13 @@ mod tests {
 
     #[test]
     fn noisy_slope_has_error() {
-        let f = fit(&[(2018.0, 9.6), (2019.0, 10.4), (2020.0, 10.1), (2021.0, 11.2)]).unwrap();
+        let f = fit(&[
+            (2018.0, 9.6),
+            (2019.0, 10.4),
+            (2020.0, 10.1),
+            (2021.0, 11.2),
+        ])
+        .unwrap();
         assert!(f.slope_per_year > 0.3 && f.slope_per_year < 0.6);
         assert!(f.slope_se.unwrap() > 0.0);
         assert!(fit(&[(2020.0, 1.0)]).is_none());

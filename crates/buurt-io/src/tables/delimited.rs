@@ -19,8 +19,8 @@ pub(crate) struct Delimited {
 }
 
 impl Delimited {
-    /// Read `path` with `delimiter`. Records may be shorter or longer than the header; a record
-    /// that is not valid UTF-8 or has unbalanced quotes is an error naming its line.
+    /// Read `path` with `delimiter`. A record with another number of fields than the header, or
+    /// one that is not valid UTF-8, is an error naming its line; blank lines are skipped.
     pub(crate) fn read(path: &Path, delimiter: u8) -> Result<Self, IoError> {
         let bytes = std::fs::read(path).map_err(|source| IoError::Read {
             path: path.to_path_buf(),
@@ -36,11 +36,28 @@ impl Delimited {
         let mut header = None;
         for result in reader.records() {
             let record = result.map_err(|e| csv_error(path, &e))?;
-            if header.is_none() {
+            let Some(head) = &header else {
                 header = Some(Header::new(path, record.iter()));
-            } else if record.iter().any(|f| !f.trim().is_empty()) {
-                records.push(record);
+                continue;
+            };
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
             }
+            // A short or long record is a cut-off file or a delimiter inside a value: refuse it
+            // rather than read the wrong columns.
+            if record.len() != head.names().len() {
+                return Err(IoError::Csv {
+                    path: path.to_path_buf(),
+                    line: record.position().map_or(0, csv::Position::line),
+                    message: format!(
+                        "{} fields where the header has {} (a cut-off file, or a '{}' inside an unquoted value?)",
+                        record.len(),
+                        head.names().len(),
+                        char::from(delimiter)
+                    ),
+                });
+            }
+            records.push(record);
         }
         let header = header.ok_or_else(|| IoError::Invalid {
             path: path.to_path_buf(),

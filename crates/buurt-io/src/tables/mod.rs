@@ -31,6 +31,7 @@ mod keyed;
 mod kwb_xlsx;
 mod mapping;
 mod nabijheid;
+mod odata_json;
 mod repair;
 mod rivm_50090;
 mod rivm_50140;
@@ -47,6 +48,6 @@ pub use nabijheid::load_nabijheid_csv;
 pub use rivm_50090::{
     RIVM_50090_INDELING, load_rivm_50090_dir, load_rivm_50090_xlsx, rivm_age_group,
 };
-pub use rivm_50140::load_rivm_50140_csv;
+pub use rivm_50140::{RIVM_50140_YEAR, load_rivm_50140_csv};
 pub use statline::{Vintage, load_kwb_stacked_csv, load_statline_csv, load_statline_json};
-pub use vektis::load_vektis_csv;
+pub use vektis::{VEKTIS_YEAR, load_vektis_csv};

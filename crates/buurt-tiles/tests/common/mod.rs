@@ -45,81 +45,99 @@ pub const GRID_ROWS: i64 = 5;
 /// Vertices per shared border.
 const BORDER_VERTICES: i64 = 60;
 
-/// A border from node (i, j) to the next node east (horizontal) or north (vertical): jagged with
-/// many vertices when it is between two cells, straight on the grid's outside.
-fn border(i: i64, j: i64, horizontal: bool) -> Vec<Coord<f64>> {
-    let start = Coord {
-        x: GRID_ORIGIN.x + i as f64 * CELL_M,
-        y: GRID_ORIGIN.y + j as f64 * CELL_M,
-    };
-    let outer = if horizontal {
-        j == 0 || j == GRID_ROWS
-    } else {
-        i == 0 || i == GRID_COLUMNS
-    };
-    let steps = if outer { 1 } else { BORDER_VERTICES };
-    (0..=steps)
-        .map(|k| {
-            let along = k as f64 / steps as f64 * CELL_M;
-            let across = if k == 0 || k == steps || outer {
-                0.0
-            } else {
-                noise(i, j + if horizontal { 1000 } else { 0 }, k) * CELL_M * 0.04
-            };
-            if horizontal {
-                Coord {
-                    x: start.x + along,
-                    y: start.y + across,
-                }
-            } else {
-                Coord {
-                    x: start.x + across,
-                    y: start.y + along,
-                }
-            }
-        })
-        .collect()
+/// A grid of `columns` × `rows` cells of [`CELL_M`] from [`GRID_ORIGIN`].
+#[derive(Debug, Clone, Copy)]
+pub struct Grid {
+    pub columns: i64,
+    pub rows: i64,
+    /// Vertices on each border between two cells.
+    pub border_vertices: i64,
 }
 
-/// Grid cell (i, j) as a polygon whose borders are shared exactly with its neighbours.
-fn cell(i: i64, j: i64) -> Polygon<f64> {
-    let mut ring: Vec<Coord<f64>> = Vec::new();
-    let mut push = |points: Vec<Coord<f64>>| {
-        for p in points {
-            if ring.last() != Some(&p) {
-                ring.push(p);
+impl Grid {
+    /// A border from node (i, j) to the next node east (horizontal) or north (vertical): jagged
+    /// (±4 % of a cell) with many vertices between two cells, straight on the grid's outside.
+    fn border(self, i: i64, j: i64, horizontal: bool) -> Vec<Coord<f64>> {
+        let start = Coord {
+            x: GRID_ORIGIN.x + i as f64 * CELL_M,
+            y: GRID_ORIGIN.y + j as f64 * CELL_M,
+        };
+        let outer = if horizontal {
+            j == 0 || j == self.rows
+        } else {
+            i == 0 || i == self.columns
+        };
+        let steps = if outer { 1 } else { self.border_vertices };
+        (0..=steps)
+            .map(|k| {
+                let along = k as f64 / steps as f64 * CELL_M;
+                let across = if k == 0 || k == steps || outer {
+                    0.0
+                } else {
+                    noise(i, j + if horizontal { 1_000_000 } else { 0 }, k) * CELL_M * 0.04
+                };
+                if horizontal {
+                    Coord {
+                        x: start.x + along,
+                        y: start.y + across,
+                    }
+                } else {
+                    Coord {
+                        x: start.x + across,
+                        y: start.y + along,
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// Cell (i, j) as a polygon whose borders are shared exactly with its neighbours.
+    fn cell(self, i: i64, j: i64) -> Polygon<f64> {
+        let mut ring: Vec<Coord<f64>> = Vec::new();
+        let mut push = |points: Vec<Coord<f64>>| {
+            for p in points {
+                if ring.last() != Some(&p) {
+                    ring.push(p);
+                }
+            }
+        };
+        push(self.border(i, j, true));
+        push(self.border(i + 1, j, false));
+        push(self.border(i, j + 1, true).into_iter().rev().collect());
+        push(self.border(i, j, false).into_iter().rev().collect());
+        Polygon::new(LineString(ring), vec![])
+    }
+
+    /// The grid as layer `buurt`, feature ids from 1 row by row.
+    pub fn layer(self) -> SourceLayer {
+        let mut features = Vec::new();
+        for j in 0..self.rows {
+            for i in 0..self.columns {
+                features.push(SourceFeature {
+                    id: (j * self.columns + i + 1) as u64,
+                    code: format!("BU{i:04}{j:04}"),
+                    name: format!("Cel {i},{j}"),
+                    geometry_web_mercator: MultiPolygon(vec![self.cell(i, j)]),
+                });
             }
         }
-    };
-    push(border(i, j, true));
-    push(border(i + 1, j, false));
-    push(border(i, j + 1, true).into_iter().rev().collect());
-    push(border(i, j, false).into_iter().rev().collect());
-    Polygon::new(LineString(ring), vec![])
+        SourceLayer {
+            name: "buurt".into(),
+            features,
+        }
+    }
 }
 
-/// Feature id of grid cell (i, j).
-pub fn cell_id(i: i64, j: i64) -> u64 {
-    (j * GRID_COLUMNS + i + 1) as u64
-}
+/// The test grid: 6 × 5 adjacent cells of 500 m with jagged shared borders of 60 vertices.
+pub const TEST_GRID: Grid = Grid {
+    columns: GRID_COLUMNS,
+    rows: GRID_ROWS,
+    border_vertices: BORDER_VERTICES,
+};
 
-/// The grid as layer `buurt`: 30 adjacent cells of 500 m with jagged shared borders.
+/// [`TEST_GRID`] as layer `buurt`.
 pub fn grid_layer() -> SourceLayer {
-    let mut features = Vec::new();
-    for j in 0..GRID_ROWS {
-        for i in 0..GRID_COLUMNS {
-            features.push(SourceFeature {
-                id: cell_id(i, j),
-                code: format!("BU9999{i:02}{j:02}"),
-                name: format!("Cel {i},{j}"),
-                geometry_web_mercator: MultiPolygon(vec![cell(i, j)]),
-            });
-        }
-    }
-    SourceLayer {
-        name: "buurt".into(),
-        features,
-    }
+    TEST_GRID.layer()
 }
 
 /// Bounds of the grid.

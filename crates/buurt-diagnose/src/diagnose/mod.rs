@@ -1,0 +1,284 @@
+//! The diagnose: from the atlas, where a region stands, how that changes, and what stands out.
+//!
+//! ```no_run
+//! use buurt_diagnose::{Atlas, diagnose::Diagnose};
+//! # fn atlas() -> Atlas { unimplemented!() }
+//! let atlas = atlas();
+//! let diagnose = Diagnose::new(&atlas)?;
+//! let oost = diagnose.profile("WK034405", None)?;
+//! for punt in &oost.aandachtspunten {
+//!     println!("{}", punt.text);
+//! }
+//! # Ok::<(), buurt_diagnose::DiagnoseError>(())
+//! ```
+
+pub mod aandachtspunten;
+pub mod bands;
+mod engine;
+pub mod full;
+pub mod profile;
+pub mod render;
+pub mod scores;
+
+use buurt_core::{BuurtCode, Indeling, Level, RegionCode, RegionKey};
+
+pub use engine::{Engine, GroupKey};
+pub use profile::{
+    Aandachtspunt, Benchmarks, IndicatorProfile, Parents, Profile, RegionRef, Scores, SeriesPoint,
+    Trend,
+};
+pub use scores::Weights;
+
+use self::profile::{Subject, indicator_profiles};
+use crate::atlas::Atlas;
+use crate::error::{DiagnoseError, Result};
+
+/// The diagnose of an atlas: indexes the long table once, then answers profile queries.
+#[derive(Debug)]
+pub struct Diagnose<'a> {
+    atlas: &'a Atlas,
+    engine: Engine,
+}
+
+impl<'a> Diagnose<'a> {
+    /// Index the atlas.
+    pub fn new(atlas: &'a Atlas) -> Result<Self> {
+        Ok(Self {
+            atlas,
+            engine: Engine::new(atlas)?,
+        })
+    }
+
+    /// The atlas this diagnose reads.
+    #[must_use]
+    pub fn atlas(&self) -> &'a Atlas {
+        self.atlas
+    }
+
+    /// The indexed cells.
+    #[must_use]
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The profile of a region (any spelling of its code), with each indicator at its latest
+    /// year up to `year`, and the default weights.
+    pub fn profile(&self, code: &str, year: Option<u16>) -> Result<Profile> {
+        self.profile_with(code, year, &Weights::default())
+    }
+
+    /// As [`Diagnose::profile`], with caller-chosen weights for the composite scores.
+    pub fn profile_with(
+        &self,
+        code: &str,
+        year: Option<u16>,
+        weights: &Weights,
+    ) -> Result<Profile> {
+        let code: RegionCode = code
+            .trim()
+            .parse()
+            .map_err(|_| DiagnoseError::UnknownRegion {
+                code: code.to_owned(),
+            })?;
+        let indeling =
+            self.atlas
+                .latest_indeling(code)
+                .ok_or_else(|| DiagnoseError::UnknownRegion {
+                    code: code.to_string(),
+                })?;
+        let key = RegionKey::new(code, indeling);
+        let keys = self.comparable_keys(key);
+        if keys.is_empty() {
+            return Err(DiagnoseError::UnknownRegion {
+                code: code.to_string(),
+            });
+        }
+        let subject = Subject::Region { key, keys };
+        let indicators = indicator_profiles(self.atlas, &self.engine, &subject, year);
+        let parents = Parents {
+            wijk: code
+                .wijk()
+                .filter(|_| code.level() == Level::Buurt)
+                .map(|w| self.region_ref(RegionCode::Wijk(w), indeling)),
+            gemeente: code
+                .gemeente()
+                .filter(|_| code.level() != Level::Gemeente)
+                .map(|g| self.region_ref(RegionCode::Gemeente(g), indeling)),
+        };
+        let name = self.region_ref(code, indeling).name;
+        Ok(self.finish(
+            code.to_string(),
+            name,
+            code.level(),
+            indeling,
+            parents,
+            Vec::new(),
+            year,
+            indicators,
+            weights,
+        ))
+    }
+
+    /// The diagnose of a user-defined area (e.g. the buurten of a wijkpact), compared like a
+    /// wijk: counts summed, rates as ratio of sums, model estimates weighted by population.
+    pub fn area(
+        &self,
+        name: &str,
+        buurten: &[BuurtCode],
+        year: Option<u16>,
+        weights: &Weights,
+    ) -> Result<Profile> {
+        if buurten.is_empty() {
+            return Err(DiagnoseError::Parameter {
+                name: "buurten",
+                message: "an area needs at least one buurt code".into(),
+            });
+        }
+        let gemeente = buurten[0].gemeente();
+        if let Some(other) = buurten.iter().find(|b| b.gemeente() != gemeente) {
+            return Err(DiagnoseError::Parameter {
+                name: "buurten",
+                message: format!(
+                    "{other} lies outside {gemeente}; an area must lie within one gemeente"
+                ),
+            });
+        }
+        let mut keys = Vec::new();
+        let mut indeling = Indeling::new(0);
+        for b in buurten {
+            let code = RegionCode::Buurt(*b);
+            let ind =
+                self.atlas
+                    .latest_indeling(code)
+                    .ok_or_else(|| DiagnoseError::UnknownRegion {
+                        code: b.to_string(),
+                    })?;
+            indeling = indeling.max(ind);
+            keys.push(self.comparable_keys(RegionKey::new(code, ind)));
+        }
+        let subject = Subject::Area { buurten: keys };
+        let indicators = indicator_profiles(self.atlas, &self.engine, &subject, year);
+        let parents = Parents {
+            wijk: None,
+            gemeente: Some(self.region_ref(RegionCode::Gemeente(gemeente), indeling)),
+        };
+        let codes = buurten.iter().map(ToString::to_string).collect();
+        Ok(self.finish(
+            "AREA".into(),
+            name.to_owned(),
+            Level::Wijk,
+            indeling,
+            parents,
+            codes,
+            year,
+            indicators,
+            weights,
+        ))
+    }
+
+    /// Profiles of every region of `level` within `within` (newest indeling).
+    pub fn profiles_within(
+        &self,
+        within: RegionCode,
+        level: Level,
+        year: Option<u16>,
+    ) -> Result<Vec<Profile>> {
+        let mut codes: Vec<RegionCode> = self
+            .atlas
+            .regions()
+            .iter()
+            .filter(|r| r.level == level && r.key.code.is_within(&within))
+            .map(|r| r.key.code)
+            .collect();
+        codes.sort();
+        codes.dedup();
+        if codes.is_empty() {
+            return Err(DiagnoseError::UnknownRegion {
+                code: within.to_string(),
+            });
+        }
+        codes
+            .iter()
+            .map(|c| self.profile(c.as_str(), year))
+            .collect()
+    }
+
+    fn comparable_keys(&self, key: RegionKey) -> Vec<u32> {
+        self.engine
+            .keys_of(key.code)
+            .into_iter()
+            .filter(|k| {
+                self.atlas
+                    .comparability()
+                    .same_region(key.code, key.indeling, k.indeling)
+            })
+            .filter_map(|k| self.engine.region_index(&k))
+            .collect()
+    }
+
+    fn region_ref(&self, code: RegionCode, indeling: Indeling) -> RegionRef {
+        let name = self
+            .atlas
+            .region(&RegionKey::new(code, indeling))
+            .or_else(|| {
+                self.atlas
+                    .latest_indeling(code)
+                    .and_then(|i| self.atlas.region(&RegionKey::new(code, i)))
+            })
+            .map_or_else(|| code.to_string(), |r| r.name.clone());
+        RegionRef {
+            code: code.to_string(),
+            name,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &self,
+        code: String,
+        name: String,
+        level: Level,
+        indeling: Indeling,
+        parents: Parents,
+        buurten: Vec<String>,
+        year: Option<u16>,
+        indicators: Vec<IndicatorProfile>,
+        weights: &Weights,
+    ) -> Profile {
+        let catalogue = self.atlas.catalogue();
+        let benchmark_name = if level == Level::Gemeente {
+            "Nederland".to_owned()
+        } else {
+            parents
+                .gemeente
+                .as_ref()
+                .map_or_else(|| "de gemeente".to_owned(), |g| g.name.clone())
+        };
+        let base_id = |id: &str| {
+            catalogue
+                .get(id)
+                .map_or_else(|| id.to_owned(), |i| i.base_id.clone())
+        };
+        let age_words = |key: &str| {
+            buurt_core::AgeGroup::from_key(key)
+                .filter(|a| *a != buurt_core::AgeGroup::Totaal)
+                .map(|a| a.dutch().to_owned())
+                .unwrap_or_default()
+        };
+        let aandachtspunten =
+            aandachtspunten::rank(&indicators, &base_id, &benchmark_name, &age_words);
+        let scores = scores::composite(&indicators, &|id| catalogue.get(id).cloned(), weights);
+        Profile {
+            code,
+            name,
+            level,
+            indeling: indeling.year(),
+            parents,
+            buurten,
+            requested_year: year,
+            indicators,
+            aandachtspunten,
+            scores,
+        }
+    }
+}

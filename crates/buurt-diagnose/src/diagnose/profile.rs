@@ -1,0 +1,811 @@
+//! The profile of one region or user-defined area: every indicator with its benchmarks,
+//! standing, uncertainty and trend, then the aandachtspunten and the composite scores.
+
+use buurt_core::{
+    Aggregation, Indicator, Level, MissingReason, Polarity, RegionKey, SourceTable, Theme, Unit,
+};
+use serde::{Deserialize, Serialize};
+
+use super::bands::{Band, STABLE_CHANGE};
+use super::engine::{Engine, GroupKey};
+use crate::atlas::Atlas;
+use crate::stats::distribution::{mean_sd, percentile_rank, z_score};
+use crate::stats::interval::{Interval, poisson_exact, wilson};
+use crate::stats::shrinkage::{AreaCount, eb_rates};
+use crate::stats::trend::{Fit, fit, slopes_differ};
+
+/// A region named in a profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionRef {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+}
+
+/// The parents of the profiled region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Parents {
+    /// The wijk (for a buurt).
+    pub wijk: Option<RegionRef>,
+    /// The gemeente (for a buurt, wijk or area).
+    pub gemeente: Option<RegionRef>,
+}
+
+/// Benchmark values: the published parent rows, or the ratio of sums over the children.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Benchmarks {
+    /// The wijk.
+    pub wijk: Option<f64>,
+    /// The gemeente.
+    pub gemeente: Option<f64>,
+    /// Nederland.
+    pub nl: Option<f64>,
+}
+
+/// One year of a series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesPoint {
+    /// Year.
+    pub year: u16,
+    /// Value (null when missing).
+    pub value: Option<f64>,
+    /// Why it is missing.
+    pub missing_reason: Option<MissingReason>,
+    /// Whether this year's boundaries and definition are comparable with the profile's year;
+    /// points that are not do not enter the trend.
+    pub comparable: bool,
+}
+
+/// The trend over the comparable years.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trend {
+    /// First year used.
+    pub from_year: u16,
+    /// Last year used.
+    pub to_year: u16,
+    /// Last − first.
+    pub absolute_change: f64,
+    /// (Last − first) / first.
+    pub relative_change: Option<f64>,
+    /// Least-squares slope per year.
+    pub slope_per_year: f64,
+    /// Its standard error (absent with two points).
+    pub slope_se: Option<f64>,
+    /// The gemeente's slope over the same years.
+    pub gemeente_slope_per_year: Option<f64>,
+    /// Whether the slope differs from the gemeente's beyond their uncertainty (absent when
+    /// either lacks a standard error).
+    pub differs_from_gemeente: Option<bool>,
+    /// `stijgend`, `dalend` or `stabiel` (change under 5 %).
+    pub direction: String,
+    /// Why some years were left out (indeling or definition change).
+    pub break_note: Option<String>,
+}
+
+/// One indicator in a profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorProfile {
+    /// Indicator id.
+    pub id: String,
+    /// Dutch label.
+    pub label: String,
+    /// Theme.
+    pub theme: Theme,
+    /// Unit.
+    pub unit: Unit,
+    /// Polarity.
+    pub polarity: Polarity,
+    /// Age group key.
+    pub age_group: String,
+    /// Shown by default (catalogue headline).
+    pub headline: bool,
+    /// Source dataset of the value.
+    pub dataset: String,
+    /// Year of the value.
+    pub year: u16,
+    /// The value; null when missing or suppressed.
+    pub value: Option<f64>,
+    /// Why it is missing.
+    pub missing_reason: Option<MissingReason>,
+    /// Benchmarks.
+    pub benchmarks: Benchmarks,
+    /// Index against the gemeente (gemeente = 100); against NL for a gemeente.
+    pub index_gemeente: Option<f64>,
+    /// z-score among the regions of the same level in the gemeente (NL for a gemeente).
+    pub z_gemeente: Option<f64>,
+    /// Percentile rank (0–100) among those regions.
+    pub rank_gemeente: Option<f64>,
+    /// z-score among all regions of the same level in the source (NL-wide where national).
+    pub z_nl: Option<f64>,
+    /// Percentile rank among those.
+    pub rank_nl: Option<f64>,
+    /// Band from `z_gemeente`.
+    pub band: Option<Band>,
+    /// 95 % interval for rates with a known numerator and denominator.
+    pub interval: Option<Interval>,
+    /// Whether the interval excludes the gemeente benchmark.
+    pub significant: Option<bool>,
+    /// Empirical-Bayes smoothed value (toward the gemeente), beside the raw one.
+    pub eb_value: Option<f64>,
+    /// What the uncertainty statement rests on.
+    pub uncertainty: String,
+    /// All years, comparable or not.
+    pub series: Vec<SeriesPoint>,
+    /// The trend over comparable years.
+    pub trend: Option<Trend>,
+}
+
+/// An indicator that needs attention, with a sentence a partner understands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Aandachtspunt {
+    /// Indicator id.
+    pub indicator: String,
+    /// Ranking score (see `aandachtspunten` for the rules).
+    pub score: f64,
+    /// One Dutch sentence.
+    pub text: String,
+}
+
+/// One indicator's part in a composite score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contribution {
+    /// Indicator id.
+    pub indicator: String,
+    /// Weight used.
+    pub weight: f64,
+    /// The need-oriented z-score (positive = more need), clamped to ±3.
+    pub need_z: f64,
+    /// weight × need_z / Σ weights of the theme.
+    pub contribution: f64,
+}
+
+/// The composite need score of one theme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThemeScore {
+    /// Theme.
+    pub theme: Theme,
+    /// Weighted mean of the need z-scores (positive = more need than the comparison group).
+    pub score: f64,
+    /// The parts.
+    pub contributions: Vec<Contribution>,
+}
+
+/// Composite scores.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    /// Mean of the theme scores that have data.
+    pub overall: Option<f64>,
+    /// Per theme.
+    pub themes: Vec<ThemeScore>,
+}
+
+/// The diagnose of one region or area.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Code (for an area: `AREA`).
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Level (`wijk` for a user-defined area, which is compared like a wijk).
+    pub level: Level,
+    /// The indeling of the code.
+    pub indeling: u16,
+    /// Parents.
+    pub parents: Parents,
+    /// For an area: its buurten.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buurten: Vec<String>,
+    /// The year asked for (each indicator shows its latest year up to it).
+    pub requested_year: Option<u16>,
+    /// Indicators.
+    pub indicators: Vec<IndicatorProfile>,
+    /// Ranked aandachtspunten.
+    pub aandachtspunten: Vec<Aandachtspunt>,
+    /// Composite scores.
+    pub scores: Scores,
+}
+
+/// What a profile is about.
+pub(crate) enum Subject {
+    /// A region; `keys` are its comparable region indices (one per indeling).
+    Region { key: RegionKey, keys: Vec<u32> },
+    /// A set of buurten, each with its comparable region indices.
+    Area { buurten: Vec<Vec<u32>> },
+}
+
+/// A value with the region index it was read from (for parents) and its missing reason.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Found {
+    pub value: f64,
+    pub missing: Option<MissingReason>,
+    /// A region whose parents apply (any buurt of an area).
+    pub anchor: u32,
+}
+
+impl Subject {
+    pub(crate) fn level(&self, engine: &Engine) -> Level {
+        match self {
+            Subject::Region { key, .. } => {
+                let _ = engine;
+                key.code.level()
+            }
+            Subject::Area { .. } => Level::Wijk,
+        }
+    }
+
+    /// The value in a group, aggregated over the buurten for an area.
+    pub(crate) fn find(
+        &self,
+        engine: &Engine,
+        catalogue: &[Indicator],
+        g: GroupKey,
+    ) -> Option<Found> {
+        match self {
+            Subject::Region { keys, .. } => keys.iter().find_map(|&r| {
+                engine.cell(g, r).map(|c| {
+                    let (value, missing) = engine.cell_value(c);
+                    Found {
+                        value,
+                        missing,
+                        anchor: r,
+                    }
+                })
+            }),
+            Subject::Area { buurten } => aggregate_area(engine, catalogue, g, buurten),
+        }
+    }
+}
+
+fn group_value(engine: &Engine, g: GroupKey, region: u32) -> Option<(f64, Option<MissingReason>)> {
+    engine.cell(g, region).map(|c| engine.cell_value(c))
+}
+
+fn indicator_ix(catalogue: &[Indicator], id: Option<&String>) -> Option<u16> {
+    let id = id?;
+    catalogue
+        .iter()
+        .position(|i| &i.id == id)
+        .and_then(|p| u16::try_from(p).ok())
+}
+
+/// The area's value in group `g`: counts summed, rates as ratio of sums, model estimates as a
+/// weighted mean. Any buurt without a value makes the aggregate missing, except for model
+/// estimates, which average over the buurten that have one.
+fn aggregate_area(
+    engine: &Engine,
+    catalogue: &[Indicator],
+    g: GroupKey,
+    buurten: &[Vec<u32>],
+) -> Option<Found> {
+    let ind = &catalogue[usize::from(g.indicator)];
+    let cells: Vec<(u32, f64, Option<MissingReason>)> = buurten
+        .iter()
+        .filter_map(|keys| {
+            keys.iter()
+                .find_map(|&r| group_value(engine, g, r).map(|(v, m)| (r, v, m)))
+        })
+        .collect();
+    let anchor = cells.first()?.0;
+    if cells.len() < buurten.len() {
+        return Some(Found {
+            value: f64::NAN,
+            missing: Some(MissingReason::Empty),
+            anchor,
+        });
+    }
+    let first_missing = cells.iter().find_map(|c| c.2);
+    let value = match ind.aggregation {
+        Aggregation::Sum => {
+            if let Some(m) = first_missing {
+                return Some(Found {
+                    value: f64::NAN,
+                    missing: Some(m),
+                    anchor,
+                });
+            }
+            cells.iter().map(|c| c.1).sum()
+        }
+        Aggregation::RatioOfSums => {
+            let (Some(n), Some(d)) = (
+                indicator_ix(catalogue, ind.numerator.as_ref()),
+                indicator_ix(catalogue, ind.denominator.as_ref()),
+            ) else {
+                return None;
+            };
+            let sum = |ix: u16| -> Option<f64> {
+                let gg = GroupKey { indicator: ix, ..g };
+                cells
+                    .iter()
+                    .map(|c| {
+                        group_value(engine, gg, c.0)
+                            .map(|x| x.0)
+                            .filter(|v| v.is_finite())
+                    })
+                    .sum()
+            };
+            match (sum(n), sum(d)) {
+                (Some(num), Some(den)) if den >= f64::from(ind.min_population.max(1)) => {
+                    num / den * ind.scale
+                }
+                (Some(_), Some(_)) => {
+                    return Some(Found {
+                        value: f64::NAN,
+                        missing: Some(MissingReason::BelowMinimum),
+                        anchor,
+                    });
+                }
+                _ => {
+                    return Some(Found {
+                        value: f64::NAN,
+                        missing: Some(first_missing.unwrap_or(MissingReason::NoDenominator)),
+                        anchor,
+                    });
+                }
+            }
+        }
+        Aggregation::PublishedParent | Aggregation::WeightedMean => {
+            let weight = indicator_ix(catalogue, ind.weight.as_ref());
+            let mut num = 0.0;
+            let mut den = 0.0;
+            for (r, v, _) in cells.iter().filter(|c| c.1.is_finite()) {
+                let w = weight
+                    .and_then(|w| weight_of(engine, w, g.year, *r))
+                    .unwrap_or(1.0);
+                num += v * w;
+                den += w;
+            }
+            if den <= 0.0 {
+                return Some(Found {
+                    value: f64::NAN,
+                    missing: Some(first_missing.unwrap_or(MissingReason::Empty)),
+                    anchor,
+                });
+            }
+            num / den
+        }
+        Aggregation::None => return None,
+    };
+    Some(Found {
+        value,
+        missing: None,
+        anchor,
+    })
+}
+
+/// A weight for region `r` (e.g. inwoners): from any dataset, the year nearest to `year`.
+fn weight_of(engine: &Engine, weight: u16, year: u16, r: u32) -> Option<f64> {
+    let code = engine.region_key(r).code;
+    engine
+        .cells_of(code, weight)
+        .into_iter()
+        .map(|(g, c)| (g.year.abs_diff(year), engine.cell_value(c).0))
+        .filter(|(_, v)| v.is_finite())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, v)| v)
+}
+
+/// The value of parent `p` in group `g`: its published row, else computed from its children.
+fn parent_value(
+    engine: &Engine,
+    catalogue: &[Indicator],
+    g: GroupKey,
+    p: Option<u32>,
+) -> Option<f64> {
+    let p = p?;
+    if let Some((v, _)) = group_value(engine, g, p) {
+        return v.is_finite().then_some(v);
+    }
+    // Not published in this source: aggregate the children the source has.
+    let children: Vec<u32> = engine
+        .group(g)
+        .map(|c| engine.cell_region[c])
+        .filter(|&r| {
+            engine.parent_wijk[r as usize] == Some(p)
+                || (engine.parent_gemeente[r as usize] == Some(p)
+                    && engine.region_key(r).code.level() == Level::Wijk)
+        })
+        .collect();
+    if children.is_empty() {
+        return None;
+    }
+    let area = Subject::Area {
+        buurten: children.into_iter().map(|c| vec![c]).collect(),
+    };
+    area.find(engine, catalogue, g)
+        .and_then(|f| f.value.is_finite().then_some(f.value))
+}
+
+/// Siblings' values for standing: same level, same gemeente (or all gemeenten for a gemeente).
+fn standing(
+    engine: &Engine,
+    g: GroupKey,
+    level: Level,
+    gemeente: Option<u32>,
+    x: f64,
+) -> (Option<f64>, Option<f64>, Option<f64>, Option<f64>) {
+    let mut local = Vec::new();
+    let mut all = Vec::new();
+    for c in engine.group(g) {
+        let r = engine.cell_region[c];
+        let v = engine.cell_value[c];
+        if !v.is_finite() || engine.region_key(r).code.level() != level {
+            continue;
+        }
+        all.push(v);
+        if level == Level::Gemeente || engine.parent_gemeente[r as usize] == gemeente {
+            local.push(v);
+        }
+    }
+    let stats = |vals: &mut Vec<f64>| {
+        if vals.len() < 3 {
+            return (None, None);
+        }
+        vals.sort_by(f64::total_cmp);
+        let z = mean_sd(vals).and_then(|(m, s)| z_score(x, m, s));
+        (z, Some(percentile_rank(vals, x)))
+    };
+    let (zg, rg) = stats(&mut local);
+    let (zn, rn) = stats(&mut all);
+    (zg, rg, zn, rn)
+}
+
+fn is_model_estimate(ind: &Indicator) -> bool {
+    ind.sources
+        .iter()
+        .any(|s| matches!(s.table, SourceTable::Rivm50090 | SourceTable::Rivm50140))
+}
+
+/// Numerator and denominator counts of a rate in group `g` for the subject, if the source has them.
+fn counts(
+    engine: &Engine,
+    catalogue: &[Indicator],
+    g: GroupKey,
+    subject: &Subject,
+    value: f64,
+) -> Option<(f64, f64)> {
+    let ind = &catalogue[usize::from(g.indicator)];
+    let n_ix = indicator_ix(catalogue, ind.numerator.as_ref())?;
+    let k = subject
+        .find(
+            engine,
+            catalogue,
+            GroupKey {
+                indicator: n_ix,
+                ..g
+            },
+        )?
+        .value;
+    let n = match indicator_ix(catalogue, ind.denominator.as_ref()) {
+        Some(d) => {
+            subject
+                .find(engine, catalogue, GroupKey { indicator: d, ..g })?
+                .value
+        }
+        // Only the rate and its numerator are published (jeugdzorg): the denominator follows.
+        None if value > 0.0 => k * ind.scale / value,
+        None => return None,
+    };
+    (k.is_finite() && n.is_finite() && n > 0.0).then_some((k, n))
+}
+
+fn interval_for(unit: Unit, k: f64, n: f64, scale: f64) -> Option<Interval> {
+    match unit {
+        Unit::Percent => wilson(k.min(n), n, scale),
+        Unit::Per1000 => poisson_exact(k, n, scale),
+        _ => None,
+    }
+}
+
+/// EB-smoothed rate of a buurt or wijk toward its gemeente, from its siblings' counts.
+fn eb_value(
+    engine: &Engine,
+    catalogue: &[Indicator],
+    g: GroupKey,
+    level: Level,
+    gemeente: Option<u32>,
+    own: u32,
+) -> Option<f64> {
+    let ind = &catalogue[usize::from(g.indicator)];
+    let mut areas = Vec::new();
+    let mut own_pos = None;
+    for c in engine.group(g) {
+        let r = engine.cell_region[c];
+        let v = engine.cell_value[c];
+        if !v.is_finite()
+            || engine.region_key(r).code.level() != level
+            || engine.parent_gemeente[r as usize] != gemeente
+        {
+            continue;
+        }
+        let subject = Subject::Region {
+            key: engine.region_key(r),
+            keys: vec![r],
+        };
+        if let Some((k, n)) = counts(engine, catalogue, g, &subject, v) {
+            if r == own {
+                own_pos = Some(areas.len());
+            }
+            areas.push(AreaCount {
+                events: k,
+                population: n,
+            });
+        }
+    }
+    let pos = own_pos?;
+    let rates = eb_rates(&areas);
+    rates
+        .get(pos)
+        .filter(|v| v.is_finite())
+        .map(|v| v * ind.scale)
+}
+
+/// Build the indicator part of a profile.
+pub(crate) fn indicator_profiles(
+    atlas: &Atlas,
+    engine: &Engine,
+    subject: &Subject,
+    requested_year: Option<u16>,
+) -> Vec<IndicatorProfile> {
+    let catalogue = atlas.catalogue().indicators();
+    let level = subject.level(engine);
+    let mut out = Vec::new();
+    for (ix, ind) in catalogue.iter().enumerate() {
+        let Ok(ix) = u16::try_from(ix) else { continue };
+        // Every (dataset, year) group of this indicator that the subject has a value in.
+        let mut found: Vec<(GroupKey, Found)> = Vec::new();
+        for d in 0..engine.datasets.len() {
+            let Ok(d) = u16::try_from(d) else { continue };
+            for &year in engine.years(d, ix) {
+                let g = GroupKey {
+                    dataset: d,
+                    indicator: ix,
+                    year,
+                };
+                if let Some(f) = subject.find(engine, catalogue, g) {
+                    found.push((g, f));
+                }
+            }
+        }
+        if found.is_empty() {
+            continue;
+        }
+        found.sort_by_key(|(g, _)| (g.year, g.dataset));
+        let upto: Vec<&(GroupKey, Found)> = found
+            .iter()
+            .filter(|(g, _)| requested_year.is_none_or(|y| g.year <= y))
+            .collect();
+        let Some(&&(g, current)) = upto
+            .iter()
+            .rev()
+            .find(|(_, f)| f.value.is_finite())
+            .or_else(|| upto.last())
+        else {
+            continue;
+        };
+        let value = current.value.is_finite().then_some(current.value);
+        let missing = if value.is_some() {
+            None
+        } else {
+            current.missing.or(Some(MissingReason::Empty))
+        };
+        let anchor = current.anchor as usize;
+        let gemeente_ix = if level == Level::Gemeente {
+            None
+        } else {
+            engine.parent_gemeente[anchor]
+        };
+        let benchmarks = Benchmarks {
+            wijk: if matches!(subject, Subject::Region { .. }) {
+                parent_value(engine, catalogue, g, engine.parent_wijk[anchor])
+            } else {
+                None
+            },
+            gemeente: parent_value(engine, catalogue, g, gemeente_ix),
+            nl: group_value(engine, g, engine.nederland[anchor].unwrap_or(u32::MAX))
+                .map(|x| x.0)
+                .filter(|v| v.is_finite()),
+        };
+        let reference = if level == Level::Gemeente {
+            benchmarks.nl
+        } else {
+            benchmarks.gemeente
+        };
+        let (z_gm, rank_gm, z_nl, rank_nl) = match value {
+            Some(x) => standing(engine, g, level, engine.parent_gemeente[anchor], x),
+            None => (None, None, None, None),
+        };
+        let (interval, significant, eb, uncertainty) = match value {
+            Some(x) if is_model_estimate(ind) => {
+                let _ = x;
+                (
+                    None,
+                    None,
+                    None,
+                    "modelschatting, geen marge beschikbaar".to_owned(),
+                )
+            }
+            Some(x) => match counts(engine, catalogue, g, subject, x)
+                .and_then(|(k, n)| interval_for(ind.unit, k, n, ind.scale))
+            {
+                Some(ci) => {
+                    let eb = match subject {
+                        Subject::Region { .. } if level != Level::Gemeente => eb_value(
+                            engine,
+                            catalogue,
+                            g,
+                            level,
+                            engine.parent_gemeente[anchor],
+                            current.anchor,
+                        ),
+                        _ => None,
+                    };
+                    let method = if ind.unit == Unit::Percent {
+                        "Wilson"
+                    } else {
+                        "exact Poisson"
+                    };
+                    (
+                        Some(ci),
+                        reference.map(|r| ci.excludes(r)),
+                        eb,
+                        format!("95%-interval ({method}) op teller en noemer"),
+                    )
+                }
+                None => (
+                    None,
+                    None,
+                    None,
+                    "geen marge: teller en noemer niet gepubliceerd".to_owned(),
+                ),
+            },
+            None => (None, None, None, String::new()),
+        };
+        let (series, trend) = series_and_trend(
+            engine,
+            catalogue,
+            subject,
+            ind,
+            &found,
+            g.year,
+            gemeente_ix,
+            level,
+        );
+        out.push(IndicatorProfile {
+            id: ind.id.clone(),
+            label: ind.label_nl.clone(),
+            theme: ind.theme,
+            unit: ind.unit,
+            polarity: ind.polarity,
+            age_group: ind.age_group.as_str().to_owned(),
+            headline: ind.headline,
+            dataset: engine.datasets[usize::from(g.dataset)].clone(),
+            year: g.year,
+            value,
+            missing_reason: missing,
+            benchmarks,
+            index_gemeente: value
+                .zip(reference)
+                .filter(|(_, r)| *r != 0.0)
+                .map(|(v, r)| v / r * 100.0),
+            z_gemeente: z_gm,
+            rank_gemeente: rank_gm,
+            z_nl,
+            rank_nl,
+            band: z_gm.map(Band::of_z),
+            interval,
+            significant,
+            eb_value: eb,
+            uncertainty,
+            series,
+            trend,
+        });
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn series_and_trend(
+    engine: &Engine,
+    catalogue: &[Indicator],
+    subject: &Subject,
+    ind: &Indicator,
+    found: &[(GroupKey, Found)],
+    current_year: u16,
+    gemeente_ix: Option<u32>,
+    level: Level,
+) -> (Vec<SeriesPoint>, Option<Trend>) {
+    // One point per year (the first dataset wins).
+    let mut series: Vec<SeriesPoint> = Vec::new();
+    let mut groups: Vec<GroupKey> = Vec::new();
+    // Definition breaks: years before the last break at or before the current year do not count.
+    let cutoff = ind
+        .definition_breaks
+        .iter()
+        .copied()
+        .filter(|b| *b <= current_year)
+        .max();
+    let mut break_note = cutoff.map(|b| format!("definitie gewijzigd in {b}"));
+    for (g, f) in found {
+        if series.iter().any(|p| p.year == g.year) {
+            continue;
+        }
+        let comparable = cutoff.is_none_or(|b| g.year >= b);
+        series.push(SeriesPoint {
+            year: g.year,
+            value: f.value.is_finite().then_some(f.value),
+            missing_reason: if f.value.is_finite() { None } else { f.missing },
+            comparable,
+        });
+        groups.push(*g);
+    }
+    // For a region, keys of other indelingen were only included if comparable, so a region whose
+    // code meant another area in earlier years simply has no points there; say so.
+    if let Subject::Region { key, keys } = subject {
+        let all_keys = engine.keys_of(key.code);
+        if all_keys.len() > keys.len() {
+            let excluded: Vec<u16> = all_keys
+                .iter()
+                .filter(|k| !keys.iter().any(|r| engine.region_key(*r) == **k))
+                .map(|k| k.indeling.year())
+                .collect();
+            if !excluded.is_empty() {
+                let years = excluded
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                break_note = Some(format!(
+                    "reeks breekt: de code had in indeling {years} een andere indeling van de gemeente"
+                ));
+            }
+        }
+    }
+    let points: Vec<(f64, f64)> = series
+        .iter()
+        .filter(|p| p.comparable)
+        .filter_map(|p| p.value.map(|v| (f64::from(p.year), v)))
+        .collect();
+    let Some(fitted) = fit(&points) else {
+        return (series, None);
+    };
+    let (first, last) = (points[0], points[points.len() - 1]);
+    // The gemeente over the same years, from the same groups.
+    let gemeente_fit: Option<Fit> =
+        gemeente_ix
+            .filter(|_| level != Level::Gemeente)
+            .and_then(|gm| {
+                let pts: Vec<(f64, f64)> = groups
+                    .iter()
+                    .zip(&series)
+                    .filter(|(_, p)| p.comparable && p.value.is_some())
+                    .filter_map(|(g, _)| {
+                        parent_value(engine, catalogue, *g, Some(gm))
+                            .map(|v| (f64::from(g.year), v))
+                    })
+                    .collect();
+                fit(&pts)
+            });
+    let relative = (first.1 != 0.0).then(|| (last.1 - first.1) / first.1.abs());
+    let direction = match relative {
+        Some(r) if r.abs() < STABLE_CHANGE => "stabiel",
+        _ if last.1 > first.1 => "stijgend",
+        _ if last.1 < first.1 => "dalend",
+        _ => "stabiel",
+    };
+    let trend = Trend {
+        from_year: first.0 as u16,
+        to_year: last.0 as u16,
+        absolute_change: last.1 - first.1,
+        relative_change: relative,
+        slope_per_year: fitted.slope_per_year,
+        slope_se: fitted.slope_se,
+        gemeente_slope_per_year: gemeente_fit.map(|f| f.slope_per_year),
+        differs_from_gemeente: gemeente_fit
+            .as_ref()
+            .and_then(|gf| slopes_differ(&fitted, gf)),
+        direction: direction.to_owned(),
+        break_note,
+    };
+    (series, Some(trend))
+}
