@@ -82,7 +82,7 @@ pub fn open(
         match Atlas::load_cache(dir, catalogue.clone()) {
             Ok(atlas) => return Ok((atlas, status)),
             Err(e) => {
-                tracing::warn!(error = %e, "atlas cache unreadable; rebuilding from the data")
+                tracing::warn!(error = %e, "atlas cache unreadable; rebuilding from the data");
             }
         }
     }
