@@ -886,3 +886,36 @@ column = "actual_cost_per_insured_year"
         t.problems
     );
 }
+
+#[test]
+fn stacked_csv_tells_repeated_keys_apart_by_occurrence() {
+    let mut toml = String::new();
+    for (id, occurrence) in [
+        ("herkomst_nl", "occurrence = 1"),
+        ("geboren_nl", "occurrence = 2"),
+        ("onbepaald_nl", ""),
+    ] {
+        toml.push_str(&format!(
+            "[[indicator]]\nid = \"{id}\"\nlabel_nl = \"x\"\nlabel_en = \"x\"\ntheme = \"demografie\"\nunit = \"count\"\npolarity = \"neutral\"\naggregation = \"sum\"\n[[indicator.source]]\ntable = \"cbs_kwb_statline\"\ncolumn = \"Nederland\"\n{occurrence}\n"
+        ));
+    }
+    let catalogue = buurt_core::Catalogue::from_toml_str(&toml).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "repeated.csv",
+        "\u{feff}ID;Peildatum;WijkenEnBuurten;SoortRegio_2;Nederland_17;Nederland_20\n1;1-1-2023;GM0034    ;Gemeente  ;150000;160000\n",
+    );
+    let t = load_kwb_stacked_csv(&path, &catalogue).unwrap();
+    assert_eq!(value(&t, "GM0034", 2023, 0), Value::Number(150_000.0));
+    assert_eq!(value(&t, "GM0034", 2023, 1), Value::Number(160_000.0));
+    // Without an occurrence the key stays ambiguous: not loaded, and reported.
+    assert!(t.observations.iter().all(|o| o.indicator != 2));
+    assert!(
+        t.problems
+            .iter()
+            .any(|p| p.message.contains("onbepaald_nl")),
+        "{:?}",
+        t.problems
+    );
+}

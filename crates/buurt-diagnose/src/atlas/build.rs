@@ -390,7 +390,8 @@ fn join_coverage(
 fn name_rank(source: Option<SourceTable>) -> u8 {
     match source {
         Some(SourceTable::CbsKwb | SourceTable::CbsKwbGpkg | SourceTable::CbsNabijheid) => 0,
-        None => 1, // geometry layers (statnaam)
+        None => 1,                         // geometry layers (statnaam)
+        Some(SourceTable::VektisZvw) => 3, // upper-case names
         Some(_) => 2,
     }
 }
@@ -441,6 +442,23 @@ fn region_infos(
                 name_rank(None),
                 None,
             );
+        }
+    }
+    // A region named only by a weak source (RIVM rows carry no buurt names, Vektis writes
+    // upper case) borrows the best name of the same area in another indeling.
+    let entries: Vec<(RegionKey, String, u8)> = infos
+        .values()
+        .map(|(i, r)| (i.key, i.name.clone(), *r))
+        .collect();
+    for (info, rank) in infos.values_mut() {
+        let better = entries
+            .iter()
+            .filter(|(k, _, r)| k.code == info.key.code && *r < *rank)
+            .filter(|(k, _, _)| comparability.same_region(k.code, k.indeling, info.key.indeling))
+            .min_by_key(|(k, _, r)| (*r, std::cmp::Reverse(k.indeling)));
+        if let Some((_, name, r)) = better {
+            name.clone_into(&mut info.name);
+            *rank = *r;
         }
     }
     // Area and an interior point from the newest comparable layer that has the code.

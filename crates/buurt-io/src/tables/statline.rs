@@ -231,12 +231,22 @@ pub(crate) fn load(
             let col = match columns.get(header, rows, &m.source.column, year, year_rows) {
                 YearColumn::One(col) => col,
                 YearColumn::Absent => continue,
-                YearColumn::Ambiguous(cols) => {
-                    let entry = ambiguous.entry(k).or_default();
-                    entry.0.push(year);
-                    entry.1.extend(cols);
-                    continue;
-                }
+                // StatLine repeats some keys within one table (herkomst, energy per dwelling
+                // type); the catalogue's `occurrence` says which of the filled columns, in
+                // header order, is meant.
+                YearColumn::Ambiguous(cols) => match m
+                    .source
+                    .occurrence
+                    .and_then(|n| cols.get(usize::from(n).checked_sub(1)?))
+                {
+                    Some(&col) => col,
+                    None => {
+                        let entry = ambiguous.entry(k).or_default();
+                        entry.0.push(year);
+                        entry.1.extend(cols);
+                        continue;
+                    }
+                },
             };
             used_cols.insert(col);
             let column = Column {
