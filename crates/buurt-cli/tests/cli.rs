@@ -116,3 +116,62 @@ fn regions_lists_utrecht_buurten_with_area_and_centroid() {
             .contains("'GM34' is not a CBS region code")
     );
 }
+
+#[test]
+fn diagnose_prints_a_profile_a_table_and_clear_errors() {
+    let cache = tempfile::tempdir().unwrap();
+    let atlas = cache.path().join("atlas");
+    let run = |args: &[&str]| {
+        buurt()
+            .arg("diagnose")
+            .args(args)
+            .arg("--cache")
+            .arg(&atlas)
+            .output()
+            .unwrap()
+    };
+    let json = run(&["WK034405", "--format", "json"]);
+    assert!(
+        json.status.success(),
+        "{}",
+        String::from_utf8_lossy(&json.stderr)
+    );
+    let profile: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(profile["code"], "WK034405");
+    let name = profile["name"].as_str().unwrap();
+    assert!(!name.is_empty() && name != "WK034405", "{name}");
+
+    let md = run(&["WK034405", "--format", "md"]);
+    assert!(
+        md.status.success(),
+        "{}",
+        String::from_utf8_lossy(&md.stderr)
+    );
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.starts_with(&format!("# {name}")), "{md}");
+    assert!(md.contains("Wat valt op"));
+
+    let csv = run(&["--within", "GM0344", "--level", "buurt", "--format", "csv"]);
+    assert!(
+        csv.status.success(),
+        "{}",
+        String::from_utf8_lossy(&csv.stderr)
+    );
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_slice());
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(&header[0], "code");
+    assert!(header.iter().any(|h| h == "benchmark_gemeente"));
+    let mut codes: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
+    assert!(codes.len() > 111 * 50, "{}", codes.len());
+    codes.dedup();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 111);
+    assert!(codes.iter().all(|c| c.starts_with("BU0344")));
+
+    let unknown = run(&["BU99999999"]);
+    assert!(!unknown.status.success());
+    let stderr = String::from_utf8(unknown.stderr).unwrap();
+    assert!(stderr.contains("BU99999999"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

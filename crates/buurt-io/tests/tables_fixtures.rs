@@ -889,15 +889,17 @@ column = "actual_cost_per_insured_year"
 
 #[test]
 fn stacked_csv_tells_repeated_keys_apart_by_occurrence() {
+    use std::fmt::Write as _;
     let mut toml = String::new();
     for (id, occurrence) in [
         ("herkomst_nl", "occurrence = 1"),
         ("geboren_nl", "occurrence = 2"),
         ("onbepaald_nl", ""),
     ] {
-        toml.push_str(&format!(
+        let _ = write!(
+            toml,
             "[[indicator]]\nid = \"{id}\"\nlabel_nl = \"x\"\nlabel_en = \"x\"\ntheme = \"demografie\"\nunit = \"count\"\npolarity = \"neutral\"\naggregation = \"sum\"\n[[indicator.source]]\ntable = \"cbs_kwb_statline\"\ncolumn = \"Nederland\"\n{occurrence}\n"
-        ));
+        );
     }
     let catalogue = buurt_core::Catalogue::from_toml_str(&toml).unwrap();
     let dir = tempfile::tempdir().unwrap();

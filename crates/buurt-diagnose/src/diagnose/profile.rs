@@ -755,9 +755,14 @@ fn series_and_trend(
                     .map(u16::to_string)
                     .collect::<Vec<_>>()
                     .join(", ");
-                break_note = Some(format!(
+                let note = format!(
                     "reeks breekt: de code had in indeling {years} een andere indeling van de gemeente"
-                ));
+                );
+                // Keep a definition break too: it may cut the trend later than the indeling.
+                break_note = Some(match break_note {
+                    Some(definition) => format!("{note}; {definition}"),
+                    None => note,
+                });
             }
         }
     }
