@@ -25,7 +25,7 @@ pub struct GroupKey {
 }
 
 /// The indexed cells.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Engine {
     pub(crate) datasets: Vec<String>,
     /// Every region key that has cells, sorted; cells refer to it by position.

@@ -34,10 +34,13 @@ use crate::atlas::Atlas;
 use crate::error::{DiagnoseError, Result};
 
 /// The diagnose of an atlas: indexes the long table once, then answers profile queries.
+///
+/// A long-running process (the server) keeps the [`Engine`] beside its atlas and borrows both
+/// per request with [`Diagnose::with_engine`]; a one-off caller uses [`Diagnose::new`].
 #[derive(Debug)]
 pub struct Diagnose<'a> {
     atlas: &'a Atlas,
-    engine: Engine,
+    engine: std::borrow::Cow<'a, Engine>,
 }
 
 impl<'a> Diagnose<'a> {
@@ -45,8 +48,17 @@ impl<'a> Diagnose<'a> {
     pub fn new(atlas: &'a Atlas) -> Result<Self> {
         Ok(Self {
             atlas,
-            engine: Engine::new(atlas)?,
+            engine: std::borrow::Cow::Owned(Engine::new(atlas)?),
         })
+    }
+
+    /// Use an engine built earlier from the same atlas (see [`Engine::new`]).
+    #[must_use]
+    pub fn with_engine(atlas: &'a Atlas, engine: &'a Engine) -> Self {
+        Self {
+            atlas,
+            engine: std::borrow::Cow::Borrowed(engine),
+        }
     }
 
     /// The atlas this diagnose reads.
