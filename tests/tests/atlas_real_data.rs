@@ -221,9 +221,12 @@ fn long_table_holds_published_values_with_missing_reasons() {
         .agg([len().alias("n")])
         .collect()
         .unwrap();
-    let names: BTreeSet<String> = reasons
+    let reasons = reasons
         .column(columns::MISSING)
         .unwrap()
+        .cast(&DataType::String)
+        .unwrap();
+    let names: BTreeSet<String> = reasons
         .str()
         .unwrap()
         .iter()

@@ -43,6 +43,8 @@ fn cells(region: &str, indicator: &str) -> Vec<Cell> {
     let text = |name: &str| -> Vec<Option<String>> {
         df.column(name)
             .expect("column")
+            .cast(&DataType::String)
+            .expect("text column")
             .str()
             .expect("string column")
             .iter()

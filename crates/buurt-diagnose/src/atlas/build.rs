@@ -9,7 +9,7 @@ use buurt_core::{
 };
 use buurt_io::registry::LoadedSources;
 use buurt_io::{BoundaryLayer, Observation, TableDataset};
-use polars::prelude::{Column, DataFrame};
+use polars::prelude::{Categories, Column, DataFrame, DataType};
 
 use super::cache::InputFile;
 use super::comparability::Comparability;
@@ -534,18 +534,35 @@ fn long_table(catalogue: &Catalogue, tables: &[TableDataset]) -> Result<DataFram
             }
         }
     }
+    // Text columns repeat a few thousand distinct values over millions of rows: categorical
+    // columns keep the table at about a third of its size in memory and in Parquet.
+    let categorical = DataType::from_categories(Categories::global());
+    let text =
+        |name: &str, values: Column| values.cast(&categorical).map(|c| c.with_name(name.into()));
     let df = DataFrame::new(
         n,
         vec![
-            Column::new(columns::DATASET.into(), dataset),
-            Column::new(columns::REGION.into(), region),
-            Column::new(columns::LEVEL.into(), level),
+            text(
+                columns::DATASET,
+                Column::new(columns::DATASET.into(), dataset),
+            )?,
+            text(columns::REGION, Column::new(columns::REGION.into(), region))?,
+            text(columns::LEVEL, Column::new(columns::LEVEL.into(), level))?,
             Column::new(columns::INDELING.into(), indeling),
             Column::new(columns::YEAR.into(), year),
-            Column::new(columns::INDICATOR.into(), indicator),
-            Column::new(columns::AGE_GROUP.into(), age),
+            text(
+                columns::INDICATOR,
+                Column::new(columns::INDICATOR.into(), indicator),
+            )?,
+            text(
+                columns::AGE_GROUP,
+                Column::new(columns::AGE_GROUP.into(), age),
+            )?,
             Column::new(columns::VALUE.into(), value),
-            Column::new(columns::MISSING.into(), missing),
+            text(
+                columns::MISSING,
+                Column::new(columns::MISSING.into(), missing),
+            )?,
         ],
     )?;
     Ok(df)

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use buurt_core::{Indeling, Level, MissingReason, RegionCode, RegionKey};
-use polars::prelude::DataFrame;
+use polars::prelude::{Column, DataFrame, DataType};
 
 use crate::atlas::{Atlas, columns};
 use crate::error::{DiagnoseError, Result};
@@ -44,8 +44,9 @@ pub struct Engine {
     pub(crate) years: HashMap<(u16, u16), Vec<u16>>,
 }
 
-fn str_column<'a>(df: &'a DataFrame, name: &str) -> Result<Vec<Option<&'a str>>> {
-    Ok(df.column(name)?.str()?.iter().collect())
+/// A text column as strings (the atlas stores them as categoricals).
+fn str_column(df: &DataFrame, name: &str) -> Result<Column> {
+    Ok(df.column(name)?.cast(&DataType::String)?)
 }
 
 fn i32_column(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>> {
@@ -63,13 +64,19 @@ impl Engine {
             .enumerate()
             .filter_map(|(i, ind)| u16::try_from(i).ok().map(|i| (ind.id.as_str(), i)))
             .collect();
-        let dataset_col = str_column(df, columns::DATASET)?;
-        let region_col = str_column(df, columns::REGION)?;
+        let (dataset_col, region_col, indicator_col, missing_col) = (
+            str_column(df, columns::DATASET)?,
+            str_column(df, columns::REGION)?,
+            str_column(df, columns::INDICATOR)?,
+            str_column(df, columns::MISSING)?,
+        );
+        let dataset_col: Vec<Option<&str>> = dataset_col.str()?.iter().collect();
+        let region_col: Vec<Option<&str>> = region_col.str()?.iter().collect();
+        let indicator_col: Vec<Option<&str>> = indicator_col.str()?.iter().collect();
+        let missing_col: Vec<Option<&str>> = missing_col.str()?.iter().collect();
         let indeling_col = i32_column(df, columns::INDELING)?;
         let year_col = i32_column(df, columns::YEAR)?;
-        let indicator_col = str_column(df, columns::INDICATOR)?;
         let value_col: Vec<Option<f64>> = df.column(columns::VALUE)?.f64()?.iter().collect();
-        let missing_col = str_column(df, columns::MISSING)?;
 
         let bad = |what: &str, row: usize| DiagnoseError::Parameter {
             name: "atlas",
