@@ -33,6 +33,20 @@ pub struct FullTable {
 }
 
 impl FullTable {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            cell: Vec::with_capacity(n),
+            bench_wijk: Vec::with_capacity(n),
+            bench_gemeente: Vec::with_capacity(n),
+            bench_nl: Vec::with_capacity(n),
+            index_gemeente: Vec::with_capacity(n),
+            z_gemeente: Vec::with_capacity(n),
+            rank_gemeente: Vec::with_capacity(n),
+            z_nl: Vec::with_capacity(n),
+            rank_nl: Vec::with_capacity(n),
+        }
+    }
+
     fn extend(&mut self, other: FullTable) {
         self.cell.extend(other.cell);
         self.bench_wijk.extend(other.bench_wijk);
@@ -145,104 +159,93 @@ pub fn full_table(
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
-                    part.iter().fold(FullTable::default(), |mut t, g| {
-                        t.extend(one_group(engine, *g, level));
-                        t
-                    })
+                    let mut scratch = Scratch::new(engine.regions.len());
+                    let rows: usize = part.iter().map(|g| engine.group(*g).len()).sum();
+                    let mut t = FullTable::with_capacity(rows);
+                    for g in part {
+                        one_group(engine, *g, level, &mut scratch, &mut t);
+                    }
+                    t
                 })
             })
             .collect();
         handles.into_iter().filter_map(|h| h.join().ok()).collect()
     });
-    let mut out = FullTable::default();
+    let mut out = FullTable::with_capacity(parts.iter().map(FullTable::len).sum());
     for p in parts {
         out.extend(p);
     }
     out
 }
 
-fn one_group(engine: &Engine, g: GroupKey, level: Level) -> FullTable {
+/// Per-thread buffers indexed by region, reused across groups so no group allocates or hashes.
+struct Scratch {
+    /// Values of the parent rows of the current group (NaN elsewhere).
+    parent_value: Vec<f64>,
+    /// Start of each gemeente's bucket in the current group.
+    bucket_start: Vec<u32>,
+    rows: Vec<(f64, u32, usize)>,
+    ordered: Vec<(f64, u32, usize)>,
+    nl_rank: Vec<f64>,
+}
+
+impl Scratch {
+    fn new(regions: usize) -> Self {
+        Self {
+            parent_value: vec![f64::NAN; regions + 1],
+            bucket_start: vec![0; regions + 1],
+            rows: Vec::new(),
+            ordered: Vec::new(),
+            nl_rank: Vec::new(),
+        }
+    }
+}
+
+/// Percentile ranks of a value-sorted slice, ties sharing the middle of their run.
+fn ranks_of_sorted(values: impl Iterator<Item = f64> + Clone, n: usize, out: &mut Vec<f64>) {
+    out.clear();
+    let vals: Vec<f64> = values.collect();
+    let mut i = 0;
+    while i < vals.len() {
+        let mut j = i + 1;
+        while j < vals.len() && vals[j] <= vals[i] {
+            j += 1;
+        }
+        let rank = (i as f64 + 0.5 * (j - i) as f64) / n as f64 * 100.0;
+        out.extend(std::iter::repeat_n(rank, j - i));
+        i = j;
+    }
+}
+
+fn one_group(engine: &Engine, g: GroupKey, level: Level, s: &mut Scratch, t: &mut FullTable) {
     let range = engine.group(g);
-    // (gemeente, value, cell) for finite values of this level.
-    let mut rows: Vec<(u32, f64, usize)> = Vec::new();
-    let mut missing_cells: Vec<usize> = Vec::new();
-    for c in range {
+    let none = engine.regions.len(); // the scratch slot for "no parent"
+    s.rows.clear();
+    let mut parents_set: Vec<usize> = Vec::new();
+    for c in range.clone() {
         let r = engine.cell_region[c] as usize;
-        if engine.regions[r].code.level() != level {
-            continue;
-        }
         let v = engine.cell_value[c];
-        if v.is_finite() {
-            rows.push((engine.parent_gemeente[r].unwrap_or(u32::MAX), v, c));
-        } else {
-            missing_cells.push(c);
+        let l = engine.regions[r].code.level();
+        if l == level {
+            s.rows
+                .push((v, engine.parent_gemeente[r].unwrap_or(u32::MAX), c));
+        } else if l < level {
+            s.parent_value[r] = v;
+            parents_set.push(r);
         }
     }
-    let n = rows.len() + missing_cells.len();
-    let mut t = FullTable {
-        cell: Vec::with_capacity(n),
-        bench_wijk: Vec::with_capacity(n),
-        bench_gemeente: Vec::with_capacity(n),
-        bench_nl: Vec::with_capacity(n),
-        index_gemeente: Vec::with_capacity(n),
-        z_gemeente: Vec::with_capacity(n),
-        rank_gemeente: Vec::with_capacity(n),
-        z_nl: Vec::with_capacity(n),
-        rank_nl: Vec::with_capacity(n),
-    };
-    // NL-wide mean/sd and ranks.
-    let mut all: Vec<f64> = rows.iter().map(|r| r.1).collect();
-    all.sort_unstable_by(f64::total_cmp);
-    let (m_all, sd_all) = mean_sd(&all);
-    // Per gemeente: sort by (gemeente, value), then each run is one gemeente.
-    rows.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    let parent = |p: Option<u32>| {
-        p.and_then(|p| engine.cell(g, p))
-            .map_or(f64::NAN, |c| engine.cell_value[c])
-    };
-    let mut start = 0;
-    while start < rows.len() {
-        let gm = rows[start].0;
-        let end = start + rows[start..].partition_point(|r| r.0 == gm);
-        let run: Vec<f64> = rows[start..end].iter().map(|r| r.1).collect();
-        let (m, sd) = mean_sd(&run);
-        let gm_value = parent((gm != u32::MAX).then_some(gm));
-        for (i, &(_, v, c)) in rows[start..end].iter().enumerate() {
-            let r = engine.cell_region[c] as usize;
-            t.cell.push(c);
-            t.bench_wijk.push(parent(engine.parent_wijk[r]));
-            t.bench_gemeente.push(gm_value);
-            t.bench_nl.push(parent(engine.nederland[r]));
-            t.index_gemeente.push(v / gm_value * 100.0);
-            t.z_gemeente.push(if run.len() >= 3 && sd > 0.0 {
-                (v - m) / sd
-            } else {
-                f64::NAN
-            });
-            // Ties: the rank of the middle of the run of equal values.
-            let below = run.partition_point(|x| *x < v);
-            let upto = run.partition_point(|x| *x <= v);
-            let _ = i;
-            t.rank_gemeente
-                .push((below as f64 + 0.5 * (upto - below) as f64) / run.len() as f64 * 100.0);
-            t.z_nl.push(if sd_all > 0.0 {
-                (v - m_all) / sd_all
-            } else {
-                f64::NAN
-            });
-            let below = all.partition_point(|x| *x < v);
-            let upto = all.partition_point(|x| *x <= v);
-            t.rank_nl
-                .push((below as f64 + 0.5 * (upto - below) as f64) / all.len() as f64 * 100.0);
-        }
-        start = end;
-    }
-    for c in missing_cells {
+    let parent = |p: Option<u32>, pv: &[f64]| pv[p.map_or(none, |p| p as usize)];
+    // Missing values first (no standing), then the finite ones sorted by value once.
+    let split = itertools_partition(&mut s.rows);
+    for &(_, _, c) in &s.rows[..split] {
         let r = engine.cell_region[c] as usize;
         t.cell.push(c);
-        t.bench_wijk.push(parent(engine.parent_wijk[r]));
-        t.bench_gemeente.push(parent(engine.parent_gemeente[r]));
-        t.bench_nl.push(parent(engine.nederland[r]));
+        t.bench_wijk
+            .push(parent(engine.parent_wijk[r], &s.parent_value));
+        t.bench_gemeente
+            .push(parent(engine.parent_gemeente[r], &s.parent_value));
+        t.bench_nl
+            .push(parent(engine.nederland[r], &s.parent_value));
         for col in [
             &mut t.index_gemeente,
             &mut t.z_gemeente,
@@ -253,15 +256,97 @@ fn one_group(engine: &Engine, g: GroupKey, level: Level) -> FullTable {
             col.push(f64::NAN);
         }
     }
-    t
+    let finite = &mut s.rows[split..];
+    finite.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let n_all = finite.len();
+    let (m_all, sd_all) = mean_sd(finite.iter().map(|r| r.0));
+    ranks_of_sorted(finite.iter().map(|r| r.0), n_all, &mut s.nl_rank);
+    // Bucket by gemeente, keeping value order inside each bucket (a counting sort).
+    let slot = |gm: u32| if gm == u32::MAX { none } else { gm as usize };
+    let mut gemeenten: Vec<usize> = Vec::new();
+    for r in finite.iter() {
+        let k = slot(r.1);
+        if s.bucket_start[k] == 0 {
+            gemeenten.push(k);
+        }
+        s.bucket_start[k] += 1;
+    }
+    let mut offset = 0u32;
+    for &k in &gemeenten {
+        let count = s.bucket_start[k];
+        s.bucket_start[k] = offset;
+        offset += count;
+    }
+    s.ordered.clear();
+    s.ordered.resize(n_all, (0.0, 0, 0));
+    let mut nl_rank_ordered = vec![0.0; n_all];
+    for (i, r) in finite.iter().enumerate() {
+        let k = slot(r.1);
+        let at = s.bucket_start[k] as usize;
+        s.ordered[at] = *r;
+        nl_rank_ordered[at] = s.nl_rank[i];
+        s.bucket_start[k] += 1;
+    }
+    let mut start = 0;
+    let mut local_rank = Vec::new();
+    for &k in &gemeenten {
+        let end = s.bucket_start[k] as usize;
+        s.bucket_start[k] = 0;
+        let run = &s.ordered[start..end];
+        let (m, sd) = mean_sd(run.iter().map(|r| r.0));
+        ranks_of_sorted(run.iter().map(|r| r.0), run.len(), &mut local_rank);
+        let gm_value = if k == none {
+            f64::NAN
+        } else {
+            s.parent_value[k]
+        };
+        for (i, &(v, _, c)) in run.iter().enumerate() {
+            let r = engine.cell_region[c] as usize;
+            t.cell.push(c);
+            t.bench_wijk
+                .push(parent(engine.parent_wijk[r], &s.parent_value));
+            t.bench_gemeente.push(gm_value);
+            t.bench_nl
+                .push(parent(engine.nederland[r], &s.parent_value));
+            t.index_gemeente.push(v / gm_value * 100.0);
+            t.z_gemeente.push(if run.len() >= 3 && sd > 0.0 {
+                (v - m) / sd
+            } else {
+                f64::NAN
+            });
+            t.rank_gemeente.push(local_rank[i]);
+            t.z_nl.push(if sd_all > 0.0 {
+                (v - m_all) / sd_all
+            } else {
+                f64::NAN
+            });
+            t.rank_nl.push(nl_rank_ordered[start + i]);
+        }
+        start = end;
+    }
+    for r in parents_set {
+        s.parent_value[r] = f64::NAN;
+    }
 }
 
-fn mean_sd(v: &[f64]) -> (f64, f64) {
-    if v.is_empty() {
+/// Move rows without a finite value to the front; returns how many there are.
+fn itertools_partition(rows: &mut [(f64, u32, usize)]) -> usize {
+    let mut split = 0;
+    for i in 0..rows.len() {
+        if !rows[i].0.is_finite() {
+            rows.swap(i, split);
+            split += 1;
+        }
+    }
+    split
+}
+
+fn mean_sd(v: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
+    let (n, sum) = v.clone().fold((0usize, 0.0), |(n, s), x| (n + 1, s + x));
+    if n == 0 {
         return (f64::NAN, f64::NAN);
     }
-    let n = v.len() as f64;
-    let m = v.iter().sum::<f64>() / n;
-    let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n;
+    let m = sum / n as f64;
+    let var = v.map(|x| (x - m) * (x - m)).sum::<f64>() / n as f64;
     (m, var.sqrt())
 }
