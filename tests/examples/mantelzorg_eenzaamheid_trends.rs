@@ -67,7 +67,12 @@ fn main() {
             .filter_map(|p| {
                 let ind = p.indicators.iter().find(|i| i.id == id)?;
                 let t = ind.trend.as_ref()?;
-                Some((t.slope_per_year, p.code.as_str(), p.name.as_str(), t.absolute_change))
+                Some((
+                    t.slope_per_year,
+                    p.code.as_str(),
+                    p.name.as_str(),
+                    t.absolute_change,
+                ))
             })
             .collect();
         rising.sort_by(|a, b| b.0.total_cmp(&a.0));

@@ -36,12 +36,18 @@ fn main() {
     // cell 4
     let wijk: RegionCode = "WK034405".parse().expect("a wijk code");
     let buurten = atlas.regions_within(wijk, Level::Buurt, Indeling::new(oost.indeling));
-    println!("{:<12} {:<32} {:>7}  eerste aandachtspunt", "buurt", "naam", "score");
+    println!(
+        "{:<12} {:<32} {:>7}  eerste aandachtspunt",
+        "buurt", "naam", "score"
+    );
     for b in &buurten {
         let p = diagnose
             .profile(b.key.code.as_str(), None)
             .expect("a buurt profile");
-        let score = p.scores.overall.map_or("-".to_owned(), |s| format!("{s:.2}"));
+        let score = p
+            .scores
+            .overall
+            .map_or("-".to_owned(), |s| format!("{s:.2}"));
         let first = p.aandachtspunten.first().map_or("", |a| a.text.as_str());
         println!("{:<12} {:<32} {score:>7}  {first}", b.key.code, b.name);
     }

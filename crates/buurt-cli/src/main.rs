@@ -3,6 +3,7 @@
 mod diagnose;
 mod progress;
 mod regions;
+mod serve;
 mod validate;
 
 use std::path::PathBuf;
@@ -68,6 +69,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ProfileFormat::Json)]
         format: ProfileFormat,
     },
+    /// Serve vector tiles and the JSON API (see /openapi.json) over HTTP.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -110,8 +117,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("BUURT_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            tracing_subscriber::EnvFilter::try_from_env("BUURT_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("warn,buurt_server=info,tower_http=info")
+            }),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -163,6 +171,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 year,
                 format,
             )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { addr } => {
+            let atlas = open_atlas(&data_dir, &cache_dir, &progress)?;
+            serve::run(atlas, addr)?;
             Ok(ExitCode::SUCCESS)
         }
     }

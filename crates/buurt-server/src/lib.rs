@@ -1,1 +1,24 @@
-//! placeholder
+//! buurt-server: the map service over the atlas.
+//!
+//! - [`router`]: every route (`/tiles`, `/api/v1`, `/openapi.json`, `/health`) and the layers
+//!   around them (request log line, CORS, gzip, timeout, panic catcher, ETag/304,
+//!   Cache-Control, body limit).
+//! - [`AppState`] / [`Loaded`]: the atlas, its diagnose engine, the tile set, point indexes and
+//!   the [`TileCache`], swappable as a whole for a reload.
+//! - [`ApiError`]: every error a client sees, as `{"error": "..."}` with a 4xx status.
+//! - [`openapi::ApiDoc`]: the OpenAPI 3.1 document.
+//!
+//! The caller (the CLI) runs the router on a tokio runtime and installs the tracing subscriber.
+
+mod cache;
+pub mod error;
+mod extract;
+pub mod openapi;
+pub mod routes;
+mod state;
+pub mod values;
+
+pub use cache::TileCache;
+pub use error::{ApiError, ErrorBody, ServerError};
+pub use routes::router;
+pub use state::{AppState, DEFAULT_TILE_CACHE_BYTES, Loaded, TILE_LEVELS};

@@ -1,0 +1,572 @@
+//! `/api/v1`: the catalogue, regions, profiles, indicator values with class breaks, areas,
+//! point lookup; and `/health`.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use buurt_core::{BuurtCode, Level, RegionCode};
+use buurt_diagnose::diagnose::{Diagnose, Weights, render};
+use buurt_diagnose::stats::classify::{Method, breaks};
+use buurt_io::crs::{PointWgs84, geometry_rd_to_wgs84};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{JsonBody, P, Q};
+use crate::state::{AppState, TILE_LEVELS, known_code};
+use crate::values::{value_at, years_of};
+
+/// The serde name of a catalogue enum (`theme`, `unit`, `polarity`), as the profile JSON writes it.
+fn serde_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Service status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: String,
+    /// Regions in the atlas (all indelingen).
+    pub regions: usize,
+    /// Indicators in the catalogue.
+    pub indicators: usize,
+}
+
+/// Whether the service is up.
+#[utoipa::path(get, path = "/health", tag = "meta", responses((status = 200, body = Health)))]
+pub async fn health(State(state): State<AppState>) -> Json<Health> {
+    let loaded = state.loaded();
+    Json(Health {
+        status: "ok".into(),
+        regions: loaded.atlas.regions().len(),
+        indicators: loaded.atlas.catalogue().len(),
+    })
+}
+
+/// One catalogue entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndicatorInfo {
+    /// Id.
+    pub id: String,
+    /// Dutch label.
+    pub label_nl: String,
+    /// English label.
+    pub label_en: String,
+    /// Theme.
+    pub theme: String,
+    /// Unit.
+    pub unit: String,
+    /// `higher_is_worse`, `higher_is_better` or neutral, as in the catalogue.
+    pub polarity: String,
+    /// Age group key.
+    pub age_group: String,
+    /// Shown by default.
+    pub headline: bool,
+    /// What it measures.
+    pub description: String,
+    /// Years with data, ascending.
+    pub years: Vec<u16>,
+}
+
+/// The indicator catalogue with the years available.
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "api",
+    responses((status = 200, body = Vec<IndicatorInfo>)))]
+pub async fn indicators(State(state): State<AppState>) -> Json<Vec<IndicatorInfo>> {
+    let loaded = state.loaded();
+    let out = loaded
+        .atlas
+        .catalogue()
+        .indicators()
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| IndicatorInfo {
+            id: ind.id.clone(),
+            label_nl: ind.label_nl.clone(),
+            label_en: ind.label_en.clone(),
+            theme: serde_name(&ind.theme),
+            unit: serde_name(&ind.unit),
+            polarity: serde_name(&ind.polarity),
+            age_group: ind.age_group.as_str().to_owned(),
+            headline: ind.headline,
+            description: ind.description.clone(),
+            years: u16::try_from(i).map_or_else(|_| Vec::new(), |i| years_of(&loaded.engine, i)),
+        })
+        .collect();
+    Json(out)
+}
+
+fn parse_level(text: Option<&str>) -> Result<Level, ApiError> {
+    text.map_or(Ok(Level::Buurt), |t| {
+        t.parse::<Level>().map_err(|e| ApiError::bad("level", e))
+    })
+}
+
+fn parse_within(
+    atlas: &buurt_diagnose::Atlas,
+    text: Option<&str>,
+) -> Result<Option<RegionCode>, ApiError> {
+    text.map(|w| known_code(atlas, w).map(|(c, _)| c))
+        .transpose()
+}
+
+/// A region in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionSummary {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Level.
+    pub level: String,
+    /// Newest indeling of the code.
+    pub indeling: u16,
+    /// Area (m²).
+    pub area_m2: Option<f64>,
+    /// A point inside the region, `[lon, lat]` (WGS84).
+    pub interior_point_wgs84: Option<[f64; 2]>,
+    /// The wijk it lies in.
+    pub wijk: Option<String>,
+    /// The gemeente it lies in.
+    pub gemeente: Option<String>,
+}
+
+fn summary(info: &buurt_diagnose::atlas::RegionInfo) -> RegionSummary {
+    let code = info.key.code;
+    RegionSummary {
+        code: code.to_string(),
+        name: info.name.clone(),
+        level: info.level.as_str().to_owned(),
+        indeling: info.key.indeling.year(),
+        area_m2: info.area_m2,
+        interior_point_wgs84: info.interior_point_wgs84.map(|p| [p.lon, p.lat]),
+        wijk: code
+            .wijk()
+            .filter(|_| code.level() == Level::Buurt)
+            .map(|w| w.to_string()),
+        gemeente: code
+            .gemeente()
+            .filter(|_| code.level() != Level::Gemeente)
+            .map(|g| g.to_string()),
+    }
+}
+
+/// Query of `/api/v1/regions`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RegionsQuery {
+    /// gemeente, wijk or buurt (default buurt).
+    pub level: Option<String>,
+    /// Only regions within this code (e.g. GM0344, WK034405).
+    pub within: Option<String>,
+}
+
+/// The regions of the newest indeling of each code at `level` within `within`.
+fn newest_regions(
+    atlas: &buurt_diagnose::Atlas,
+    level: Level,
+    within: Option<RegionCode>,
+) -> Vec<&buurt_diagnose::atlas::RegionInfo> {
+    let mut newest: BTreeMap<RegionCode, &buurt_diagnose::atlas::RegionInfo> = BTreeMap::new();
+    for r in atlas.regions() {
+        if r.level != level || within.is_some_and(|w| !r.key.code.is_within(&w)) {
+            continue;
+        }
+        let entry = newest.entry(r.key.code).or_insert(r);
+        if r.key.indeling > entry.key.indeling {
+            *entry = r;
+        }
+    }
+    newest.into_values().collect()
+}
+
+/// Regions of a level, optionally within a gemeente or wijk.
+#[utoipa::path(get, path = "/api/v1/regions", tag = "api", params(RegionsQuery),
+    responses((status = 200, body = Vec<RegionSummary>),
+        (status = 400, description = "bad level", body = ErrorBody),
+        (status = 404, description = "unknown code in within", body = ErrorBody)))]
+pub async fn regions(
+    State(state): State<AppState>,
+    Q(query): Q<RegionsQuery>,
+) -> Result<Json<Vec<RegionSummary>>, ApiError> {
+    let loaded = state.loaded();
+    let level = parse_level(query.level.as_deref())?;
+    let within = parse_within(&loaded.atlas, query.within.as_deref())?;
+    Ok(Json(
+        newest_regions(&loaded.atlas, level, within)
+            .into_iter()
+            .map(summary)
+            .collect(),
+    ))
+}
+
+/// One region with its boundary.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionDetail {
+    /// The region.
+    #[serde(flatten)]
+    pub region: RegionSummary,
+    /// Indelingen in which the code exists.
+    pub indelingen: Vec<u16>,
+    /// The boundary as a GeoJSON MultiPolygon (WGS84), if the atlas has one.
+    #[schema(value_type = Object)]
+    pub geometry: Option<Value>,
+}
+
+/// A GeoJSON MultiPolygon, coordinates rounded to 7 decimals (about 1 cm).
+fn geojson_multipolygon(mp: &geo_types::MultiPolygon<f64>) -> Value {
+    let round = |v: f64| (v * 1e7).round() / 1e7;
+    let ring = |ls: &geo_types::LineString<f64>| -> Vec<[f64; 2]> {
+        ls.coords().map(|c| [round(c.x), round(c.y)]).collect()
+    };
+    let polygons: Vec<Vec<Vec<[f64; 2]>>> = mp
+        .iter()
+        .map(|p| {
+            std::iter::once(ring(p.exterior()))
+                .chain(p.interiors().iter().map(ring))
+                .collect()
+        })
+        .collect();
+    serde_json::json!({"type": "MultiPolygon", "coordinates": polygons})
+}
+
+/// A region with its GeoJSON geometry (WGS84).
+#[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "api",
+    params(("code" = String, Path, description = "region code, e.g. BU03440613")),
+    responses((status = 200, body = RegionDetail),
+        (status = 404, description = "unknown region code", body = ErrorBody)))]
+pub async fn region(
+    State(state): State<AppState>,
+    P(code): P<String>,
+) -> Result<Json<RegionDetail>, ApiError> {
+    let loaded = state.loaded();
+    let (code, indeling) = known_code(&loaded.atlas, &code)?;
+    let key = buurt_core::RegionKey::new(code, indeling);
+    let info = loaded
+        .atlas
+        .region(&key)
+        .ok_or_else(|| ApiError::NotFound(format!("unknown region code '{code}'")))?;
+    let geometry = loaded
+        .atlas
+        .geometry_rd(&key)
+        .map(|g| geojson_multipolygon(&geometry_rd_to_wgs84(g)));
+    Ok(Json(RegionDetail {
+        region: summary(info),
+        indelingen: loaded
+            .atlas
+            .indelingen_of(code)
+            .iter()
+            .map(|i| i.year())
+            .collect(),
+        geometry,
+    }))
+}
+
+/// Query of the profile routes.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProfileQuery {
+    /// Each indicator at its latest year up to this one.
+    pub year: Option<u16>,
+}
+
+fn profile_of(
+    state: &AppState,
+    code: &str,
+    year: Option<u16>,
+) -> Result<buurt_diagnose::diagnose::Profile, ApiError> {
+    let loaded = state.loaded();
+    known_code(&loaded.atlas, code)?;
+    Ok(Diagnose::with_engine(&loaded.atlas, &loaded.engine).profile(code, year)?)
+}
+
+/// The diagnose of a region: the same JSON as `buurt diagnose CODE`.
+#[utoipa::path(get, path = "/api/v1/regions/{code}/profile", tag = "api",
+    params(("code" = String, Path, description = "region code"), ProfileQuery),
+    responses((status = 200, description = "the profile (as `buurt diagnose`)", body = Object),
+        (status = 400, description = "bad year", body = ErrorBody),
+        (status = 404, description = "unknown region code", body = ErrorBody)))]
+pub async fn profile(
+    State(state): State<AppState>,
+    P(code): P<String>,
+    Q(query): Q<ProfileQuery>,
+) -> Result<Json<buurt_diagnose::diagnose::Profile>, ApiError> {
+    profile_of(&state, &code, query.year).map(Json)
+}
+
+/// The diagnose of a region as CSV (as `buurt diagnose --format csv`).
+#[utoipa::path(get, path = "/api/v1/regions/{code}/profile.csv", tag = "api",
+    params(("code" = String, Path, description = "region code"), ProfileQuery),
+    responses((status = 200, description = "one row per indicator", content_type = "text/csv"),
+        (status = 404, description = "unknown region code", body = ErrorBody)))]
+pub async fn profile_csv(
+    State(state): State<AppState>,
+    P(code): P<String>,
+    Q(query): Q<ProfileQuery>,
+) -> Result<Response, ApiError> {
+    let profile = profile_of(&state, &code, query.year)?;
+    let mut out = Vec::new();
+    render::write_csv(std::slice::from_ref(&profile), &mut out)
+        .map_err(|e| ApiError::Internal(format!("writing the CSV of {code}: {e}")))?;
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
+}
+
+/// Query of `/api/v1/indicators/{id}/values`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ValuesQuery {
+    /// gemeente, wijk or buurt (default buurt).
+    pub level: Option<String>,
+    /// Only regions within this code.
+    pub within: Option<String>,
+    /// Latest year up to this one (default: latest).
+    pub year: Option<u16>,
+    /// Number of classes, 1..=12 (default 5).
+    pub classes: Option<usize>,
+    /// quantile, jenks or equal (default quantile).
+    pub method: Option<String>,
+}
+
+/// One region's value.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionValue {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Year of the value (absent without data).
+    pub year: Option<u16>,
+    /// Value; null when missing or suppressed.
+    pub value: Option<f64>,
+    /// Why it is missing (`no_data` without any cell).
+    pub missing_reason: Option<String>,
+}
+
+/// Values of one indicator per region, with class breaks.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndicatorValues {
+    /// Indicator id.
+    pub indicator: String,
+    /// Level.
+    pub level: String,
+    /// The `within` code, if given.
+    pub within: Option<String>,
+    /// The year asked for.
+    pub year: Option<u16>,
+    /// Classification method.
+    pub method: String,
+    /// Classes asked for.
+    pub classes: usize,
+    /// Upper bounds of each class (ascending; fewer when there are fewer distinct values).
+    pub breaks: Vec<f64>,
+    /// Per region.
+    pub values: Vec<RegionValue>,
+}
+
+/// Most classes a choropleth may ask for.
+pub const MAX_CLASSES: usize = 12;
+
+/// An indicator's values per region, and class breaks over them.
+#[utoipa::path(get, path = "/api/v1/indicators/{id}/values", tag = "api",
+    params(("id" = String, Path, description = "indicator id"), ValuesQuery),
+    responses((status = 200, body = IndicatorValues),
+        (status = 400, description = "bad level, classes or method", body = ErrorBody),
+        (status = 404, description = "unknown indicator or within code", body = ErrorBody)))]
+pub async fn indicator_values(
+    State(state): State<AppState>,
+    P(id): P<String>,
+    Q(query): Q<ValuesQuery>,
+) -> Result<Json<IndicatorValues>, ApiError> {
+    let loaded = state.loaded();
+    let catalogue = loaded.atlas.catalogue();
+    let ix = catalogue
+        .indicators()
+        .iter()
+        .position(|i| i.id == id)
+        .and_then(|p| u16::try_from(p).ok())
+        .ok_or_else(|| ApiError::NotFound(format!("unknown indicator '{id}'")))?;
+    let level = parse_level(query.level.as_deref())?;
+    let within = parse_within(&loaded.atlas, query.within.as_deref())?;
+    let classes = query.classes.unwrap_or(5);
+    if !(1..=MAX_CLASSES).contains(&classes) {
+        return Err(ApiError::bad(
+            "classes",
+            format!("{classes} is not in 1..={MAX_CLASSES}"),
+        ));
+    }
+    let method_name = query.method.as_deref().unwrap_or("quantile");
+    let method: Method = method_name
+        .parse()
+        .map_err(|e: String| ApiError::bad("method", e))?;
+    let values: Vec<RegionValue> = newest_regions(&loaded.atlas, level, within)
+        .into_iter()
+        .map(|r| {
+            let cell = value_at(&loaded.atlas, &loaded.engine, r.key.code, ix, query.year);
+            RegionValue {
+                code: r.key.code.to_string(),
+                name: r.name.clone(),
+                year: cell.map(|c| c.year),
+                value: cell.and_then(|c| c.value),
+                missing_reason: match cell {
+                    None => Some("no_data".into()),
+                    Some(c) if c.value.is_none() => {
+                        Some(c.missing.map_or("empty", |m| m.as_str()).to_owned())
+                    }
+                    Some(_) => None,
+                },
+            }
+        })
+        .collect();
+    let numbers: Vec<f64> = values.iter().filter_map(|v| v.value).collect();
+    Ok(Json(IndicatorValues {
+        indicator: id,
+        level: level.as_str().to_owned(),
+        within: within.map(|w| w.to_string()),
+        year: query.year,
+        method: method_name.to_owned(),
+        classes,
+        breaks: breaks(&numbers, classes, method),
+        values,
+    }))
+}
+
+/// A user-defined area: the buurten of, for instance, a wijkpact.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AreaRequest {
+    /// Name shown in the profile.
+    pub name: String,
+    /// Buurt codes, all in one gemeente.
+    pub buurten: Vec<String>,
+    /// Each indicator at its latest year up to this one.
+    pub year: Option<u16>,
+}
+
+/// The diagnose of a user-defined area (same JSON as a region's profile, code `AREA`).
+#[utoipa::path(post, path = "/api/v1/areas/diagnose", tag = "api", request_body = AreaRequest,
+    responses((status = 200, description = "the profile of the area", body = Object),
+        (status = 400, description = "malformed body or buurt code", body = ErrorBody),
+        (status = 404, description = "unknown buurt", body = ErrorBody),
+        (status = 413, description = "body too large", body = ErrorBody)))]
+pub async fn area_diagnose(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<AreaRequest>,
+) -> Result<Json<buurt_diagnose::diagnose::Profile>, ApiError> {
+    if request.name.trim().is_empty() {
+        return Err(ApiError::bad("name", "an area needs a name"));
+    }
+    let buurten: Vec<BuurtCode> = request
+        .buurten
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            b.trim()
+                .parse::<BuurtCode>()
+                .map_err(|e| ApiError::bad("buurten", format!("item {i} '{b}': {e}")))
+        })
+        .collect::<Result<_, _>>()?;
+    let loaded = state.loaded();
+    let diagnose = Diagnose::with_engine(&loaded.atlas, &loaded.engine);
+    Ok(Json(diagnose.area(
+        &request.name,
+        &buurten,
+        request.year,
+        &Weights::default(),
+    )?))
+}
+
+/// Query of `/api/v1/locate`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LocateQuery {
+    /// Longitude (WGS84 degrees east).
+    pub lon: f64,
+    /// Latitude (WGS84 degrees north).
+    pub lat: f64,
+}
+
+/// A region found at a point.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LocatedRegion {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+}
+
+/// The regions at a point.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Located {
+    /// Longitude asked for.
+    pub lon: f64,
+    /// Latitude asked for.
+    pub lat: f64,
+    /// The buurt, if the atlas has buurt boundaries there.
+    pub buurt: Option<LocatedRegion>,
+    /// The wijk.
+    pub wijk: Option<LocatedRegion>,
+    /// The gemeente.
+    pub gemeente: Option<LocatedRegion>,
+}
+
+/// The buurt, wijk and gemeente at a point (WGS84).
+#[utoipa::path(get, path = "/api/v1/locate", tag = "api", params(LocateQuery),
+    responses((status = 200, body = Located),
+        (status = 400, description = "bad lon/lat", body = ErrorBody),
+        (status = 404, description = "no region at that point", body = ErrorBody)))]
+pub async fn locate(
+    State(state): State<AppState>,
+    Q(query): Q<LocateQuery>,
+) -> Result<Json<Located>, ApiError> {
+    let LocateQuery { lon, lat } = query;
+    if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
+        return Err(ApiError::bad(
+            "lon",
+            format!("{lon} is not a longitude in -180..=180"),
+        ));
+    }
+    if !(lat.is_finite() && (-85.0..=85.0).contains(&lat)) {
+        return Err(ApiError::bad(
+            "lat",
+            format!("{lat} is not a latitude in -85..=85"),
+        ));
+    }
+    let loaded = state.loaded();
+    let point = PointWgs84::new(lon, lat);
+    let mut found = TILE_LEVELS.iter().map(|&level| {
+        loaded
+            .index(level)
+            .and_then(|i| i.locate_wgs84(point))
+            .map(|code| LocatedRegion {
+                name: loaded
+                    .atlas
+                    .latest_indeling(code)
+                    .and_then(|i| loaded.atlas.region(&buurt_core::RegionKey::new(code, i)))
+                    .map_or_else(|| code.to_string(), |r| r.name.clone()),
+                code: code.to_string(),
+            })
+    });
+    let (gemeente, wijk, buurt) = (
+        found.next().flatten(),
+        found.next().flatten(),
+        found.next().flatten(),
+    );
+    if gemeente.is_none() && wijk.is_none() && buurt.is_none() {
+        return Err(ApiError::NotFound(format!(
+            "no region at lon {lon}, lat {lat}"
+        )));
+    }
+    Ok(Json(Located {
+        lon,
+        lat,
+        buurt,
+        wijk,
+        gemeente,
+    }))
+}

@@ -1,0 +1,164 @@
+//! The router: routes, and the layers every response passes (log line, CORS, gzip, timeout,
+//! panic catcher, ETag and Cache-Control).
+
+pub mod api;
+pub mod tiles;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Largest accepted request body (an area of a few hundred buurt codes fits easily).
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// Longest a request may take before it is answered with 503.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The service: every route of the map service over `state`.
+///
+/// ```no_run
+/// # fn loaded() -> buurt_server::Loaded { unimplemented!() }
+/// let app = buurt_server::router(buurt_server::AppState::new(loaded()));
+/// # let _ = app;
+/// ```
+pub fn router(state: AppState) -> Router {
+    let routes = Router::new()
+        .route("/health", get(api::health))
+        .route("/openapi.json", get(crate::openapi::openapi_json))
+        .route("/tiles/{file}", get(tiles::tilejson))
+        .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::tile))
+        .route("/api/v1/indicators", get(api::indicators))
+        .route("/api/v1/indicators/{id}/values", get(api::indicator_values))
+        .route("/api/v1/regions", get(api::regions))
+        .route("/api/v1/regions/{code}", get(api::region))
+        .route("/api/v1/regions/{code}/profile", get(api::profile))
+        .route("/api/v1/regions/{code}/profile.csv", get(api::profile_csv))
+        .route("/api/v1/areas/diagnose", post(api::area_diagnose))
+        .route("/api/v1/locate", get(api::locate))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .with_state(state);
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::IF_NONE_MATCH])
+        .expose_headers([header::ETAG]);
+    routes
+        .layer(middleware::from_fn(etag_and_cache_control))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn(time_limit))
+        .layer(CompressionLayer::new())
+        .layer(cors)
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Millis),
+                ),
+        )
+}
+
+/// Answer 503 with a JSON error when a request runs longer than [`REQUEST_TIMEOUT`].
+async fn time_limit(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::Unavailable(format!(
+            "{path} took longer than {} s",
+            REQUEST_TIMEOUT.as_secs()
+        ))
+        .into_response(),
+    }
+}
+
+async fn not_found(req: Request) -> ApiError {
+    ApiError::NotFound(format!("no route for {}", req.uri().path()))
+}
+
+async fn method_not_allowed(req: Request) -> ApiError {
+    ApiError::MethodNotAllowed(format!(
+        "method {} is not allowed on {}",
+        req.method(),
+        req.uri().path()
+    ))
+}
+
+#[allow(clippy::needless_pass_by_value)] // the signature CatchPanicLayer asks for
+fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let text = cause
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| cause.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown cause");
+    tracing::error!(panic = text, "handler panicked");
+    ApiError::Internal("internal error while answering the request".into()).into_response()
+}
+
+/// FNV-1a, 64 bit: a stable content hash for ETags (the same bytes give the same tag across
+/// restarts, which `DefaultHasher` does not promise).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// For successful GETs: a strong ETag from the (uncompressed) body, 304 when `If-None-Match`
+/// matches it, and a default Cache-Control.
+async fn etag_and_cache_control(req: Request, next: Next) -> Response {
+    let is_get = matches!(*req.method(), Method::GET | Method::HEAD);
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let response = next.run(req).await;
+    if !is_get || response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return ApiError::Internal("response body could not be read".into()).into_response();
+    };
+    let tag = format!("\"{:016x}\"", fnv1a(&bytes));
+    let Ok(tag_value) = HeaderValue::from_str(&tag) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    if !parts.headers.contains_key(header::CACHE_CONTROL) {
+        parts.headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        );
+    }
+    parts.headers.insert(header::ETAG, tag_value);
+    let matches = if_none_match
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t == tag || t.strip_prefix("W/") == Some(tag.as_str()))
+        });
+    if matches {
+        let mut not_modified = Response::new(Body::empty());
+        *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
+        for name in [header::ETAG, header::CACHE_CONTROL] {
+            if let Some(v) = parts.headers.get(&name) {
+                not_modified.headers_mut().insert(name, v.clone());
+            }
+        }
+        return not_modified;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}

@@ -1,0 +1,259 @@
+//! `/tiles`: vector tiles of gemeenten, wijken and buurten with indicator values, and TileJSON.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use buurt_core::RegionCode;
+use buurt_io::crs::{PointWebMercator, web_mercator_to_wgs84};
+use buurt_tiles::{MAX_ZOOM, PropValue, SourceFeature, TileId};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{P, Q};
+use crate::state::{AppState, Loaded, TILE_LEVELS};
+use crate::values::value_at;
+
+/// The media type of Mapbox Vector Tiles.
+pub const MVT_MEDIA_TYPE: &str = "application/vnd.mapbox-vector-tile";
+
+/// The largest zoom advertised in TileJSON; deeper tiles are rendered on request.
+pub const TILEJSON_MAX_ZOOM: u8 = 16;
+
+/// Query of the tile and TileJSON routes.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TileQuery {
+    /// Comma-separated indicator ids (default: the catalogue's headline indicators).
+    pub indicators: Option<String>,
+    /// Show each indicator at its latest year up to this one (default: the latest year).
+    pub year: Option<u16>,
+}
+
+/// The indicators asked for, with their catalogue positions.
+fn requested_indicators(
+    loaded: &Loaded,
+    list: Option<&str>,
+) -> Result<Vec<(String, u16)>, ApiError> {
+    let catalogue = loaded.atlas.catalogue();
+    let position = |id: &str| {
+        catalogue
+            .indicators()
+            .iter()
+            .position(|i| i.id == id)
+            .and_then(|p| u16::try_from(p).ok())
+    };
+    match list.map(str::trim).filter(|l| !l.is_empty()) {
+        None => Ok(catalogue
+            .headline()
+            .filter_map(|i| position(&i.id).map(|p| (i.id.clone(), p)))
+            .collect()),
+        Some(list) => list
+            .split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(|id| {
+                position(id)
+                    .map(|p| (id.to_owned(), p))
+                    .ok_or_else(|| ApiError::NotFound(format!("unknown indicator '{id}'")))
+            })
+            .collect(),
+    }
+}
+
+fn check_layer(layer: &str) -> Result<(), ApiError> {
+    if TILE_LEVELS.iter().any(|l| l.as_str() == layer) {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound(format!(
+            "unknown tile layer '{layer}' (expected gemeente, wijk or buurt)"
+        )))
+    }
+}
+
+/// The properties of one feature: each indicator's value and year, or `<id>_missing` with the
+/// reason (`no_data` when the region has no cell at all). Suppressed numbers never get in.
+fn feature_properties(
+    loaded: &Loaded,
+    indicators: &[(String, u16)],
+    year: Option<u16>,
+    feature: &SourceFeature,
+) -> Vec<(String, PropValue)> {
+    let Ok(code) = feature.code.parse::<RegionCode>() else {
+        return Vec::new();
+    };
+    let mut props = Vec::with_capacity(indicators.len() * 2);
+    for (id, ix) in indicators {
+        match value_at(&loaded.atlas, &loaded.engine, code, *ix, year) {
+            Some(cell) => {
+                if let Some(v) = cell.value {
+                    props.push((id.clone(), PropValue::Double(v)));
+                } else {
+                    let reason = cell
+                        .missing
+                        .map_or("empty", buurt_core::MissingReason::as_str);
+                    props.push((format!("{id}_missing"), PropValue::from(reason)));
+                }
+                props.push((format!("{id}_year"), PropValue::UInt(u64::from(cell.year))));
+            }
+            None => props.push((format!("{id}_missing"), PropValue::from("no_data"))),
+        }
+    }
+    props
+}
+
+/// One vector tile (MVT 2.1, gzip when the client accepts it).
+#[utoipa::path(
+    get,
+    path = "/tiles/{layer}/{z}/{x}/{y}.mvt",
+    tag = "tiles",
+    params(
+        ("layer" = String, Path, description = "gemeente, wijk or buurt"),
+        ("z" = u8, Path, description = "zoom, 0..=22"),
+        ("x" = u32, Path, description = "column"),
+        ("y" = u32, Path, description = "row (XYZ, from the north)"),
+        TileQuery
+    ),
+    responses(
+        (status = 200, description = "the tile", content_type = "application/vnd.mapbox-vector-tile"),
+        (status = 400, description = "bad zoom or tile coordinates", body = ErrorBody),
+        (status = 404, description = "unknown layer or indicator", body = ErrorBody)
+    )
+)]
+pub async fn tile(
+    State(state): State<AppState>,
+    P((layer, z, x, y)): P<(String, String, String, String)>,
+    Q(query): Q<TileQuery>,
+) -> Result<Response, ApiError> {
+    check_layer(&layer)?;
+    let y = y
+        .strip_suffix(".mvt")
+        .ok_or_else(|| ApiError::NotFound(format!("tile '{y}': tiles are served as {{y}}.mvt")))?;
+    let z: u8 = z.parse().ok().filter(|z| *z <= MAX_ZOOM).ok_or_else(|| {
+        ApiError::BadRequest(format!("zoom '{z}' is out of range 0..={MAX_ZOOM}"))
+    })?;
+    let x: u32 = x
+        .parse()
+        .map_err(|_| ApiError::BadRequest(format!("tile column x '{x}' is not a number")))?;
+    let y: u32 = y
+        .parse()
+        .map_err(|_| ApiError::BadRequest(format!("tile row y '{y}' is not a number")))?;
+    let tile = TileId::new(z, x, y).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let loaded = state.loaded();
+    let indicators = requested_indicators(&loaded, query.indicators.as_deref())?;
+    let ids: Vec<&str> = indicators.iter().map(|(id, _)| id.as_str()).collect();
+    let key = format!(
+        "{layer}/{tile}?{}&{}",
+        ids.join(","),
+        query.year.map_or_else(String::new, |y| y.to_string())
+    );
+    let bytes = if let Some(hit) = loaded.tile_cache.get(&key) {
+        hit
+    } else {
+        let year = query.year;
+        let render_state = Arc::clone(&loaded);
+        let bytes = tokio::task::spawn_blocking(move || {
+            let l = &render_state;
+            l.tiles.render(tile, &[layer.as_str()], &|_, f| {
+                feature_properties(l, &indicators, year, f)
+            })
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("tile {tile} rendering stopped: {e}")))?
+        .map_err(|e| ApiError::Internal(format!("tile {tile} could not be rendered: {e}")))?;
+        let bytes = Arc::new(bytes);
+        loaded.tile_cache.insert(key, Arc::clone(&bytes));
+        bytes
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(MVT_MEDIA_TYPE),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    Ok((headers, bytes.as_ref().clone()).into_response())
+}
+
+/// TileJSON 3.0 of one layer; the tile URL keeps the query (indicators, year).
+#[utoipa::path(
+    get,
+    path = "/tiles/{layer}.json",
+    tag = "tiles",
+    params(("layer" = String, Path, description = "gemeente, wijk or buurt"), TileQuery),
+    responses(
+        (status = 200, description = "TileJSON 3.0.0", body = Object),
+        (status = 404, description = "unknown layer or indicator", body = ErrorBody)
+    )
+)]
+pub async fn tilejson(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    P(file): P<String>,
+    Q(query): Q<TileQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let layer = file
+        .strip_suffix(".json")
+        .ok_or_else(|| ApiError::NotFound(format!("no route for /tiles/{file}")))?;
+    check_layer(layer)?;
+    let loaded = state.loaded();
+    let indicators = requested_indicators(&loaded, query.indicators.as_deref())?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let mut params = Vec::new();
+    if query.indicators.is_some() {
+        let ids: Vec<&str> = indicators.iter().map(|(id, _)| id.as_str()).collect();
+        params.push(format!("indicators={}", ids.join(",")));
+    }
+    if let Some(y) = query.year {
+        params.push(format!("year={y}"));
+    }
+    let query_text = if params.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", params.join("&"))
+    };
+    let mut fields = serde_json::Map::new();
+    fields.insert("code".into(), json!("String"));
+    fields.insert("name".into(), json!("String"));
+    for (id, _) in &indicators {
+        fields.insert(id.clone(), json!("Number"));
+        fields.insert(format!("{id}_year"), json!("Number"));
+        fields.insert(format!("{id}_missing"), json!("String"));
+    }
+    let bounds = loaded
+        .tiles
+        .bounds_web_mercator(&[layer])
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map(|b| {
+            let min = web_mercator_to_wgs84(PointWebMercator::new(b.min().x, b.min().y));
+            let max = web_mercator_to_wgs84(PointWebMercator::new(b.max().x, b.max().y));
+            [min.lon, min.lat, max.lon, max.lat]
+        });
+    let mut tilejson = json!({
+        "tilejson": "3.0.0",
+        "name": format!("buurt {layer}"),
+        "scheme": "xyz",
+        "tiles": [format!("http://{host}/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt{query_text}")],
+        "minzoom": 0,
+        "maxzoom": TILEJSON_MAX_ZOOM,
+        "vector_layers": [{
+            "id": layer,
+            "fields": fields,
+            "minzoom": 0,
+            "maxzoom": TILEJSON_MAX_ZOOM,
+        }],
+    });
+    if let Some(b) = bounds {
+        tilejson["bounds"] = json!(b);
+        tilejson["center"] = json!([f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3]), 12]);
+    }
+    Ok(Json(tilejson))
+}

@@ -1,0 +1,175 @@
+//! The server state: the atlas with everything prepared from it, swappable as a whole.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use buurt_core::{GemeenteCode, Indeling, Level, RegionCode};
+use buurt_diagnose::Atlas;
+use buurt_diagnose::diagnose::Engine;
+use buurt_io::RegionShape;
+use buurt_io::crs::geometry_rd_to_web_mercator;
+use buurt_io::spatial_index::RegionIndex;
+use buurt_tiles::{SourceFeature, SourceLayer, TileSet, TileSetOptions};
+
+use crate::cache::TileCache;
+use crate::error::ServerError;
+
+/// The levels served as tile layers, and located by `/api/v1/locate`, top-down.
+pub const TILE_LEVELS: [Level; 3] = [Level::Gemeente, Level::Wijk, Level::Buurt];
+
+/// Default size of the tile cache: 64 MiB.
+pub const DEFAULT_TILE_CACHE_BYTES: usize = 64 << 20;
+
+/// Everything the handlers read, built once from an atlas.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The atlas.
+    pub atlas: Atlas,
+    /// Its diagnose index.
+    pub engine: Engine,
+    /// Tile layers `gemeente`, `wijk`, `buurt` (Web Mercator).
+    pub tiles: TileSet,
+    /// Point lookup per level, over the same boundaries as the tiles (RD).
+    pub indexes: Vec<(Level, RegionIndex)>,
+    /// Rendered tiles.
+    pub tile_cache: TileCache,
+}
+
+impl Loaded {
+    /// Prepare the atlas for serving: index the diagnose, build the tile layers from the newest
+    /// boundary layer of each level per gemeente, and the point indexes.
+    pub fn new(atlas: Atlas, tile_cache_bytes: usize) -> Result<Self, ServerError> {
+        let engine = Engine::new(&atlas)?;
+        let mut source_layers = Vec::new();
+        let mut indexes = Vec::new();
+        for level in TILE_LEVELS {
+            let shapes = newest_shapes(&atlas, level);
+            if shapes.is_empty() {
+                return Err(ServerError::NoLayer { level });
+            }
+            indexes.push((level, RegionIndex::new(&shapes)));
+            source_layers.push(SourceLayer {
+                name: level.as_str().to_owned(),
+                features: shapes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| SourceFeature {
+                        id: i as u64,
+                        code: s.code.to_string(),
+                        name: s.name.clone(),
+                        geometry_web_mercator: geometry_rd_to_web_mercator(&s.geometry_rd),
+                    })
+                    .collect(),
+            });
+        }
+        let tiles = TileSet::new(source_layers, TileSetOptions::default()).map_err(|source| {
+            ServerError::Tiles {
+                layer: "gemeente, wijk, buurt".into(),
+                source,
+            }
+        })?;
+        tracing::info!(
+            layers = ?tiles.layer_names(),
+            "server state prepared"
+        );
+        Ok(Self {
+            atlas,
+            engine,
+            tiles,
+            indexes,
+            tile_cache: TileCache::new(tile_cache_bytes),
+        })
+    }
+
+    /// The point index of a level.
+    #[must_use]
+    pub fn index(&self, level: Level) -> Option<&RegionIndex> {
+        self.indexes
+            .iter()
+            .find(|(l, _)| *l == level)
+            .map(|(_, i)| i)
+    }
+}
+
+/// The features of `level` from the newest boundary layer of each gemeente, in code order.
+fn newest_shapes(atlas: &Atlas, level: Level) -> Vec<RegionShape> {
+    let layers: Vec<_> = atlas.layers().iter().filter(|l| l.level == level).collect();
+    let mut newest: HashMap<GemeenteCode, (Indeling, usize)> = HashMap::new();
+    for (i, layer) in layers.iter().enumerate() {
+        for f in &layer.features {
+            if let Some(g) = f.code.gemeente() {
+                let entry = newest.entry(g).or_insert((layer.indeling, i));
+                if (layer.indeling, i) > *entry {
+                    *entry = (layer.indeling, i);
+                }
+            }
+        }
+    }
+    let mut shapes: Vec<RegionShape> = Vec::new();
+    for (i, layer) in layers.iter().enumerate() {
+        for f in &layer.features {
+            let chosen = f
+                .code
+                .gemeente()
+                .and_then(|g| newest.get(&g))
+                .is_some_and(|(_, li)| *li == i);
+            if chosen && f.code.level() == level {
+                shapes.push(f.clone());
+            }
+        }
+    }
+    shapes.sort_by_key(|s| s.code);
+    shapes.dedup_by_key(|s| s.code);
+    shapes
+}
+
+/// The state handed to the router: the loaded atlas behind a lock, so that a reload can build a
+/// new [`Loaded`] beside the old one and swap it in while requests keep their snapshot.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    current: Arc<RwLock<Arc<Loaded>>>,
+}
+
+impl AppState {
+    /// State serving `loaded`.
+    #[must_use]
+    pub fn new(loaded: Loaded) -> Self {
+        Self {
+            current: Arc::new(RwLock::new(Arc::new(loaded))),
+        }
+    }
+
+    /// The snapshot a request works with.
+    #[must_use]
+    pub fn loaded(&self) -> Arc<Loaded> {
+        Arc::clone(
+            &self
+                .current
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+
+    /// Serve `loaded` from now on; requests in flight finish with the old one.
+    pub fn replace(&self, loaded: Loaded) {
+        *self
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(loaded);
+    }
+}
+
+/// Parse a region code from a request, as a 404 when it is not a code the atlas knows.
+pub(crate) fn known_code(
+    atlas: &Atlas,
+    text: &str,
+) -> Result<(RegionCode, Indeling), crate::ApiError> {
+    let code: RegionCode = text
+        .trim()
+        .parse()
+        .map_err(|e| crate::ApiError::NotFound(format!("unknown region code '{text}': {e}")))?;
+    let indeling = atlas
+        .latest_indeling(code)
+        .ok_or_else(|| crate::ApiError::NotFound(format!("unknown region code '{code}'")))?;
+    Ok((code, indeling))
+}

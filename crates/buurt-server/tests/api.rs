@@ -1,0 +1,693 @@
+//! The service against the real data, in-process: every route and every documented error.
+
+// The helpers below are test code too; a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use buurt_core::{Catalogue, Level, MissingReason, RegionCode};
+use buurt_diagnose::diagnose::Diagnose;
+use buurt_io::crs::{PointWgs84, wgs84_to_web_mercator};
+use buurt_server::values::value_at;
+use buurt_server::{AppState, Loaded, router};
+use buurt_tiles::TileId;
+use buurt_tiles::mvt::decode_tile;
+use geo::Intersects;
+use serde_json::Value;
+use tower::ServiceExt;
+
+fn state() -> &'static (AppState, Router) {
+    static STATE: OnceLock<(AppState, Router)> = OnceLock::new();
+    STATE.get_or_init(|| {
+        let dir = buurt_io::paths::test_data_dir();
+        let cache = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("buurt-server-atlas");
+        let catalogue = Catalogue::builtin().unwrap();
+        let (atlas, _) = buurt_diagnose::atlas::open(
+            &dir,
+            Some(&cache),
+            catalogue,
+            &buurt_io::registry::NoProgress,
+        )
+        .unwrap();
+        let state = AppState::new(Loaded::new(atlas, 16 << 20).unwrap());
+        (state.clone(), router(state))
+    })
+}
+
+async fn send(request: Request<Body>) -> (StatusCode, HeaderMap, Bytes) {
+    let response = state().1.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, headers, body)
+}
+
+async fn get(uri: &str) -> (StatusCode, HeaderMap, Bytes) {
+    send(Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+async fn get_json(uri: &str) -> Value {
+    let (status, headers, body) = get(uri).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{uri}: {}",
+        String::from_utf8_lossy(&body)
+    );
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"),
+        "{uri}"
+    );
+    serde_json::from_slice(&body).unwrap()
+}
+
+/// The status and the error message of a request that must fail.
+async fn error_of(request: Request<Body>) -> (StatusCode, String) {
+    let uri = request.uri().to_string();
+    let (status, _, body) = send(request).await;
+    let json: Value = serde_json::from_slice(&body)
+        .unwrap_or_else(|_| panic!("{uri}: not JSON: {}", String::from_utf8_lossy(&body)));
+    let message = json["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{uri}: {json}"));
+    (status, message.to_owned())
+}
+
+async fn get_error(uri: &str) -> (StatusCode, String) {
+    error_of(Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+fn post_json(uri: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body.into())
+        .unwrap()
+}
+
+const CENTRAAL: PointWgs84 = PointWgs84::new(5.1100, 52.0894);
+
+fn tile_at(p: PointWgs84, z: u8) -> TileId {
+    let m = wgs84_to_web_mercator(p);
+    let half = buurt_tiles::tile::HALF_WORLD_WEB_MERCATOR_M;
+    let size = 2.0 * half / f64::from(1u32 << z);
+    TileId::new(
+        z,
+        ((m.x + half) / size) as u32,
+        ((half - m.y) / size) as u32,
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn health_and_openapi() {
+    let health = get_json("/health").await;
+    assert_eq!(health["status"], "ok");
+    assert!(health["regions"].as_u64().unwrap() > 1000);
+
+    let doc = get_json("/openapi.json").await;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/health",
+        "/openapi.json",
+        "/tiles/{layer}/{z}/{x}/{y}.mvt",
+        "/tiles/{layer}.json",
+        "/api/v1/indicators",
+        "/api/v1/indicators/{id}/values",
+        "/api/v1/regions",
+        "/api/v1/regions/{code}",
+        "/api/v1/regions/{code}/profile",
+        "/api/v1/regions/{code}/profile.csv",
+        "/api/v1/areas/diagnose",
+        "/api/v1/locate",
+    ] {
+        assert!(paths.contains_key(p), "openapi.json lacks {p}");
+    }
+    assert!(doc["paths"]["/api/v1/areas/diagnose"]["post"].is_object());
+}
+
+#[tokio::test]
+async fn indicators_list_the_catalogue_with_years() {
+    let list = get_json("/api/v1/indicators").await;
+    let list = list.as_array().unwrap();
+    let catalogue = Catalogue::builtin().unwrap();
+    assert_eq!(list.len(), catalogue.len());
+    let eenzaam = list.iter().find(|i| i["id"] == "eenzaam_65plus").unwrap();
+    let years: Vec<u64> = eenzaam["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y.as_u64().unwrap())
+        .collect();
+    assert!(
+        years.contains(&2020) && years.windows(2).all(|w| w[0] < w[1]),
+        "{years:?}"
+    );
+    for key in [
+        "label_nl",
+        "theme",
+        "unit",
+        "polarity",
+        "age_group",
+        "headline",
+    ] {
+        assert!(!eenzaam[key].is_null(), "{key}");
+    }
+    assert!(list.iter().any(|i| i["headline"] == true));
+}
+
+#[tokio::test]
+async fn regions_list_detail_and_errors() {
+    let wijken = get_json("/api/v1/regions?level=wijk&within=GM0344").await;
+    let wijken = wijken.as_array().unwrap();
+    assert_eq!(wijken.len(), 10, "Utrecht has ten wijken");
+    assert!(
+        wijken
+            .iter()
+            .all(|w| w["code"].as_str().unwrap().starts_with("WK0344"))
+    );
+    let buurten = get_json("/api/v1/regions?within=WK034406").await;
+    assert!(
+        buurten
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["code"] == "BU03440613")
+    );
+
+    let detail = get_json("/api/v1/regions/BU03440613").await;
+    assert_eq!(detail["code"], "BU03440613");
+    assert_eq!(detail["wijk"], "WK034406");
+    assert_eq!(detail["geometry"]["type"], "MultiPolygon");
+    let first = &detail["geometry"]["coordinates"][0][0][0];
+    let (lon, lat) = (first[0].as_f64().unwrap(), first[1].as_f64().unwrap());
+    assert!(
+        (5.0..5.2).contains(&lon) && (52.0..52.2).contains(&lat),
+        "{lon} {lat}"
+    );
+
+    let (status, msg) = get_error("/api/v1/regions/BU99999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(msg.contains("BU99999999"), "{msg}");
+    let (status, msg) = get_error("/api/v1/regions/nonsense").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(msg.contains("nonsense"), "{msg}");
+    let (status, msg) = get_error("/api/v1/regions?level=provincie").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(msg.contains("provincie"), "{msg}");
+    let (status, msg) = get_error("/api/v1/regions?within=GM9999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(msg.contains("GM9999"), "{msg}");
+}
+
+#[tokio::test]
+async fn profile_equals_the_diagnose_and_csv_matches() {
+    let loaded = state().0.loaded();
+    let d = Diagnose::with_engine(&loaded.atlas, &loaded.engine);
+    for (uri, code, year) in [
+        ("/api/v1/regions/WK034405/profile", "WK034405", None),
+        (
+            "/api/v1/regions/BU03440613/profile?year=2020",
+            "BU03440613",
+            Some(2020),
+        ),
+    ] {
+        let served = get_json(uri).await;
+        let expected = serde_json::to_value(d.profile(code, year).unwrap()).unwrap();
+        assert_eq!(served, expected, "{uri}");
+    }
+    let (status, headers, body) = get("/api/v1/regions/WK034405/profile.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let mut expected = Vec::new();
+    buurt_diagnose::diagnose::render::write_csv(
+        &[d.profile("WK034405", None).unwrap()],
+        &mut expected,
+    )
+    .unwrap();
+    assert_eq!(body.as_ref(), expected.as_slice());
+
+    let (status, msg) = get_error("/api/v1/regions/WK039999/profile").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(msg.contains("WK039999"), "{msg}");
+    let (status, msg) = get_error("/api/v1/regions/WK034405/profile?year=twee").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(msg.contains("year"), "{msg}");
+    let (status, _) = get_error("/api/v1/regions/XX/profile.csv").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn indicator_values_with_breaks_and_errors() {
+    let v = get_json(
+        "/api/v1/indicators/eenzaam_65plus/values?level=wijk&within=GM0344&classes=4&method=jenks",
+    )
+    .await;
+    let values = v["values"].as_array().unwrap();
+    assert_eq!(values.len(), 10);
+    let numbers: Vec<f64> = values.iter().filter_map(|r| r["value"].as_f64()).collect();
+    assert!(!numbers.is_empty());
+    let breaks: Vec<f64> = v["breaks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_f64().unwrap())
+        .collect();
+    assert!(!breaks.is_empty() && breaks.len() <= 4);
+    let max = numbers.iter().copied().fold(f64::MIN, f64::max);
+    assert!((breaks.last().unwrap() - max).abs() < 1e-9);
+    assert_eq!(
+        breaks,
+        buurt_diagnose::stats::classify::breaks(
+            &numbers,
+            4,
+            buurt_diagnose::stats::classify::Method::Jenks
+        )
+    );
+
+    for (uri, status, needle) in [
+        (
+            "/api/v1/indicators/no_such/values",
+            StatusCode::NOT_FOUND,
+            "no_such",
+        ),
+        (
+            "/api/v1/indicators/eenzaam_65plus/values?classes=0",
+            StatusCode::BAD_REQUEST,
+            "classes",
+        ),
+        (
+            "/api/v1/indicators/eenzaam_65plus/values?classes=99",
+            StatusCode::BAD_REQUEST,
+            "classes",
+        ),
+        (
+            "/api/v1/indicators/eenzaam_65plus/values?classes=-1",
+            StatusCode::BAD_REQUEST,
+            "classes",
+        ),
+        (
+            "/api/v1/indicators/eenzaam_65plus/values?method=kmeans",
+            StatusCode::BAD_REQUEST,
+            "kmeans",
+        ),
+        (
+            "/api/v1/indicators/eenzaam_65plus/values?level=stad",
+            StatusCode::BAD_REQUEST,
+            "stad",
+        ),
+        (
+            "/api/v1/indicators/eenzaam_65plus/values?within=WK999999",
+            StatusCode::NOT_FOUND,
+            "WK999999",
+        ),
+    ] {
+        let (s, msg) = get_error(uri).await;
+        assert_eq!(s, status, "{uri}: {msg}");
+        assert!(msg.contains(needle), "{uri}: {msg}");
+    }
+}
+
+#[tokio::test]
+async fn locate_utrecht_centraal() {
+    let v = get_json("/api/v1/locate?lon=5.1100&lat=52.0894").await;
+    assert_eq!(v["buurt"]["code"], "BU03440613");
+    assert_eq!(v["wijk"]["code"], "WK034406");
+    assert_eq!(v["gemeente"]["code"], "GM0344");
+
+    for uri in [
+        "/api/v1/locate?lon=500&lat=52",
+        "/api/v1/locate?lon=5.1&lat=-91",
+        "/api/v1/locate?lon=abc&lat=52",
+        "/api/v1/locate?lat=52",
+        "/api/v1/locate?lon=NaN&lat=52",
+    ] {
+        let (status, msg) = get_error(uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {msg}");
+        assert!(msg.contains("lon") || msg.contains("lat"), "{uri}: {msg}");
+    }
+    let (status, _) = get_error("/api/v1/locate?lon=-70&lat=40").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn area_diagnose_and_body_errors() {
+    let body = r#"{"name": "Wijkpact", "buurten": ["BU03440511", "BU03440512"]}"#;
+    let (status, _, bytes) = send(post_json("/api/v1/areas/diagnose", body)).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    let served: Value = serde_json::from_slice(&bytes).unwrap();
+    let loaded = state().0.loaded();
+    let d = Diagnose::with_engine(&loaded.atlas, &loaded.engine);
+    let expected = d
+        .area(
+            "Wijkpact",
+            &["BU03440511".parse().unwrap(), "BU03440512".parse().unwrap()],
+            None,
+            &buurt_diagnose::diagnose::Weights::default(),
+        )
+        .unwrap();
+    assert_eq!(served, serde_json::to_value(expected).unwrap());
+
+    let (status, msg) = error_of(post_json("/api/v1/areas/diagnose", "{not json")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{msg}");
+    let (status, msg) = error_of(post_json("/api/v1/areas/diagnose", r#"{"name": 3}"#)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{msg}");
+    let (status, msg) = error_of(post_json(
+        "/api/v1/areas/diagnose",
+        r#"{"name": "x", "buurten": ["WK034405"]}"#,
+    ))
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(msg.contains("WK034405"), "{msg}");
+    let (status, msg) = error_of(post_json(
+        "/api/v1/areas/diagnose",
+        r#"{"name": "x", "buurten": ["BU03449999"]}"#,
+    ))
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(msg.contains("BU03449999"), "{msg}");
+    let (status, _) = error_of(post_json(
+        "/api/v1/areas/diagnose",
+        r#"{"name": "x", "buurten": []}"#,
+    ))
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let huge = format!(
+        r#"{{"name": "x", "buurten": [{}]}}"#,
+        vec!["\"BU03440511\""; 20_000].join(",")
+    );
+    let (status, msg) = error_of(post_json("/api/v1/areas/diagnose", huge)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{msg}");
+    let (status, _) = error_of(
+        Request::post("/api/v1/areas/diagnose")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[tokio::test]
+async fn tile_holds_every_utrecht_buurt_once() {
+    let tile = tile_at(CENTRAAL, 14);
+    let uri = format!("/tiles/buurt/{tile}.mvt");
+    let (status, headers, body) = get(&uri).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "application/vnd.mapbox-vector-tile"
+    );
+    assert!(headers.contains_key(header::ETAG));
+    assert!(headers.contains_key(header::CACHE_CONTROL));
+    let decoded = decode_tile(&body).unwrap();
+    let layer = decoded.layer("buurt").unwrap();
+    let codes: Vec<String> = layer
+        .features
+        .iter()
+        .map(|f| f.property("code").unwrap().as_str().unwrap().to_owned())
+        .collect();
+    let mut unique = codes.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        codes.len(),
+        "a buurt appears twice: {codes:?}"
+    );
+
+    // Every Utrecht buurt whose boundary meets the tile (shrunk by 1 %, against simplification
+    // moving an edge) is there.
+    let loaded = state().0.loaded();
+    let b = tile.bounds_web_mercator();
+    let margin = (b.max().x - b.min().x) * 0.01;
+    let inner = geo_types::Rect::new(
+        geo_types::coord! {x: b.min().x + margin, y: b.min().y + margin},
+        geo_types::coord! {x: b.max().x - margin, y: b.max().y - margin},
+    );
+    let source = loaded.tiles.source_layer("buurt").unwrap();
+    let expected: Vec<&str> = source
+        .features
+        .iter()
+        .filter(|f| f.code.starts_with("BU0344") && f.geometry_web_mercator.intersects(&inner))
+        .map(|f| f.code.as_str())
+        .collect();
+    assert!(expected.len() > 5, "{expected:?}");
+    for code in &expected {
+        assert!(
+            codes.iter().any(|c| c == code),
+            "{code} missing from tile {tile}"
+        );
+    }
+    assert!(codes.iter().any(|c| c == "BU03440613"));
+    // Default properties: the headline indicators, each a value or a reason.
+    let headline: Vec<String> = loaded
+        .atlas
+        .catalogue()
+        .headline()
+        .map(|i| i.id.clone())
+        .collect();
+    for f in &layer.features {
+        for id in &headline {
+            assert!(
+                f.property(id).is_some() ^ f.property(&format!("{id}_missing")).is_some(),
+                "{id} on {:?}",
+                f.property("code")
+            );
+        }
+    }
+
+    // Same tile again: cached, same bytes; with the ETag: 304.
+    let (_, _, again) = get(&uri).await;
+    assert_eq!(again, body);
+    let etag = headers[header::ETAG].clone();
+    let (status, _, empty) = send(
+        Request::get(&uri)
+            .header(header::IF_NONE_MATCH, etag)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(empty.is_empty());
+
+    // Gzip when asked.
+    let (status, headers, zipped) = send(
+        Request::get(&uri)
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+    assert!(zipped.len() < body.len());
+}
+
+#[tokio::test]
+async fn suppressed_values_stay_out_of_tiles() {
+    let loaded = state().0.loaded();
+    let ix = loaded
+        .atlas
+        .catalogue()
+        .indicators()
+        .iter()
+        .position(|i| i.id == "eenzaam_65plus")
+        .unwrap() as u16;
+    let suppressed = loaded
+        .atlas
+        .regions()
+        .iter()
+        .filter(|r| r.level == Level::Buurt && r.key.code.as_str().starts_with("BU0344"))
+        .find(|r| {
+            value_at(&loaded.atlas, &loaded.engine, r.key.code, ix, None)
+                .is_some_and(|c| c.missing == Some(MissingReason::Suppressed))
+        })
+        .expect("a suppressed buurt in Utrecht");
+    let code: RegionCode = suppressed.key.code;
+    let point = suppressed.interior_point_wgs84.unwrap();
+    let tile = tile_at(point, 14);
+    let (status, _, body) = get(&format!(
+        "/tiles/buurt/{tile}.mvt?indicators=eenzaam_65plus"
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let decoded = decode_tile(&body).unwrap();
+    let feature = decoded
+        .layer("buurt")
+        .unwrap()
+        .features
+        .iter()
+        .find(|f| f.property("code").and_then(|c| c.as_str()) == Some(code.as_str()))
+        .unwrap_or_else(|| panic!("{code} not in {tile}"));
+    assert!(feature.property("eenzaam_65plus").is_none());
+    assert_eq!(
+        feature
+            .property("eenzaam_65plus_missing")
+            .and_then(|v| v.as_str()),
+        Some("suppressed")
+    );
+    // Every feature carries a number or a reason, never both; only the asked indicator is there.
+    assert!(decoded.layer("buurt").unwrap().features.iter().all(|f| {
+        f.property("eenzaam_65plus").is_some() ^ f.property("eenzaam_65plus_missing").is_some()
+    }));
+    assert!(
+        feature
+            .properties
+            .iter()
+            .all(|(k, _)| k == "code" || k == "name" || k.starts_with("eenzaam_65plus"))
+    );
+}
+
+#[tokio::test]
+async fn tile_year_and_gemeente_layer() {
+    let tile = tile_at(CENTRAAL, 9);
+    let (status, _, body) = get(&format!(
+        "/tiles/gemeente/{tile}.mvt?indicators=eenzaam_65plus&year=2016"
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let decoded = decode_tile(&body).unwrap();
+    let utrecht = decoded
+        .layer("gemeente")
+        .unwrap()
+        .features
+        .iter()
+        .find(|f| f.property("code").and_then(|c| c.as_str()) == Some("GM0344"))
+        .unwrap();
+    let year = utrecht
+        .property("eenzaam_65plus_year")
+        .and_then(buurt_tiles::PropValue::as_f64)
+        .unwrap();
+    assert!(year <= 2016.0, "{year}");
+    let (status, _, _) = get(&format!("/tiles/wijk/{tile}.mvt")).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn tile_errors() {
+    for (uri, status, needle) in [
+        (
+            "/tiles/provincie/14/8418/5401.mvt",
+            StatusCode::NOT_FOUND,
+            "provincie",
+        ),
+        ("/tiles/buurt/23/0/0.mvt", StatusCode::BAD_REQUEST, "zoom"),
+        ("/tiles/buurt/x/0/0.mvt", StatusCode::BAD_REQUEST, "zoom"),
+        ("/tiles/buurt/3/8/0.mvt", StatusCode::BAD_REQUEST, "2^3"),
+        ("/tiles/buurt/3/0/-1.mvt", StatusCode::BAD_REQUEST, "-1"),
+        (
+            "/tiles/buurt/14/8418/5401.mvt?indicators=nope",
+            StatusCode::NOT_FOUND,
+            "nope",
+        ),
+        (
+            "/tiles/buurt/14/8418/5401.mvt?year=1e9",
+            StatusCode::BAD_REQUEST,
+            "year",
+        ),
+        (
+            "/tiles/buurt/14/8418/5401.png",
+            StatusCode::NOT_FOUND,
+            "mvt",
+        ),
+        ("/tiles/provincie.json", StatusCode::NOT_FOUND, "provincie"),
+        ("/no/such/route", StatusCode::NOT_FOUND, "/no/such/route"),
+    ] {
+        let (s, msg) = get_error(uri).await;
+        assert_eq!(s, status, "{uri}: {msg}");
+        assert!(msg.contains(needle), "{uri}: {msg}");
+    }
+    let (status, msg) = error_of(Request::delete("/health").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{msg}");
+}
+
+#[tokio::test]
+async fn tilejson_describes_the_layer() {
+    let (status, _, body) = send(
+        Request::get("/tiles/buurt.json?indicators=eenzaam_65plus&year=2020")
+            .header(header::HOST, "example.test:8080")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let tj: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(tj["tilejson"], "3.0.0");
+    assert_eq!(
+        tj["tiles"][0],
+        "http://example.test:8080/tiles/buurt/{z}/{x}/{y}.mvt?indicators=eenzaam_65plus&year=2020"
+    );
+    assert_eq!(tj["vector_layers"][0]["id"], "buurt");
+    assert_eq!(tj["vector_layers"][0]["fields"]["eenzaam_65plus"], "Number");
+    assert_eq!(
+        tj["vector_layers"][0]["fields"]["eenzaam_65plus_missing"],
+        "String"
+    );
+    let b: Vec<f64> = tj["bounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(
+        b[0] < CENTRAAL.lon && CENTRAAL.lon < b[2] && b[1] < CENTRAAL.lat && CENTRAAL.lat < b[3]
+    );
+}
+
+#[tokio::test]
+async fn json_routes_send_etags_and_304() {
+    let (status, headers, _) = get("/api/v1/indicators").await;
+    assert_eq!(status, StatusCode::OK);
+    let etag = headers[header::ETAG].to_str().unwrap().to_owned();
+    assert!(
+        headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    let (status, headers, body) = send(
+        Request::get("/api/v1/indicators")
+            .header(header::IF_NONE_MATCH, &etag)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert_eq!(headers[header::ETAG], etag.as_str());
+    assert!(body.is_empty());
+    let (status, _, _) = send(
+        Request::get("/api/v1/indicators")
+            .header(header::IF_NONE_MATCH, "\"other\"")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // CORS for browsers on other origins.
+    let (_, headers, _) = send(
+        Request::get("/health")
+            .header(header::ORIGIN, "http://viewer.test")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+}
