@@ -33,32 +33,6 @@ pub struct FullTable {
 }
 
 impl FullTable {
-    fn with_capacity(n: usize) -> Self {
-        Self {
-            cell: Vec::with_capacity(n),
-            bench_wijk: Vec::with_capacity(n),
-            bench_gemeente: Vec::with_capacity(n),
-            bench_nl: Vec::with_capacity(n),
-            index_gemeente: Vec::with_capacity(n),
-            z_gemeente: Vec::with_capacity(n),
-            rank_gemeente: Vec::with_capacity(n),
-            z_nl: Vec::with_capacity(n),
-            rank_nl: Vec::with_capacity(n),
-        }
-    }
-
-    fn extend(&mut self, other: FullTable) {
-        self.cell.extend(other.cell);
-        self.bench_wijk.extend(other.bench_wijk);
-        self.bench_gemeente.extend(other.bench_gemeente);
-        self.bench_nl.extend(other.bench_nl);
-        self.index_gemeente.extend(other.index_gemeente);
-        self.z_gemeente.extend(other.z_gemeente);
-        self.rank_gemeente.extend(other.rank_gemeente);
-        self.z_nl.extend(other.z_nl);
-        self.rank_nl.extend(other.rank_nl);
-    }
-
     /// Number of rows.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -142,6 +116,9 @@ fn band_key(b: Band) -> &'static str {
 }
 
 /// Compute the full table for every cell of `level` in the groups `keep` accepts.
+///
+/// The output is allocated once at its exact size and each thread writes its own disjoint
+/// slice of it, so nothing is copied after the computation.
 #[must_use]
 pub fn full_table(
     engine: &Engine,
@@ -150,32 +127,125 @@ pub fn full_table(
 ) -> FullTable {
     let mut groups: Vec<GroupKey> = engine.group_keys().copied().filter(|g| keep(*g)).collect();
     groups.sort_unstable();
+    let sizes: Vec<usize> = groups
+        .iter()
+        .map(|g| {
+            engine
+                .group(*g)
+                .filter(|&c| engine.regions[engine.cell_region[c] as usize].code.level() == level)
+                .count()
+        })
+        .collect();
+    let total: usize = sizes.iter().sum();
+    let mut out = FullTable {
+        cell: vec![0; total],
+        bench_wijk: vec![f64::NAN; total],
+        bench_gemeente: vec![f64::NAN; total],
+        bench_nl: vec![f64::NAN; total],
+        index_gemeente: vec![f64::NAN; total],
+        z_gemeente: vec![f64::NAN; total],
+        rank_gemeente: vec![f64::NAN; total],
+        z_nl: vec![f64::NAN; total],
+        rank_nl: vec![f64::NAN; total],
+    };
     let threads = std::thread::available_parallelism()
         .map_or(2, std::num::NonZeroUsize::get)
         .clamp(1, 8);
-    let chunk = groups.len().div_ceil(threads).max(1);
-    let parts: Vec<FullTable> = std::thread::scope(|scope| {
-        let handles: Vec<_> = groups
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut scratch = Scratch::new(engine.regions.len());
-                    let rows: usize = part.iter().map(|g| engine.group(*g).len()).sum();
-                    let mut t = FullTable::with_capacity(rows);
-                    for g in part {
-                        one_group(engine, *g, level, &mut scratch, &mut t);
-                    }
-                    t
-                })
-            })
-            .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
-    });
-    let mut out = FullTable::with_capacity(parts.iter().map(FullTable::len).sum());
-    for p in parts {
-        out.extend(p);
+    // Balance threads by rows, not by groups.
+    let per_thread = total.div_ceil(threads).max(1);
+    let mut jobs: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
+    let (mut first, mut rows) = (0, 0);
+    for (i, n) in sizes.iter().enumerate() {
+        rows += n;
+        if rows >= per_thread || i + 1 == sizes.len() {
+            jobs.push((first..i + 1, rows));
+            first = i + 1;
+            rows = 0;
+        }
     }
+    std::thread::scope(|scope| {
+        let mut rest = Out::of(&mut out);
+        for (range, rows) in jobs {
+            let (mine, tail) = rest.split_at(rows);
+            rest = tail;
+            let (groups, sizes) = (&groups[range.clone()], &sizes[range]);
+            scope.spawn(move || {
+                let mut scratch = Scratch::new(engine.regions.len());
+                let mut out = mine;
+                for (g, n) in groups.iter().zip(sizes) {
+                    let (mut part, tail) = out.split_at(*n);
+                    out = tail;
+                    one_group(engine, *g, level, &mut scratch, &mut part);
+                }
+            });
+        }
+    });
     out
+}
+
+/// Mutable views of the output columns, split per thread and per group.
+struct Out<'a> {
+    cell: &'a mut [usize],
+    bench_wijk: &'a mut [f64],
+    bench_gemeente: &'a mut [f64],
+    bench_nl: &'a mut [f64],
+    index_gemeente: &'a mut [f64],
+    z_gemeente: &'a mut [f64],
+    rank_gemeente: &'a mut [f64],
+    z_nl: &'a mut [f64],
+    rank_nl: &'a mut [f64],
+}
+
+impl<'a> Out<'a> {
+    fn of(t: &'a mut FullTable) -> Self {
+        Self {
+            cell: &mut t.cell,
+            bench_wijk: &mut t.bench_wijk,
+            bench_gemeente: &mut t.bench_gemeente,
+            bench_nl: &mut t.bench_nl,
+            index_gemeente: &mut t.index_gemeente,
+            z_gemeente: &mut t.z_gemeente,
+            rank_gemeente: &mut t.rank_gemeente,
+            z_nl: &mut t.z_nl,
+            rank_nl: &mut t.rank_nl,
+        }
+    }
+
+    fn split_at(self, n: usize) -> (Out<'a>, Out<'a>) {
+        let (a0, b0) = self.cell.split_at_mut(n);
+        let (a1, b1) = self.bench_wijk.split_at_mut(n);
+        let (a2, b2) = self.bench_gemeente.split_at_mut(n);
+        let (a3, b3) = self.bench_nl.split_at_mut(n);
+        let (a4, b4) = self.index_gemeente.split_at_mut(n);
+        let (a5, b5) = self.z_gemeente.split_at_mut(n);
+        let (a6, b6) = self.rank_gemeente.split_at_mut(n);
+        let (a7, b7) = self.z_nl.split_at_mut(n);
+        let (a8, b8) = self.rank_nl.split_at_mut(n);
+        (
+            Out {
+                cell: a0,
+                bench_wijk: a1,
+                bench_gemeente: a2,
+                bench_nl: a3,
+                index_gemeente: a4,
+                z_gemeente: a5,
+                rank_gemeente: a6,
+                z_nl: a7,
+                rank_nl: a8,
+            },
+            Out {
+                cell: b0,
+                bench_wijk: b1,
+                bench_gemeente: b2,
+                bench_nl: b3,
+                index_gemeente: b4,
+                z_gemeente: b5,
+                rank_gemeente: b6,
+                z_nl: b7,
+                rank_nl: b8,
+            },
+        )
+    }
 }
 
 /// Per-thread buffers indexed by region, reused across groups so no group allocates or hashes.
@@ -185,8 +255,12 @@ struct Scratch {
     /// Start of each gemeente's bucket in the current group.
     bucket_start: Vec<u32>,
     rows: Vec<(f64, u32, usize)>,
-    ordered: Vec<(f64, u32, usize)>,
+    /// (value, gemeente, cell, NL rank) grouped by gemeente.
+    ordered: Vec<(f64, u32, usize, f64)>,
     nl_rank: Vec<f64>,
+    local_rank: Vec<f64>,
+    gemeenten: Vec<usize>,
+    parents: Vec<usize>,
 }
 
 impl Scratch {
@@ -197,32 +271,36 @@ impl Scratch {
             rows: Vec::new(),
             ordered: Vec::new(),
             nl_rank: Vec::new(),
+            local_rank: Vec::new(),
+            gemeenten: Vec::new(),
+            parents: Vec::new(),
         }
     }
 }
 
-/// Percentile ranks of a value-sorted slice, ties sharing the middle of their run.
-fn ranks_of_sorted(values: impl Iterator<Item = f64> + Clone, n: usize, out: &mut Vec<f64>) {
-    out.clear();
-    let vals: Vec<f64> = values.collect();
-    let mut i = 0;
-    while i < vals.len() {
-        let mut j = i + 1;
-        while j < vals.len() && vals[j] <= vals[i] {
-            j += 1;
+/// Percentile ranks of value-sorted values, ties sharing the middle of their run.
+fn ranks_of_sorted(values: impl Iterator<Item = f64>, n: usize, out: &mut Vec<f64>) {
+    let mut run_start = 0;
+    let mut run_value = f64::NAN;
+    for (i, v) in values.enumerate() {
+        if i > 0 && v > run_value {
+            let rank = (run_start as f64 + 0.5 * (i - run_start) as f64) / n as f64 * 100.0;
+            out.extend(std::iter::repeat_n(rank, i - run_start));
+            run_start = i;
         }
-        let rank = (i as f64 + 0.5 * (j - i) as f64) / n as f64 * 100.0;
-        out.extend(std::iter::repeat_n(rank, j - i));
-        i = j;
+        run_value = v;
+    }
+    if n > run_start {
+        let rank = (run_start as f64 + 0.5 * (n - run_start) as f64) / n as f64 * 100.0;
+        out.extend(std::iter::repeat_n(rank, n - run_start));
     }
 }
 
-fn one_group(engine: &Engine, g: GroupKey, level: Level, s: &mut Scratch, t: &mut FullTable) {
-    let range = engine.group(g);
+fn one_group(engine: &Engine, g: GroupKey, level: Level, s: &mut Scratch, out: &mut Out<'_>) {
     let none = engine.regions.len(); // the scratch slot for "no parent"
     s.rows.clear();
-    let mut parents_set: Vec<usize> = Vec::new();
-    for c in range.clone() {
+    s.parents.clear();
+    for c in engine.group(g) {
         let r = engine.cell_region[c] as usize;
         let v = engine.cell_value[c];
         let l = engine.regions[r].code.level();
@@ -231,106 +309,91 @@ fn one_group(engine: &Engine, g: GroupKey, level: Level, s: &mut Scratch, t: &mu
                 .push((v, engine.parent_gemeente[r].unwrap_or(u32::MAX), c));
         } else if l < level {
             s.parent_value[r] = v;
-            parents_set.push(r);
+            s.parents.push(r);
         }
     }
-    let parent = |p: Option<u32>, pv: &[f64]| pv[p.map_or(none, |p| p as usize)];
-    // Missing values first (no standing), then the finite ones sorted by value once.
-    let split = itertools_partition(&mut s.rows);
+    let pv = &s.parent_value;
+    let parent = |p: Option<u32>| pv[p.map_or(none, |p| p as usize)];
+    // Missing values first (no standing), then the finite ones, sorted by value once.
+    let split = partition_missing(&mut s.rows);
+    let mut at = 0;
     for &(_, _, c) in &s.rows[..split] {
         let r = engine.cell_region[c] as usize;
-        t.cell.push(c);
-        t.bench_wijk
-            .push(parent(engine.parent_wijk[r], &s.parent_value));
-        t.bench_gemeente
-            .push(parent(engine.parent_gemeente[r], &s.parent_value));
-        t.bench_nl
-            .push(parent(engine.nederland[r], &s.parent_value));
-        for col in [
-            &mut t.index_gemeente,
-            &mut t.z_gemeente,
-            &mut t.rank_gemeente,
-            &mut t.z_nl,
-            &mut t.rank_nl,
-        ] {
-            col.push(f64::NAN);
-        }
+        out.cell[at] = c;
+        out.bench_wijk[at] = parent(engine.parent_wijk[r]);
+        out.bench_gemeente[at] = parent(engine.parent_gemeente[r]);
+        out.bench_nl[at] = parent(engine.nederland[r]);
+        at += 1;
     }
     let finite = &mut s.rows[split..];
     finite.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let n_all = finite.len();
     let (m_all, sd_all) = mean_sd(finite.iter().map(|r| r.0));
+    s.nl_rank.clear();
     ranks_of_sorted(finite.iter().map(|r| r.0), n_all, &mut s.nl_rank);
     // Bucket by gemeente, keeping value order inside each bucket (a counting sort).
     let slot = |gm: u32| if gm == u32::MAX { none } else { gm as usize };
-    let mut gemeenten: Vec<usize> = Vec::new();
+    s.gemeenten.clear();
     for r in finite.iter() {
         let k = slot(r.1);
         if s.bucket_start[k] == 0 {
-            gemeenten.push(k);
+            s.gemeenten.push(k);
         }
         s.bucket_start[k] += 1;
     }
     let mut offset = 0u32;
-    for &k in &gemeenten {
+    for &k in &s.gemeenten {
         let count = s.bucket_start[k];
         s.bucket_start[k] = offset;
         offset += count;
     }
     s.ordered.clear();
-    s.ordered.resize(n_all, (0.0, 0, 0));
-    let mut nl_rank_ordered = vec![0.0; n_all];
+    s.ordered.resize(n_all, (0.0, 0, 0, 0.0));
     for (i, r) in finite.iter().enumerate() {
         let k = slot(r.1);
-        let at = s.bucket_start[k] as usize;
-        s.ordered[at] = *r;
-        nl_rank_ordered[at] = s.nl_rank[i];
+        let pos = s.bucket_start[k] as usize;
+        s.ordered[pos] = (r.0, r.1, r.2, s.nl_rank[i]);
         s.bucket_start[k] += 1;
     }
     let mut start = 0;
-    let mut local_rank = Vec::new();
-    for &k in &gemeenten {
+    for &k in &s.gemeenten {
         let end = s.bucket_start[k] as usize;
         s.bucket_start[k] = 0;
         let run = &s.ordered[start..end];
         let (m, sd) = mean_sd(run.iter().map(|r| r.0));
-        ranks_of_sorted(run.iter().map(|r| r.0), run.len(), &mut local_rank);
-        let gm_value = if k == none {
-            f64::NAN
-        } else {
-            s.parent_value[k]
-        };
-        for (i, &(v, _, c)) in run.iter().enumerate() {
+        s.local_rank.clear();
+        ranks_of_sorted(run.iter().map(|r| r.0), run.len(), &mut s.local_rank);
+        let gm_value = if k == none { f64::NAN } else { pv[k] };
+        for (i, &(v, _, c, nl_rank)) in run.iter().enumerate() {
             let r = engine.cell_region[c] as usize;
-            t.cell.push(c);
-            t.bench_wijk
-                .push(parent(engine.parent_wijk[r], &s.parent_value));
-            t.bench_gemeente.push(gm_value);
-            t.bench_nl
-                .push(parent(engine.nederland[r], &s.parent_value));
-            t.index_gemeente.push(v / gm_value * 100.0);
-            t.z_gemeente.push(if run.len() >= 3 && sd > 0.0 {
+            out.cell[at] = c;
+            out.bench_wijk[at] = parent(engine.parent_wijk[r]);
+            out.bench_gemeente[at] = gm_value;
+            out.bench_nl[at] = parent(engine.nederland[r]);
+            out.index_gemeente[at] = v / gm_value * 100.0;
+            out.z_gemeente[at] = if run.len() >= 3 && sd > 0.0 {
                 (v - m) / sd
             } else {
                 f64::NAN
-            });
-            t.rank_gemeente.push(local_rank[i]);
-            t.z_nl.push(if sd_all > 0.0 {
+            };
+            out.rank_gemeente[at] = s.local_rank[i];
+            out.z_nl[at] = if sd_all > 0.0 {
                 (v - m_all) / sd_all
             } else {
                 f64::NAN
-            });
-            t.rank_nl.push(nl_rank_ordered[start + i]);
+            };
+            out.rank_nl[at] = nl_rank;
+            at += 1;
         }
         start = end;
     }
-    for r in parents_set {
+    for &r in &s.parents {
         s.parent_value[r] = f64::NAN;
     }
 }
 
 /// Move rows without a finite value to the front; returns how many there are.
-fn itertools_partition(rows: &mut [(f64, u32, usize)]) -> usize {
+fn partition_missing(rows: &mut [(f64, u32, usize)]) -> usize {
     let mut split = 0;
     for i in 0..rows.len() {
         if !rows[i].0.is_finite() {
