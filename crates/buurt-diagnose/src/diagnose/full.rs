@@ -138,15 +138,16 @@ pub fn full_table(
         .collect();
     let total: usize = sizes.iter().sum();
     let mut out = FullTable {
+        // Zeroed memory comes from the OS untouched; every slot is written exactly once below.
         cell: vec![0; total],
-        bench_wijk: vec![f64::NAN; total],
-        bench_gemeente: vec![f64::NAN; total],
-        bench_nl: vec![f64::NAN; total],
-        index_gemeente: vec![f64::NAN; total],
-        z_gemeente: vec![f64::NAN; total],
-        rank_gemeente: vec![f64::NAN; total],
-        z_nl: vec![f64::NAN; total],
-        rank_nl: vec![f64::NAN; total],
+        bench_wijk: vec![0.0; total],
+        bench_gemeente: vec![0.0; total],
+        bench_nl: vec![0.0; total],
+        index_gemeente: vec![0.0; total],
+        z_gemeente: vec![0.0; total],
+        rank_gemeente: vec![0.0; total],
+        z_nl: vec![0.0; total],
+        rank_nl: vec![0.0; total],
     };
     let threads = std::thread::available_parallelism()
         .map_or(2, std::num::NonZeroUsize::get)
@@ -323,6 +324,11 @@ fn one_group(engine: &Engine, g: GroupKey, level: Level, s: &mut Scratch, out: &
         out.bench_wijk[at] = parent(engine.parent_wijk[r]);
         out.bench_gemeente[at] = parent(engine.parent_gemeente[r]);
         out.bench_nl[at] = parent(engine.nederland[r]);
+        out.index_gemeente[at] = f64::NAN;
+        out.z_gemeente[at] = f64::NAN;
+        out.rank_gemeente[at] = f64::NAN;
+        out.z_nl[at] = f64::NAN;
+        out.rank_nl[at] = f64::NAN;
         at += 1;
     }
     let finite = &mut s.rows[split..];
