@@ -4,6 +4,7 @@ mod diagnose;
 mod progress;
 mod regions;
 mod serve;
+mod tiles;
 mod validate;
 
 use std::path::PathBuf;
@@ -74,6 +75,42 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+    },
+    /// Vector tiles to files.
+    Tiles {
+        #[command(subcommand)]
+        command: TilesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TilesCommand {
+    /// Write the map's layers with indicator values to PMTiles, MBTiles or GeoJSON (WGS84).
+    Export {
+        /// The file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// File format (default: from the extension of --out, else pmtiles).
+        #[arg(long, value_enum)]
+        format: Option<tiles::ExportFormat>,
+        /// Lowest zoom (archives only).
+        #[arg(long, default_value_t = 0)]
+        minzoom: u8,
+        /// Highest zoom, at most 16 (archives only).
+        #[arg(long, default_value_t = 14)]
+        maxzoom: u8,
+        /// Comma-separated layers: gemeente, wijk, buurt.
+        #[arg(long, value_delimiter = ',', default_value = "gemeente,wijk,buurt")]
+        layers: Vec<String>,
+        /// Comma-separated indicator ids (default: the catalogue's headline indicators).
+        #[arg(long)]
+        indicators: Option<String>,
+        /// Show each indicator at its latest year up to this one (default: the latest year).
+        #[arg(long)]
+        year: Option<u16>,
+        /// Only regions within this code (e.g. GM0344); default: all of Nederland.
+        #[arg(long, value_name = "CODE")]
+        within: Option<String>,
     },
 }
 
@@ -176,6 +213,34 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { addr } => {
             let atlas = open_atlas(&data_dir, &cache_dir, &progress)?;
             serve::run(atlas, addr)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tiles {
+            command:
+                TilesCommand::Export {
+                    out,
+                    format,
+                    minzoom,
+                    maxzoom,
+                    layers,
+                    indicators,
+                    year,
+                    within,
+                },
+        } => {
+            let args = tiles::ExportArgs {
+                out,
+                format,
+                min_zoom: minzoom,
+                max_zoom: maxzoom,
+                layers,
+                indicators,
+                year,
+                within,
+            };
+            let checked = tiles::check(&args)?;
+            let atlas = open_atlas(&data_dir, &cache_dir, &progress)?;
+            tiles::run(&atlas, &args, &checked, cli.quiet)?;
             Ok(ExitCode::SUCCESS)
         }
     }

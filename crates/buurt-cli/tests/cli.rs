@@ -175,3 +175,169 @@ fn diagnose_prints_a_profile_a_table_and_clear_errors() {
     assert!(stderr.contains("BU99999999"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// The pmtiles reader is async; everything it awaits here is ready at once, so polling in a loop
+/// is enough and no runtime is needed.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    struct Noop;
+    impl std::task::Wake for Noop {
+        fn wake(self: std::sync::Arc<Self>) {}
+    }
+    let waker = std::task::Waker::from(std::sync::Arc::new(Noop));
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let std::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+        std::thread::yield_now();
+    }
+}
+
+/// An archive in memory as a pmtiles backend.
+struct MemoryBackend(bytes::Bytes);
+
+impl pmtiles::AsyncBackend for MemoryBackend {
+    fn read(
+        &self,
+        offset: u64,
+        length: usize,
+    ) -> impl std::future::Future<Output = pmtiles::PmtResult<pmtiles::BackendResponse>> + Send
+    {
+        let start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.0.len());
+        let end = start.saturating_add(length).min(self.0.len());
+        std::future::ready(Ok(pmtiles::BackendResponse::new(self.0.slice(start..end))))
+    }
+}
+
+#[test]
+fn tiles_export_writes_pmtiles_and_geojson_of_utrecht() {
+    use std::io::Read as _;
+
+    let dir = tempfile::tempdir().unwrap();
+    let atlas = dir.path().join("atlas");
+    let export = |args: &[&str]| {
+        buurt()
+            .args(["tiles", "export", "--within", "GM0344", "--cache"])
+            .arg(&atlas)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+
+    let path = dir.path().join("utrecht.pmtiles");
+    let out = export(&[
+        "--out",
+        path.to_str().unwrap(),
+        "--minzoom",
+        "10",
+        "--maxzoom",
+        "13",
+        "--indicators",
+        "inwoners,jeugdzorg",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = bytes::Bytes::from(std::fs::read(&path).unwrap());
+    let reader = block_on(pmtiles::AsyncPmTilesReader::try_from_source(MemoryBackend(
+        bytes,
+    )))
+    .unwrap();
+    let header = reader.get_header();
+    assert_eq!(header.tile_type, pmtiles::TileType::Mvt);
+    assert_eq!((header.min_zoom, header.max_zoom), (10, 13));
+    // Utrecht, in degrees.
+    assert!(
+        header.min_longitude > 4.9
+            && header.max_longitude < 5.3
+            && header.min_latitude > 51.9
+            && header.max_latitude < 52.2,
+        "{header:?}"
+    );
+    let metadata: serde_json::Value =
+        serde_json::from_str(&block_on(reader.get_metadata()).unwrap()).unwrap();
+    let ids: Vec<&str> = metadata["vector_layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["gemeente", "wijk", "buurt"]);
+    assert_eq!(metadata["vector_layers"][2]["fields"]["inwoners"], "Number");
+
+    // The z13 tile over the Domtoren (5.1214 E, 52.0907 N).
+    let coord = pmtiles::TileCoord::new(13, 4212, 2702).unwrap();
+    let gzipped = block_on(reader.get_tile(coord)).unwrap().unwrap();
+    let mut mvt = Vec::new();
+    flate2::read::GzDecoder::new(&gzipped[..])
+        .read_to_end(&mut mvt)
+        .unwrap();
+    let tile = buurt_tiles::mvt::decode_tile(&mvt).unwrap();
+    let buurten = tile.layer("buurt").unwrap();
+    assert!(buurten.features.len() > 3, "{}", buurten.features.len());
+    for f in &buurten.features {
+        let code = f.property("code").and_then(|c| c.as_str()).unwrap();
+        assert!(code.starts_with("BU0344"), "{code}");
+        // A value or the reason it is missing, never both.
+        assert_ne!(
+            f.property("jeugdzorg").is_some(),
+            f.property("jeugdzorg_missing").is_some(),
+            "{code}"
+        );
+    }
+
+    let unknown = export(&[
+        "--out",
+        dir.path().join("x.pmtiles").to_str().unwrap(),
+        "--indicators",
+        "inwoners,no_such_indicator",
+    ]);
+    assert!(!unknown.status.success());
+    let stderr = String::from_utf8(unknown.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no_such_indicator"), "{stderr}");
+    assert!(!dir.path().join("x.pmtiles").exists());
+    let too_deep = export(&["--out", path.to_str().unwrap(), "--maxzoom", "17"]);
+    assert!(!too_deep.status.success());
+    assert!(String::from_utf8_lossy(&too_deep.stderr).contains("16"));
+
+    let geojson = dir.path().join("utrecht.geojson");
+    let out = export(&["--out", geojson.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let collection: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&geojson).unwrap()).unwrap();
+    assert_eq!(collection["type"], "FeatureCollection");
+    let features = collection["features"].as_array().unwrap();
+    let buurten: Vec<_> = features
+        .iter()
+        .filter(|f| f["properties"]["layer"] == "buurt")
+        .collect();
+    assert_eq!(buurten.len(), 111);
+    assert!(
+        features
+            .iter()
+            .any(|f| f["properties"]["layer"] == "gemeente" && f["id"] == "GM0344")
+    );
+    for f in &buurten {
+        let ring = match f["geometry"]["type"].as_str().unwrap() {
+            "Polygon" => &f["geometry"]["coordinates"][0],
+            _ => &f["geometry"]["coordinates"][0][0],
+        };
+        for p in ring.as_array().unwrap() {
+            let (lon, lat) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+            assert!(
+                (4.9..5.3).contains(&lon) && (51.9..52.2).contains(&lat),
+                "{p}"
+            );
+        }
+    }
+}

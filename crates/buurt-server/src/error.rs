@@ -25,6 +25,20 @@ pub enum ServerError {
         /// The level.
         level: buurt_core::Level,
     },
+    /// No region of a level lies within the code asked for.
+    #[error("no {level} in the atlas lies within {within}")]
+    NothingWithin {
+        /// The level.
+        level: buurt_core::Level,
+        /// The code asked for.
+        within: buurt_core::RegionCode,
+    },
+    /// An indicator id is not in the catalogue.
+    #[error("unknown indicator '{id}'")]
+    UnknownIndicator {
+        /// The id asked for.
+        id: String,
+    },
 }
 
 /// The body of every error response.

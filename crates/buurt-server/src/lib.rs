@@ -5,6 +5,8 @@
 //!   Cache-Control, body limit).
 //! - [`AppState`] / [`Loaded`]: the atlas, its diagnose engine, the tile set, point indexes and
 //!   the [`TileCache`], swappable as a whole for a reload.
+//! - [`layers`]: the tile layers from the atlas (also for `buurt tiles export`); [`values`]:
+//!   indicator values and tile feature properties.
 //! - [`ApiError`]: every error a client sees, as `{"error": "..."}` with a 4xx status.
 //! - [`openapi::ApiDoc`]: the OpenAPI 3.1 document.
 //!
@@ -13,6 +15,7 @@
 mod cache;
 pub mod error;
 mod extract;
+pub mod layers;
 pub mod openapi;
 pub mod routes;
 mod state;

@@ -1,18 +1,16 @@
 //! The server state: the atlas with everything prepared from it, swappable as a whole.
 
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use buurt_core::{GemeenteCode, Indeling, Level, RegionCode};
+use buurt_core::{Indeling, Level, RegionCode};
 use buurt_diagnose::Atlas;
 use buurt_diagnose::diagnose::Engine;
-use buurt_io::RegionShape;
-use buurt_io::crs::geometry_rd_to_web_mercator;
 use buurt_io::spatial_index::RegionIndex;
-use buurt_tiles::{SourceFeature, SourceLayer, TileSet, TileSetOptions};
+use buurt_tiles::{TileSet, TileSetOptions};
 
 use crate::cache::TileCache;
 use crate::error::ServerError;
+use crate::layers::{newest_shapes, source_layer};
 
 /// The levels served as tile layers, and located by `/api/v1/locate`, top-down.
 pub const TILE_LEVELS: [Level; 3] = [Level::Gemeente, Level::Wijk, Level::Buurt];
@@ -48,19 +46,7 @@ impl Loaded {
                 return Err(ServerError::NoLayer { level });
             }
             indexes.push((level, RegionIndex::new(&shapes)));
-            source_layers.push(SourceLayer {
-                name: level.as_str().to_owned(),
-                features: shapes
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| SourceFeature {
-                        id: i as u64,
-                        code: s.code.to_string(),
-                        name: s.name.clone(),
-                        geometry_web_mercator: geometry_rd_to_web_mercator(&s.geometry_rd),
-                    })
-                    .collect(),
-            });
+            source_layers.push(source_layer(level, &shapes));
         }
         let tiles = TileSet::new(source_layers, TileSetOptions::default()).map_err(|source| {
             ServerError::Tiles {
@@ -89,38 +75,6 @@ impl Loaded {
             .find(|(l, _)| *l == level)
             .map(|(_, i)| i)
     }
-}
-
-/// The features of `level` from the newest boundary layer of each gemeente, in code order.
-fn newest_shapes(atlas: &Atlas, level: Level) -> Vec<RegionShape> {
-    let layers: Vec<_> = atlas.layers().iter().filter(|l| l.level == level).collect();
-    let mut newest: HashMap<GemeenteCode, (Indeling, usize)> = HashMap::new();
-    for (i, layer) in layers.iter().enumerate() {
-        for f in &layer.features {
-            if let Some(g) = f.code.gemeente() {
-                let entry = newest.entry(g).or_insert((layer.indeling, i));
-                if (layer.indeling, i) > *entry {
-                    *entry = (layer.indeling, i);
-                }
-            }
-        }
-    }
-    let mut shapes: Vec<RegionShape> = Vec::new();
-    for (i, layer) in layers.iter().enumerate() {
-        for f in &layer.features {
-            let chosen = f
-                .code
-                .gemeente()
-                .and_then(|g| newest.get(&g))
-                .is_some_and(|(_, li)| *li == i);
-            if chosen && f.code.level() == level {
-                shapes.push(f.clone());
-            }
-        }
-    }
-    shapes.sort_by_key(|s| s.code);
-    shapes.dedup_by_key(|s| s.code);
-    shapes
 }
 
 /// The state handed to the router: the loaded atlas behind a lock, so that a reload can build a

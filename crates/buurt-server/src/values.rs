@@ -1,8 +1,11 @@
 //! The value of one indicator for one region in a year, as maps show it.
 
-use buurt_core::{Indeling, MissingReason, RegionCode};
+use buurt_core::{Catalogue, Indeling, MissingReason, RegionCode};
 use buurt_diagnose::Atlas;
 use buurt_diagnose::diagnose::Engine;
+use buurt_tiles::PropValue;
+
+use crate::error::ServerError;
 
 /// A region's value of an indicator: from the latest year up to the one asked for, read from
 /// a cell whose indeling describes the same area as the region's newest one.
@@ -73,4 +76,82 @@ pub fn years_of(engine: &Engine, indicator: u16) -> Vec<u16> {
     years.sort_unstable();
     years.dedup();
     years
+}
+
+/// The indicators in a comma-separated list of ids, with their catalogue positions (as
+/// [`value_at`] takes them); the catalogue's headline indicators when `list` is `None` or blank.
+///
+/// # Errors
+///
+/// [`ServerError::UnknownIndicator`] naming the first id the catalogue lacks.
+///
+/// ```
+/// use buurt_server::values::resolve_indicators;
+/// let catalogue = buurt_core::Catalogue::builtin()?;
+/// let picked = resolve_indicators(&catalogue, Some("inwoners, jeugdzorg"))?;
+/// assert_eq!(picked[1].0, "jeugdzorg");
+/// assert!(!resolve_indicators(&catalogue, None)?.is_empty());
+/// let unknown = resolve_indicators(&catalogue, Some("inwoners,nope")).unwrap_err();
+/// assert_eq!(unknown.to_string(), "unknown indicator 'nope'");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn resolve_indicators(
+    catalogue: &Catalogue,
+    list: Option<&str>,
+) -> Result<Vec<(String, u16)>, ServerError> {
+    let position = |id: &str| {
+        catalogue
+            .indicators()
+            .iter()
+            .position(|i| i.id == id)
+            .and_then(|p| u16::try_from(p).ok())
+    };
+    match list.map(str::trim).filter(|l| !l.is_empty()) {
+        None => Ok(catalogue
+            .headline()
+            .filter_map(|i| position(&i.id).map(|p| (i.id.clone(), p)))
+            .collect()),
+        Some(list) => list
+            .split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(|id| {
+                position(id)
+                    .map(|p| (id.to_owned(), p))
+                    .ok_or_else(|| ServerError::UnknownIndicator { id: id.to_owned() })
+            })
+            .collect(),
+    }
+}
+
+/// The indicator properties of the region `code` in a tile or export: each indicator's value
+/// and `<id>_year`, or `<id>_missing` with the reason (`no_data` when the region has no cell at
+/// all). Suppressed numbers never get in. Empty when `code` is not a region code.
+#[must_use]
+pub fn feature_properties(
+    atlas: &Atlas,
+    engine: &Engine,
+    indicators: &[(String, u16)],
+    year: Option<u16>,
+    code: &str,
+) -> Vec<(String, PropValue)> {
+    let Ok(code) = code.parse::<RegionCode>() else {
+        return Vec::new();
+    };
+    let mut props = Vec::with_capacity(indicators.len() * 2);
+    for (id, ix) in indicators {
+        match value_at(atlas, engine, code, *ix, year) {
+            Some(cell) => {
+                if let Some(v) = cell.value {
+                    props.push((id.clone(), PropValue::Double(v)));
+                } else {
+                    let reason = cell.missing.map_or("empty", MissingReason::as_str);
+                    props.push((format!("{id}_missing"), PropValue::from(reason)));
+                }
+                props.push((format!("{id}_year"), PropValue::UInt(u64::from(cell.year))));
+            }
+            None => props.push((format!("{id}_missing"), PropValue::from("no_data"))),
+        }
+    }
+    props
 }

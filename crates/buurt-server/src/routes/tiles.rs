@@ -6,16 +6,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use buurt_core::RegionCode;
 use buurt_io::crs::{PointWebMercator, web_mercator_to_wgs84};
-use buurt_tiles::{MAX_ZOOM, PropValue, SourceFeature, TileId};
+use buurt_tiles::{MAX_ZOOM, TileId};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{P, Q};
 use crate::state::{AppState, Loaded, TILE_LEVELS};
-use crate::values::value_at;
+use crate::values::{feature_properties, resolve_indicators};
 
 /// The media type of Mapbox Vector Tiles.
 pub const MVT_MEDIA_TYPE: &str = "application/vnd.mapbox-vector-tile";
@@ -38,30 +37,8 @@ fn requested_indicators(
     loaded: &Loaded,
     list: Option<&str>,
 ) -> Result<Vec<(String, u16)>, ApiError> {
-    let catalogue = loaded.atlas.catalogue();
-    let position = |id: &str| {
-        catalogue
-            .indicators()
-            .iter()
-            .position(|i| i.id == id)
-            .and_then(|p| u16::try_from(p).ok())
-    };
-    match list.map(str::trim).filter(|l| !l.is_empty()) {
-        None => Ok(catalogue
-            .headline()
-            .filter_map(|i| position(&i.id).map(|p| (i.id.clone(), p)))
-            .collect()),
-        Some(list) => list
-            .split(',')
-            .map(str::trim)
-            .filter(|id| !id.is_empty())
-            .map(|id| {
-                position(id)
-                    .map(|p| (id.to_owned(), p))
-                    .ok_or_else(|| ApiError::NotFound(format!("unknown indicator '{id}'")))
-            })
-            .collect(),
-    }
+    resolve_indicators(loaded.atlas.catalogue(), list)
+        .map_err(|e| ApiError::NotFound(e.to_string()))
 }
 
 fn check_layer(layer: &str) -> Result<(), ApiError> {
@@ -72,37 +49,6 @@ fn check_layer(layer: &str) -> Result<(), ApiError> {
             "unknown tile layer '{layer}' (expected gemeente, wijk or buurt)"
         )))
     }
-}
-
-/// The properties of one feature: each indicator's value and year, or `<id>_missing` with the
-/// reason (`no_data` when the region has no cell at all). Suppressed numbers never get in.
-fn feature_properties(
-    loaded: &Loaded,
-    indicators: &[(String, u16)],
-    year: Option<u16>,
-    feature: &SourceFeature,
-) -> Vec<(String, PropValue)> {
-    let Ok(code) = feature.code.parse::<RegionCode>() else {
-        return Vec::new();
-    };
-    let mut props = Vec::with_capacity(indicators.len() * 2);
-    for (id, ix) in indicators {
-        match value_at(&loaded.atlas, &loaded.engine, code, *ix, year) {
-            Some(cell) => {
-                if let Some(v) = cell.value {
-                    props.push((id.clone(), PropValue::Double(v)));
-                } else {
-                    let reason = cell
-                        .missing
-                        .map_or("empty", buurt_core::MissingReason::as_str);
-                    props.push((format!("{id}_missing"), PropValue::from(reason)));
-                }
-                props.push((format!("{id}_year"), PropValue::UInt(u64::from(cell.year))));
-            }
-            None => props.push((format!("{id}_missing"), PropValue::from("no_data"))),
-        }
-    }
-    props
 }
 
 /// One vector tile (MVT 2.1, gzip when the client accepts it).
@@ -158,7 +104,7 @@ pub async fn tile(
         let bytes = tokio::task::spawn_blocking(move || {
             let l = &render_state;
             l.tiles.render(tile, &[layer.as_str()], &|_, f| {
-                feature_properties(l, &indicators, year, f)
+                feature_properties(&l.atlas, &l.engine, &indicators, year, &f.code)
             })
         })
         .await
