@@ -125,6 +125,19 @@ pub fn full_table(
     level: Level,
     keep: &(dyn Fn(GroupKey) -> bool + Sync),
 ) -> FullTable {
+    let mut out = FullTable::default();
+    full_table_into(engine, level, keep, &mut out);
+    out
+}
+
+/// As [`full_table`], writing into `out` and reusing its memory when it already has the size
+/// (a process that recomputes the table, e.g. after a reload, then pays no allocation).
+pub fn full_table_into(
+    engine: &Engine,
+    level: Level,
+    keep: &(dyn Fn(GroupKey) -> bool + Sync),
+    out: &mut FullTable,
+) {
     let mut groups: Vec<GroupKey> = engine.group_keys().copied().filter(|g| keep(*g)).collect();
     groups.sort_unstable();
     let sizes: Vec<usize> = groups
@@ -137,18 +150,20 @@ pub fn full_table(
         })
         .collect();
     let total: usize = sizes.iter().sum();
-    let mut out = FullTable {
-        // Zeroed memory comes from the OS untouched; every slot is written exactly once below.
-        cell: vec![0; total],
-        bench_wijk: vec![0.0; total],
-        bench_gemeente: vec![0.0; total],
-        bench_nl: vec![0.0; total],
-        index_gemeente: vec![0.0; total],
-        z_gemeente: vec![0.0; total],
-        rank_gemeente: vec![0.0; total],
-        z_nl: vec![0.0; total],
-        rank_nl: vec![0.0; total],
-    };
+    // Every slot is written exactly once below, so existing memory is reused as it is.
+    out.cell.resize(total, 0);
+    for col in [
+        &mut out.bench_wijk,
+        &mut out.bench_gemeente,
+        &mut out.bench_nl,
+        &mut out.index_gemeente,
+        &mut out.z_gemeente,
+        &mut out.rank_gemeente,
+        &mut out.z_nl,
+        &mut out.rank_nl,
+    ] {
+        col.resize(total, 0.0);
+    }
     let threads = std::thread::available_parallelism()
         .map_or(2, std::num::NonZeroUsize::get)
         .clamp(1, 8);
@@ -165,7 +180,7 @@ pub fn full_table(
         }
     }
     std::thread::scope(|scope| {
-        let mut rest = Out::of(&mut out);
+        let mut rest = Out::of(out);
         for (range, rows) in jobs {
             let (mine, tail) = rest.split_at(rows);
             rest = tail;
@@ -181,7 +196,6 @@ pub fn full_table(
             });
         }
     });
-    out
 }
 
 /// Mutable views of the output columns, split per thread and per group.
