@@ -57,9 +57,7 @@ impl Atlas {
                 .collect();
             match attempt.result {
                 Ok(table) => {
-                    report
-                        .datasets
-                        .push(table_report(&catalogue, &table, paths));
+                    report.datasets.push(table_report(&table, paths));
                     tables.push(table);
                 }
                 Err(e) => {
@@ -184,7 +182,7 @@ fn failed_report(id: &str, kind: &str, paths: Vec<String>, error: &str) -> Datas
     }
 }
 
-fn table_report(catalogue: &Catalogue, t: &TableDataset, paths: Vec<String>) -> DatasetReport {
+fn table_report(t: &TableDataset, paths: Vec<String>) -> DatasetReport {
     let mut regions = BTreeMap::new();
     for r in &t.regions {
         *regions.entry(r.level().as_str().to_owned()).or_insert(0) += 1;
@@ -192,7 +190,6 @@ fn table_report(catalogue: &Catalogue, t: &TableDataset, paths: Vec<String>) -> 
     let years: BTreeSet<u16> = t.observations.iter().map(|o| o.year).collect();
     let indelingen: BTreeSet<u16> = t.regions.iter().map(|r| r.key.indeling.year()).collect();
     let indicators: BTreeSet<u16> = t.observations.iter().map(|o| o.indicator).collect();
-    let _ = catalogue;
     DatasetReport {
         id: t.id.clone(),
         kind: "table".into(),

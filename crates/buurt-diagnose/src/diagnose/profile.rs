@@ -224,12 +224,9 @@ pub(crate) struct Found {
 }
 
 impl Subject {
-    pub(crate) fn level(&self, engine: &Engine) -> Level {
+    pub(crate) fn level(&self) -> Level {
         match self {
-            Subject::Region { key, .. } => {
-                let _ = engine;
-                key.code.level()
-            }
+            Subject::Region { key, .. } => key.code.level(),
             Subject::Area { .. } => Level::Wijk,
         }
     }
@@ -548,7 +545,7 @@ pub(crate) fn indicator_profiles(
     requested_year: Option<u16>,
 ) -> Vec<IndicatorProfile> {
     let catalogue = atlas.catalogue().indicators();
-    let level = subject.level(engine);
+    let level = subject.level();
     let mut out = Vec::new();
     for (ix, ind) in catalogue.iter().enumerate() {
         let Ok(ix) = u16::try_from(ix) else { continue };
@@ -616,15 +613,12 @@ pub(crate) fn indicator_profiles(
             None => (None, None, None, None),
         };
         let (interval, significant, eb, uncertainty) = match value {
-            Some(x) if is_model_estimate(ind) => {
-                let _ = x;
-                (
-                    None,
-                    None,
-                    None,
-                    "modelschatting, geen marge beschikbaar".to_owned(),
-                )
-            }
+            Some(_) if is_model_estimate(ind) => (
+                None,
+                None,
+                None,
+                "modelschatting, geen marge beschikbaar".to_owned(),
+            ),
             Some(x) => match counts(engine, catalogue, g, subject, x)
                 .and_then(|(k, n)| interval_for(ind.unit, k, n, ind.scale))
             {
