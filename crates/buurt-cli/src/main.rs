@@ -72,7 +72,8 @@ enum Command {
     },
     /// Serve vector tiles and the JSON API (see /openapi.json) over HTTP.
     Serve {
-        /// Address to listen on.
+        /// Address to listen on. SIGHUP reloads the data; a reload that fails validation keeps
+        /// serving the data already loaded.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
     },
@@ -159,6 +160,7 @@ fn main() -> ExitCode {
             }),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(cli) {
         Ok(code) => code,
@@ -212,7 +214,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Serve { addr } => {
             let atlas = open_atlas(&data_dir, &cache_dir, &progress)?;
-            serve::run(atlas, addr)?;
+            serve::run(atlas, addr, &data_dir, &cache_dir)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Tiles {

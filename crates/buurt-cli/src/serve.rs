@@ -1,6 +1,7 @@
 //! `buurt serve`: the map service on a tokio runtime, until Ctrl-C or SIGTERM.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use buurt_diagnose::Atlas;
@@ -9,9 +10,16 @@ use buurt_server::{AppState, DEFAULT_TILE_CACHE_BYTES, Loaded};
 /// How long requests in flight may take to finish after a shutdown signal.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
-pub fn run(atlas: Atlas, addr: SocketAddr) -> anyhow::Result<()> {
+pub fn run(
+    atlas: Atlas,
+    addr: SocketAddr,
+    data_dir: &Path,
+    cache_dir: &Path,
+) -> anyhow::Result<()> {
     let loaded = Loaded::new(atlas, DEFAULT_TILE_CACHE_BYTES).context("preparing the service")?;
-    let app = buurt_server::router(AppState::new(loaded));
+    let state = AppState::new(loaded);
+    let app = buurt_server::router(state.clone());
+    let (data_dir, cache_dir) = (data_dir.to_path_buf(), cache_dir.to_path_buf());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -20,6 +28,10 @@ pub fn run(atlas: Atlas, addr: SocketAddr) -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("binding {addr}"))?;
+        #[cfg(unix)]
+        tokio::spawn(reload_on_hangup(state, data_dir, cache_dir));
+        #[cfg(not(unix))]
+        let _ = (state, data_dir, cache_dir);
         tracing::info!(%addr, "serving");
         eprintln!("buurt serves on http://{addr} (Ctrl-C stops)");
         let server = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal());
@@ -56,4 +68,44 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// On SIGHUP: open the atlas again (from the cache when the data did not change, else rebuilt
+/// and validated) beside the one being served, and swap it in only when that succeeded.
+#[cfg(unix)]
+async fn reload_on_hangup(state: AppState, data_dir: PathBuf, cache_dir: PathBuf) {
+    let mut hangup = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "SIGHUP handler unavailable; no reloads");
+            return;
+        }
+    };
+    while hangup.recv().await.is_some() {
+        tracing::info!("SIGHUP: reloading the data");
+        let (data, cache) = (data_dir.clone(), cache_dir.clone());
+        let built = tokio::task::spawn_blocking(move || -> anyhow::Result<Loaded> {
+            let catalogue = buurt_core::Catalogue::builtin()?;
+            let (atlas, _) = buurt_diagnose::atlas::open(
+                &data,
+                Some(&cache),
+                catalogue,
+                &buurt_io::registry::NoProgress,
+            )?;
+            Ok(Loaded::new(atlas, DEFAULT_TILE_CACHE_BYTES)?)
+        })
+        .await;
+        match built {
+            Ok(Ok(loaded)) => {
+                state.replace(loaded);
+                tracing::info!("reloaded; serving the new data");
+            }
+            Ok(Err(e)) => {
+                tracing::error!(error = %format!("{e:#}"), "reload failed; still serving the data loaded before");
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "reload task failed; still serving the data loaded before");
+            }
+        }
+    }
 }
