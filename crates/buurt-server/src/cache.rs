@@ -40,13 +40,17 @@ impl TileCache {
         }
     }
 
+    /// The cache state; a panic elsewhere while holding the lock leaves it usable.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Lru> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// The tile under `key`, marking it as recently used.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<Arc<Vec<u8>>> {
-        let mut lru = self
-            .inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut lru = self.lock();
         lru.tick += 1;
         let tick = lru.tick;
         let (tile, old) = {
@@ -64,10 +68,7 @@ impl TileCache {
         if tile.len() > self.capacity_bytes {
             return;
         }
-        let mut lru = self
-            .inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut lru = self.lock();
         lru.tick += 1;
         let tick = lru.tick;
         lru.bytes += tile.len();
@@ -89,9 +90,6 @@ impl TileCache {
     /// Bytes held.
     #[must_use]
     pub fn bytes(&self) -> usize {
-        self.inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .bytes
+        self.lock().bytes
     }
 }

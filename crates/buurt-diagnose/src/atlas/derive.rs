@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use buurt_core::{Catalogue, Indeling, MissingReason, RegionCode, Value};
+use buurt_core::{Catalogue, Indeling, Indicator, MissingReason, RegionCode, Value};
 use buurt_io::{Observation, TableDataset};
 
 struct DerivedRule {
@@ -20,10 +20,10 @@ struct MinimumRule {
     min: f64,
 }
 
-fn index_of(catalogue: &Catalogue, id: Option<&String>) -> Option<u16> {
+/// The catalogue position of the indicator `id` (as the long table and the engine number them).
+pub(crate) fn index_of(indicators: &[Indicator], id: Option<&String>) -> Option<u16> {
     let id = id?;
-    catalogue
-        .indicators()
+    indicators
         .iter()
         .position(|i| &i.id == id)
         .and_then(|p| u16::try_from(p).ok())
@@ -54,11 +54,12 @@ pub(crate) fn derive_values(catalogue: &Catalogue, t: &mut TableDataset) {
     let mut minimum: HashMap<u16, MinimumRule> = HashMap::new();
     for (i, ind) in catalogue.indicators().iter().enumerate() {
         let Ok(i) = u16::try_from(i) else { continue };
-        let den = index_of(catalogue, ind.denominator.as_ref());
+        let den = index_of(catalogue.indicators(), ind.denominator.as_ref());
         if ind.derived {
-            if let (Some(numerator), Some(denominator)) =
-                (index_of(catalogue, ind.numerator.as_ref()), den)
-                && present.contains(&numerator)
+            if let (Some(numerator), Some(denominator)) = (
+                index_of(catalogue.indicators(), ind.numerator.as_ref()),
+                den,
+            ) && present.contains(&numerator)
                 && present.contains(&denominator)
             {
                 derived.push(DerivedRule {
@@ -71,7 +72,8 @@ pub(crate) fn derive_values(catalogue: &Catalogue, t: &mut TableDataset) {
             }
         } else if ind.min_population > 0
             && present.contains(&i)
-            && let Some(denominator) = den.or_else(|| index_of(catalogue, ind.weight.as_ref()))
+            && let Some(denominator) =
+                den.or_else(|| index_of(catalogue.indicators(), ind.weight.as_ref()))
             && present.contains(&denominator)
         {
             minimum.insert(

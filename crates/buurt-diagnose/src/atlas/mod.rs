@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use build::{BuildInput, Progress};
 pub use cache::{CacheStatus, InputFile};
 pub use comparability::Comparability;
+pub(crate) use derive::index_of;
 pub use report::{DatasetReport, JoinCoverage, ParentCheck, ValidationReport};
 
 /// Column names of the long indicator table ([`Atlas::values`]).

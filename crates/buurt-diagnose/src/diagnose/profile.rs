@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::bands::{Band, STABLE_CHANGE};
 use super::engine::{Engine, GroupKey};
 use crate::atlas::Atlas;
+use crate::atlas::index_of;
 use crate::stats::distribution::{mean_sd, percentile_rank, z_score};
 use crate::stats::interval::{Interval, poisson_exact, wilson};
 use crate::stats::shrinkage::{AreaCount, eb_rates};
@@ -258,14 +259,6 @@ fn group_value(engine: &Engine, g: GroupKey, region: u32) -> Option<(f64, Option
     engine.cell(g, region).map(|c| engine.cell_value(c))
 }
 
-fn indicator_ix(catalogue: &[Indicator], id: Option<&String>) -> Option<u16> {
-    let id = id?;
-    catalogue
-        .iter()
-        .position(|i| &i.id == id)
-        .and_then(|p| u16::try_from(p).ok())
-}
-
 /// The area's value in group `g`: counts summed, rates as ratio of sums, model estimates as a
 /// weighted mean. Any buurt without a value makes the aggregate missing, except for model
 /// estimates, which average over the buurten that have one.
@@ -305,8 +298,8 @@ fn aggregate_area(
         }
         Aggregation::RatioOfSums => {
             let (Some(n), Some(d)) = (
-                indicator_ix(catalogue, ind.numerator.as_ref()),
-                indicator_ix(catalogue, ind.denominator.as_ref()),
+                index_of(catalogue, ind.numerator.as_ref()),
+                index_of(catalogue, ind.denominator.as_ref()),
             ) else {
                 return None;
             };
@@ -342,7 +335,7 @@ fn aggregate_area(
             }
         }
         Aggregation::PublishedParent | Aggregation::WeightedMean => {
-            let weight = indicator_ix(catalogue, ind.weight.as_ref());
+            let weight = index_of(catalogue, ind.weight.as_ref());
             let mut num = 0.0;
             let mut den = 0.0;
             for (r, v, _) in cells.iter().filter(|c| c.1.is_finite()) {
@@ -462,7 +455,7 @@ fn counts(
     value: f64,
 ) -> Option<(f64, f64)> {
     let ind = &catalogue[usize::from(g.indicator)];
-    let n_ix = indicator_ix(catalogue, ind.numerator.as_ref())?;
+    let n_ix = index_of(catalogue, ind.numerator.as_ref())?;
     let k = subject
         .find(
             engine,
@@ -473,7 +466,7 @@ fn counts(
             },
         )?
         .value;
-    let n = match indicator_ix(catalogue, ind.denominator.as_ref()) {
+    let n = match index_of(catalogue, ind.denominator.as_ref()) {
         Some(d) => {
             subject
                 .find(engine, catalogue, GroupKey { indicator: d, ..g })?
