@@ -27,17 +27,30 @@ pylog="$BUURT_BENCH_OUT/pandas.log"
     --long "$BUURT_BENCH_OUT/long.parquet" --rust "$BUURT_BENCH_OUT/rust_full.parquet" \
     --runs "${PANDAS_RUNS:-5}" 2>&1 | tee "$pylog"
 
-# Criterion prints "time:   [low mid high]" under each benchmark name; take the middle estimate.
-rust_ms=$(awk '/^full_diagnose_nl_buurten_rivm/ {f=1} f && /time:/ {
-    for (i = 1; i <= NF; i++) if ($i == "time:") { v = $(i+3); u = $(i+4) }
-    if (u == "s") v *= 1000; else if (u == "µs" || u == "us") v /= 1000; else if (u == "ns") v /= 1e6
-    print v; exit }' "$log")
+# Criterion's median (its "time:" line shows the mean, which one stall of the machine can
+# move): read from its estimates under the target directory.
+target_dir=$(cargo metadata --format-version 1 --no-deps \
+    | "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+criterion_ms() {
+    "$venv/bin/python" - "$target_dir/criterion/$1/new/estimates.json" <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))
+print(f"{e['median']['point_estimate'] / 1e6:.1f} {e['mean']['point_estimate'] / 1e6:.1f}")
+PY
+}
+read -r rust_ms rust_mean < <(criterion_ms full_diagnose_nl_buurten_rivm)
+read -r reused_ms reused_mean < <(criterion_ms full_diagnose_nl_buurten_rivm_reused_output)
 rss=$(grep -o 'peak RSS at exit: [0-9]* MiB' "$log" | grep -o '[0-9]*' || true)
+table_mb=$(grep -o '[0-9.]* MB$' "$log" | head -1 || true)
 read -r prep diag < <(sed -n 's/^PANDAS_MS prepare=\([0-9.]*\) diagnose=\([0-9.]*\)$/\1 \2/p' "$pylog")
 
 echo
 echo "== full diagnose, all NL buurten x all RIVM indicators x 3 years =="
-printf 'Rust (criterion median)            %10.1f ms   peak RSS %s MiB\n' "$rust_ms" "${rss:-?}"
-printf 'pandas diagnose (median)           %10.1f ms\n' "$diag"
-printf 'pandas prepare + diagnose (median) %10.1f ms\n' "$(echo "$prep + $diag" | bc -l)"
-printf 'ratio pandas/Rust                  %10.1f x  (diagnose only)\n' "$(echo "$diag / $rust_ms" | bc -l)"
+printf 'Rust, fresh output (criterion median)  %10.1f ms   (mean %s ms)  output %s, peak RSS %s MiB\n' \
+    "$rust_ms" "$rust_mean" "${table_mb:-?}" "${rss:-?}"
+printf 'Rust, reused output (criterion median) %10.1f ms   (mean %s ms)\n' "$reused_ms" "$reused_mean"
+printf 'pandas diagnose (median)               %10.1f ms\n' "$diag"
+printf 'pandas prepare + diagnose (median)     %10.1f ms\n' "$(echo "$prep + $diag" | bc -l)"
+printf 'ratio pandas/Rust, diagnose only       %10.1f x fresh, %.1f x reused\n' \
+    "$(echo "$diag / $rust_ms" | bc -l)" "$(echo "$diag / $reused_ms" | bc -l)"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

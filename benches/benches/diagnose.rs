@@ -38,11 +38,7 @@ fn main() {
     let keep = |g: GroupKey| engine.datasets()[usize::from(g.dataset)] == RIVM;
 
     let table = full_table(engine, Level::Buurt, &keep);
-    let mut buurten: Vec<_> = table
-        .cell
-        .iter()
-        .map(|&c| engine.cell_region(c).code)
-        .collect();
+    let mut buurten: Vec<_> = table.cells().map(|c| engine.cell_region(c).code).collect();
     buurten.sort_unstable();
     buurten.dedup();
     let mut groups: Vec<GroupKey> = engine.group_keys().copied().filter(|g| keep(*g)).collect();
@@ -52,12 +48,13 @@ fn main() {
     years.sort_unstable();
     years.dedup();
     println!(
-        "setup: atlas {:.2?} (cache {status:?}), index {:.2?}; full table: {} rows, {} buurten, {} groups, years {years:?}",
+        "setup: atlas {:.2?} (cache {status:?}), index {:.2?}; full table: {} rows, {} buurten, {} groups, years {years:?}, {:.1} MB",
         t_atlas,
         t_engine,
         table.len(),
         buurten.len(),
         groups.len(),
+        table.bytes() as f64 / 1e6,
     );
     if std::env::var_os("BUURT_BENCH_EXPORT").is_some_and(|v| v == "1") {
         let long = out.join("long.parquet");
@@ -81,7 +78,7 @@ fn main() {
         b.iter(|| full_table(black_box(engine), Level::Buurt, &keep));
     });
     // The same computation into a table kept from the previous run: what a long-running
-    // process pays, without allocating and faulting in 280 MB of output each time.
+    // process pays, without allocating and faulting in the 77 MB of output each time.
     let mut reused = full_table(engine, Level::Buurt, &keep);
     c.bench_function("full_diagnose_nl_buurten_rivm_reused_output", |b| {
         b.iter(|| full_table_into(black_box(engine), Level::Buurt, &keep, &mut reused));

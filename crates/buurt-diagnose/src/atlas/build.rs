@@ -158,10 +158,22 @@ impl Atlas {
             .enumerate()
             .map(|(i, r)| (r.key, i))
             .collect();
+        let mut indelingen: HashMap<RegionCode, Vec<Indeling>> = HashMap::new();
+        for r in &regions {
+            indelingen
+                .entry(r.key.code)
+                .or_default()
+                .push(r.key.indeling);
+        }
+        for list in indelingen.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
         Self {
             catalogue,
             regions,
             by_key,
+            indelingen,
             layers,
             values,
             comparability,

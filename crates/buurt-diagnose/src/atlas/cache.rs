@@ -14,15 +14,20 @@ use std::time::UNIX_EPOCH;
 use buurt_core::{Catalogue, Indeling, Level, RegionCode};
 use buurt_io::{BoundaryLayer, Problem, RegionShape};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
-use polars::prelude::{ParquetReader, ParquetWriter, SerReader};
+use polars::prelude::{DataFrame, ParquetReader, ParquetWriter, SerReader};
 use serde::{Deserialize, Serialize};
 
 use super::comparability::Comparability;
 use super::report::ValidationReport;
 use super::{Atlas, RegionInfo};
+use crate::diagnose::Engine;
+use crate::diagnose::engine_build::EngineBuilder;
 use crate::error::{DiagnoseError, Result};
 
-const FORMAT: u32 = 1;
+/// 2: values.parquet in row groups of [`VALUES_BATCH_ROWS`], so it can be streamed.
+const FORMAT: u32 = 2;
+/// Rows per Parquet row group, and per batch when the table is streamed into an engine.
+const VALUES_BATCH_ROWS: usize = 256 * 1024;
 const MANIFEST: &str = "manifest.json";
 const VALUES: &str = "values.parquet";
 const GEOMETRY: &str = "geometry.geojson";
@@ -154,6 +159,7 @@ impl Atlas {
         let file = File::create(&path).map_err(|e| cache_err(&path, e))?;
         let mut values = self.values.clone();
         ParquetWriter::new(BufWriter::new(file))
+            .with_row_group_size(Some(VALUES_BATCH_ROWS))
             .finish(&mut values)
             .map_err(|e| cache_err(&path, e))?;
 
@@ -179,6 +185,65 @@ impl Atlas {
 
     /// Read an atlas from `cache_dir` (check [`Atlas::cache_status`] first).
     pub fn load_cache(cache_dir: &Path, catalogue: Catalogue) -> Result<Self> {
+        Self::load_cache_parts(cache_dir, catalogue, true)
+    }
+
+    /// Read an atlas from `cache_dir` and index its long table batch by batch, never holding the
+    /// table whole: the atlas comes back with an empty [`values`](Atlas::values) table, and the
+    /// [`Engine`] answers every diagnose query.
+    pub(crate) fn load_cache_indexed(
+        cache_dir: &Path,
+        catalogue: Catalogue,
+    ) -> Result<(Self, Engine)> {
+        let started = std::time::Instant::now();
+        let atlas = Self::load_cache_parts(cache_dir, catalogue, false)?;
+        tracing::debug!(
+            ms = started.elapsed().as_millis(),
+            "atlas regions and geometry read from the cache"
+        );
+        let path = cache_dir.join(VALUES);
+        let open = || File::open(&path).map_err(|e| cache_err(&path, e));
+        let rows = ParquetReader::new(open()?)
+            .num_rows()
+            .map_err(|e| cache_err(&path, e))?;
+        let mut builder = EngineBuilder::new(&atlas.catalogue);
+        // One thread decodes the next batch while this one indexes the last: start-up time is
+        // the slower of the two, not their sum.
+        std::thread::scope(|scope| -> Result<()> {
+            let (batches, received) = std::sync::mpsc::sync_channel::<Result<DataFrame>>(1);
+            let read = |offset: usize| {
+                open().and_then(|file| {
+                    ParquetReader::new(file)
+                        .with_slice(Some((offset, VALUES_BATCH_ROWS.min(rows - offset))))
+                        .finish()
+                        .map_err(|e| cache_err(&path, e))
+                })
+            };
+            scope.spawn(move || {
+                for offset in (0..rows).step_by(VALUES_BATCH_ROWS) {
+                    let batch = read(offset);
+                    let failed = batch.is_err();
+                    if batches.send(batch).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            for batch in received {
+                builder.push(&batch?)?;
+            }
+            Ok(())
+        })?;
+        tracing::debug!(
+            ms = started.elapsed().as_millis(),
+            rows,
+            "long table streamed"
+        );
+        let engine = builder.finish()?;
+        tracing::debug!(ms = started.elapsed().as_millis(), "diagnose index built");
+        Ok((atlas, engine))
+    }
+
+    fn load_cache_parts(cache_dir: &Path, catalogue: Catalogue, with_values: bool) -> Result<Self> {
         let path = cache_dir.join(MANIFEST);
         let file = File::open(&path).map_err(|e| cache_err(&path, e))?;
         let manifest: Manifest =
@@ -191,9 +256,12 @@ impl Atlas {
         }
         let path = cache_dir.join(VALUES);
         let file = File::open(&path).map_err(|e| cache_err(&path, e))?;
-        let values = ParquetReader::new(file)
-            .finish()
-            .map_err(|e| cache_err(&path, e))?;
+        let mut reader = ParquetReader::new(file);
+        if !with_values {
+            // The schema only: an empty table with the same columns.
+            reader = reader.with_slice(Some((0, 0)));
+        }
+        let values = reader.finish().map_err(|e| cache_err(&path, e))?;
         let path = cache_dir.join(GEOMETRY);
         let file = File::open(&path).map_err(|e| cache_err(&path, e))?;
         let geojson: GeoJson =

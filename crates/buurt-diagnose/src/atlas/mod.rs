@@ -97,12 +97,42 @@ pub fn open(
     Ok((atlas, status))
 }
 
+/// [`open`], indexed for the diagnose in little memory, as a long-running service wants it:
+/// from a fresh cache the long table is streamed into the [`Engine`] batch by batch and never
+/// held whole; otherwise the atlas is built, cached and indexed, and its table released. Either
+/// way the returned atlas has an empty [`Atlas::values`] table: ask the engine (for instance
+/// through [`Diagnose::with_engine`](crate::diagnose::Diagnose::with_engine)).
+pub fn open_indexed(
+    data_dir: &std::path::Path,
+    cache_dir: Option<&std::path::Path>,
+    catalogue: Catalogue,
+    progress: &dyn Progress,
+) -> crate::Result<(Atlas, crate::diagnose::Engine, CacheStatus)> {
+    let status = cache_dir.map_or(CacheStatus::Missing, |dir| {
+        Atlas::cache_status(dir, data_dir, &catalogue)
+    });
+    if let (Some(dir), CacheStatus::Fresh) = (cache_dir, &status) {
+        match Atlas::load_cache_indexed(dir, catalogue.clone()) {
+            Ok((atlas, engine)) => return Ok((atlas, engine, status)),
+            Err(e) => {
+                tracing::warn!(error = %e, "atlas cache unreadable; rebuilding from the data");
+            }
+        }
+    }
+    let (mut atlas, _) = open(data_dir, cache_dir, catalogue, progress)?;
+    let engine = crate::diagnose::Engine::new(&atlas)?;
+    atlas.values = atlas.values.clear();
+    Ok((atlas, engine, status))
+}
+
 /// The validated, read-only atlas.
 #[derive(Debug)]
 pub struct Atlas {
     catalogue: Catalogue,
     regions: Vec<RegionInfo>,
     by_key: HashMap<RegionKey, usize>,
+    /// Per code, its indelingen, oldest first (maps ask this for every feature).
+    indelingen: HashMap<RegionCode, Vec<Indeling>>,
     layers: Vec<BoundaryLayer>,
     values: DataFrame,
     comparability: Comparability,
@@ -139,20 +169,13 @@ impl Atlas {
     /// The indelingen in which `code` exists, oldest first.
     #[must_use]
     pub fn indelingen_of(&self, code: RegionCode) -> Vec<Indeling> {
-        let mut out: Vec<Indeling> = self
-            .regions
-            .iter()
-            .filter(|r| r.key.code == code)
-            .map(|r| r.key.indeling)
-            .collect();
-        out.sort();
-        out
+        self.indelingen.get(&code).cloned().unwrap_or_default()
     }
 
     /// The newest indeling in which `code` exists.
     #[must_use]
     pub fn latest_indeling(&self, code: RegionCode) -> Option<Indeling> {
-        self.indelingen_of(code).pop()
+        self.indelingen.get(&code).and_then(|l| l.last().copied())
     }
 
     /// Regions of `level` within `within` in `indeling`, in code order.

@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use buurt_core::{Indeling, Level, MissingReason, RegionCode, RegionKey};
-use polars::prelude::{Column, DataFrame, DataType};
 
-use crate::atlas::{Atlas, columns};
-use crate::error::{DiagnoseError, Result};
+use super::engine_build::EngineBuilder;
+use crate::atlas::Atlas;
+use crate::error::Result;
 
 /// A group of comparable cells: one dataset, indicator and year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -44,99 +44,39 @@ pub struct Engine {
     pub(crate) years: HashMap<(u16, u16), Vec<u16>>,
 }
 
-/// A text column as strings (the atlas stores them as categoricals).
-fn str_column(df: &DataFrame, name: &str) -> Result<Column> {
-    Ok(df.column(name)?.cast(&DataType::String)?)
-}
-
-fn i32_column(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>> {
-    Ok(df.column(name)?.i32()?.iter().collect())
-}
+/// One cell before indexing: group, region, value (NaN when missing) and why it is missing.
+#[cfg(test)]
+pub(crate) type Row = (GroupKey, RegionKey, f64, Option<MissingReason>);
 
 impl Engine {
     /// Index the atlas's long table.
     pub fn new(atlas: &Atlas) -> Result<Self> {
-        let df = atlas.values();
-        let catalogue = atlas.catalogue();
-        let indicator_ix: HashMap<&str, u16> = catalogue
-            .indicators()
-            .iter()
-            .enumerate()
-            .filter_map(|(i, ind)| u16::try_from(i).ok().map(|i| (ind.id.as_str(), i)))
-            .collect();
-        let (dataset_col, region_col, indicator_col, missing_col) = (
-            str_column(df, columns::DATASET)?,
-            str_column(df, columns::REGION)?,
-            str_column(df, columns::INDICATOR)?,
-            str_column(df, columns::MISSING)?,
-        );
-        let dataset_col: Vec<Option<&str>> = dataset_col.str()?.iter().collect();
-        let region_col: Vec<Option<&str>> = region_col.str()?.iter().collect();
-        let indicator_col: Vec<Option<&str>> = indicator_col.str()?.iter().collect();
-        let missing_col: Vec<Option<&str>> = missing_col.str()?.iter().collect();
-        let indeling_col = i32_column(df, columns::INDELING)?;
-        let year_col = i32_column(df, columns::YEAR)?;
-        let value_col: Vec<Option<f64>> = df.column(columns::VALUE)?.f64()?.iter().collect();
+        let mut builder = EngineBuilder::new(atlas.catalogue());
+        builder.push(atlas.values())?;
+        builder.finish()
+    }
 
-        let bad = |what: &str, row: usize| DiagnoseError::Parameter {
-            name: "atlas",
-            message: format!("long table row {row}: {what}"),
-        };
-        let mut datasets: Vec<String> = Vec::new();
-        let mut dataset_ix: HashMap<&str, u16> = HashMap::new();
-        let mut code_cache: HashMap<&str, RegionCode> = HashMap::new();
-        let mut rows: Vec<(GroupKey, RegionKey, f64, Option<MissingReason>)> =
-            Vec::with_capacity(df.height());
-        for row in 0..df.height() {
-            let ds = dataset_col[row].ok_or_else(|| bad("no dataset", row))?;
-            let d = if let Some(d) = dataset_ix.get(ds) {
-                *d
-            } else {
-                let d = u16::try_from(datasets.len()).map_err(|_| bad("too many datasets", row))?;
-                datasets.push(ds.to_owned());
-                dataset_ix.insert(ds, d);
-                d
-            };
-            let code_text = region_col[row].ok_or_else(|| bad("no region", row))?;
-            let code = if let Some(c) = code_cache.get(code_text) {
-                *c
-            } else {
-                let c: RegionCode = code_text.parse().map_err(|_| bad("bad region code", row))?;
-                code_cache.insert(code_text, c);
-                c
-            };
-            let indeling = indeling_col[row]
-                .and_then(|y| u16::try_from(y).ok())
-                .ok_or_else(|| bad("no indeling", row))?;
-            let year = year_col[row]
-                .and_then(|y| u16::try_from(y).ok())
-                .ok_or_else(|| bad("no year", row))?;
-            let ind_id = indicator_col[row].ok_or_else(|| bad("no indicator", row))?;
-            let Some(&indicator) = indicator_ix.get(ind_id) else {
-                return Err(DiagnoseError::Catalogue(
-                    buurt_core::CatalogueError::Unknown {
-                        id: ind_id.to_owned(),
-                    },
-                ));
-            };
-            let missing = missing_col[row]
-                .map(|m| MissingReason::from_key(m).unwrap_or(MissingReason::Empty));
-            rows.push((
-                GroupKey {
-                    dataset: d,
-                    indicator,
-                    year,
-                },
-                RegionKey::new(code, Indeling::new(indeling)),
-                value_col[row].unwrap_or(f64::NAN),
-                missing,
-            ));
+    /// Index cells given as (group, region, value, missing reason); `datasets` names the
+    /// groups' dataset indices.
+    #[cfg(test)]
+    pub(crate) fn from_rows(datasets: Vec<String>, rows: Vec<Row>) -> Self {
+        let mut builder = EngineBuilder::for_cells(datasets);
+        for (group, region, value, missing) in rows {
+            builder.push_cell(group, region, value, missing);
         }
-        rows.sort_unstable_by_key(|r| (r.0, r.1));
+        builder.finish().expect("a small test table fits the index")
+    }
 
-        let mut regions: Vec<RegionKey> = rows.iter().map(|r| r.1).collect();
-        regions.sort_unstable();
-        regions.dedup();
+    /// The engine over cells sorted by (group, region); `cell_region` indexes `regions`
+    /// (sorted, distinct).
+    pub(crate) fn assemble(
+        datasets: Vec<String>,
+        regions: Vec<RegionKey>,
+        cell_group: Vec<GroupKey>,
+        cell_region: Vec<u32>,
+        cell_value: Vec<f64>,
+        cell_missing: Vec<Option<MissingReason>>,
+    ) -> Self {
         let region_ix: HashMap<RegionKey, u32> = regions
             .iter()
             .enumerate()
@@ -178,9 +118,9 @@ impl Engine {
         let mut groups: HashMap<GroupKey, Range<usize>> = HashMap::new();
         let mut years: HashMap<(u16, u16), Vec<u16>> = HashMap::new();
         let mut start = 0;
-        for i in 1..=rows.len() {
-            if i == rows.len() || rows[i].0 != rows[start].0 {
-                let g = rows[start].0;
+        for i in 1..=cell_group.len() {
+            if i == cell_group.len() || cell_group[i] != cell_group[start] {
+                let g = cell_group[start];
                 groups.insert(g, start..i);
                 years
                     .entry((g.dataset, g.indicator))
@@ -192,21 +132,20 @@ impl Engine {
         for ys in years.values_mut() {
             ys.sort_unstable();
         }
-        let cell_region = rows.iter().map(|r| region_ix[&r.1]).collect();
-        Ok(Self {
+        Self {
             datasets,
             regions,
             region_ix,
             parent_wijk,
             parent_gemeente,
             nederland,
-            cell_group: rows.iter().map(|r| r.0).collect(),
+            cell_group,
             cell_region,
-            cell_value: rows.iter().map(|r| r.2).collect(),
-            cell_missing: rows.iter().map(|r| r.3).collect(),
+            cell_value,
+            cell_missing,
             groups,
             years,
-        })
+        }
     }
 
     /// Dataset ids, indexed by [`GroupKey::dataset`].
@@ -252,6 +191,12 @@ impl Engine {
         self.region_ix.get(key).copied()
     }
 
+    /// Number of region keys (positions run from 0).
+    #[must_use]
+    pub fn region_count(&self) -> u32 {
+        self.regions.len() as u32
+    }
+
     /// The region key at a position.
     #[must_use]
     pub fn region_key(&self, ix: u32) -> RegionKey {
@@ -276,10 +221,12 @@ impl Engine {
             .filter_map(|k| self.region_index(k))
             .collect();
         let mut out = Vec::new();
-        for (&(dataset, ind), years) in &self.years {
-            if ind != indicator {
+        // A lookup per dataset, not a scan of every (dataset, indicator): maps call this for
+        // every feature of every tile.
+        for dataset in (0..self.datasets.len()).filter_map(|d| u16::try_from(d).ok()) {
+            let Some(years) = self.years.get(&(dataset, indicator)) else {
                 continue;
-            }
+            };
             for &year in years {
                 let g = GroupKey {
                     dataset,

@@ -1,68 +1,137 @@
-//! The full diagnose table: every cell of one level with its benchmarks, index, z-scores and
-//! percentile ranks, computed group by group in parallel. This is what a national map or a
-//! bulk export needs, and what the criterion benchmark measures.
+//! The full diagnose table: every cell of one level with its index, z-scores and percentile
+//! ranks within its gemeente and within the whole group, computed group by group on all cores.
+//! This is what a national map or a bulk export needs, and what the criterion benchmark
+//! measures (all 13 808 NL buurten × every RIVM indicator × three years = 3.9 million rows).
+//!
+//! The table is kept lean because writing it is a large part of the cost: 20 bytes a row,
+//! five `f32` standings (77 MB for the benchmark, against 280 MB for a `usize` cell and eight
+//! `f64` columns). The standings are computed in `f64` and stored as `f32`, whose relative
+//! rounding error (≤ 6e-8) is far below anything a z-score or percentile is read at. The
+//! rows' cells are one run per group (a group's cells of a level are consecutive in the
+//! engine), and the published wijk, gemeente and NL values are not copied into every row:
+//! they are cells of the engine already, which [`FullTable::benchmarks`] and
+//! [`FullTable::to_dataframe`] look up.
+//!
+//! Per group, without comparison sorts: published values repeat a lot (one decimal: a few
+//! hundred distinct values among thousands of buurten), so each row's value is numbered
+//! through a small hash table and only the distinct values are sorted, which gives every
+//! value its rank in the group. A counting sort on those numbers puts the rows in value order,
+//! and a stable counting sort by gemeente then gives each gemeente's rows in value order, ties
+//! side by side, for its ranks. Every z, rank and index is computed afresh on each call.
+
+use std::ops::Range;
+use std::sync::Mutex;
 
 use buurt_core::Level;
 use polars::prelude::{Column, DataFrame};
 
 use super::bands::Band;
 use super::engine::{Engine, GroupKey};
+use super::profile::Benchmarks;
 use crate::error::Result;
 
-/// One row per cell of the chosen level.
-#[derive(Debug, Default, Clone)]
+/// Fewer values than this in a gemeente give no z-score within it (as in profiles).
+const MIN_VALUES_FOR_Z: usize = 3;
+
+/// One row per cell of the chosen level, in engine order: by group (dataset, indicator,
+/// year), then region. Missing values have NaN standings.
+///
+/// A group's cells of one level are consecutive in the engine, so the rows' cells are kept
+/// as one run per group rather than a column: see [`FullTable::cell`] and
+/// [`FullTable::cells`].
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct FullTable {
-    /// The cell (see [`Engine::cell_value`]).
-    pub cell: Vec<usize>,
-    /// Published wijk value (NaN when absent).
-    pub bench_wijk: Vec<f64>,
-    /// Published gemeente value.
-    pub bench_gemeente: Vec<f64>,
-    /// Published NL value.
-    pub bench_nl: Vec<f64>,
-    /// value / gemeente × 100.
-    pub index_gemeente: Vec<f64>,
-    /// z among the same level within the gemeente.
-    pub z_gemeente: Vec<f64>,
-    /// Percentile rank within the gemeente.
-    pub rank_gemeente: Vec<f64>,
+    runs: Vec<CellRun>,
+    /// value / gemeente value × 100 (NaN without a gemeente value).
+    pub index_gemeente: Vec<f32>,
+    /// z among the same level within the gemeente (population sd; NaN below three values or
+    /// with sd 0).
+    pub z_gemeente: Vec<f32>,
+    /// Percentile rank within the gemeente, ties at the middle of their run (0–100).
+    pub rank_gemeente: Vec<f32>,
     /// z among the same level in the whole group (NL for national sources).
-    pub z_nl: Vec<f64>,
+    pub z_nl: Vec<f32>,
     /// Percentile rank in the whole group.
-    pub rank_nl: Vec<f64>,
+    pub rank_nl: Vec<f32>,
 }
 
 impl FullTable {
     /// Number of rows.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.cell.len()
+        self.index_gemeente.len()
     }
 
     /// Whether there are no rows.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.cell.is_empty()
+        self.index_gemeente.is_empty()
     }
 
-    /// As a polars DataFrame with region, dataset, indicator and year columns.
+    /// Bytes held by the table.
+    #[must_use]
+    pub fn bytes(&self) -> usize {
+        5 * self.len() * size_of::<f32>() + self.runs.len() * size_of::<CellRun>()
+    }
+
+    /// The cell of a row (see [`Engine::cell_value`]).
+    ///
+    /// # Panics
+    ///
+    /// When `row` is not below [`FullTable::len`].
+    #[must_use]
+    pub fn cell(&self, row: usize) -> usize {
+        assert!(row < self.len(), "row {row} of {}", self.len());
+        let run = &self.runs[self.runs.partition_point(|r| r.first_row <= row) - 1];
+        run.cells.start + (row - run.first_row)
+    }
+
+    /// The cells of all rows, in row order (ascending).
+    pub fn cells(&self) -> impl Iterator<Item = usize> + '_ {
+        self.runs.iter().flat_map(|r| r.cells.clone())
+    }
+
+    /// The row of a cell, if the table has it.
+    #[must_use]
+    pub fn row_of(&self, cell: usize) -> Option<usize> {
+        let run = self.runs[self.runs.partition_point(|r| r.cells.end <= cell)..]
+            .first()
+            .filter(|r| r.cells.contains(&cell))?;
+        Some(run.first_row + (cell - run.cells.start))
+    }
+
+    /// The value of a row's cell (`None` when missing).
+    #[must_use]
+    pub fn value(&self, engine: &Engine, row: usize) -> Option<f64> {
+        let v = engine.cell_value[self.cell(row)];
+        v.is_finite().then_some(v)
+    }
+
+    /// The published wijk, gemeente and NL values of the same group as a row.
+    #[must_use]
+    pub fn benchmarks(&self, engine: &Engine, row: usize) -> Benchmarks {
+        let cell = self.cell(row);
+        parent_values(engine, engine.group(engine.cell_group[cell]), cell)
+    }
+
+    /// As a polars DataFrame: region, dataset, indicator, year, value, the three benchmarks
+    /// (Float64), the five standings (Float32) and the band from `z_gemeente`.
     pub fn to_dataframe(
         &self,
         engine: &Engine,
         catalogue: &buurt_core::Catalogue,
     ) -> Result<DataFrame> {
         let n = self.len();
-        let opt = |v: &[f64]| {
+        let opt = |v: &[f32]| {
             v.iter()
                 .map(|x| x.is_finite().then_some(*x))
-                .collect::<Vec<Option<f64>>>()
+                .collect::<Vec<Option<f32>>>()
         };
-        let region: Vec<String> = self
-            .cell
-            .iter()
-            .map(|&c| engine.cell_region(c).code.to_string())
+        let cells = || self.cells();
+        let region: Vec<String> = cells()
+            .map(|c| engine.cell_region(c).code.to_string())
             .collect();
-        let group: Vec<GroupKey> = self.cell.iter().map(|&c| engine.cell_group[c]).collect();
+        let group: Vec<GroupKey> = cells().map(|c| engine.cell_group[c]).collect();
         let dataset: Vec<&str> = group
             .iter()
             .map(|g| engine.datasets()[usize::from(g.dataset)].as_str())
@@ -72,16 +141,26 @@ impl FullTable {
             .map(|g| catalogue.indicators()[usize::from(g.indicator)].id.as_str())
             .collect();
         let year: Vec<i32> = group.iter().map(|g| i32::from(g.year)).collect();
-        let value: Vec<Option<f64>> = self
-            .cell
-            .iter()
-            .map(|&c| engine.cell_value(c).0)
-            .map(|v| v.is_finite().then_some(v))
+        let value: Vec<Option<f64>> = cells()
+            .map(|c| Some(engine.cell_value[c]).filter(|v| v.is_finite()))
             .collect();
+        // Rows of a group are contiguous: look its range up once, not per row.
+        let mut range = 0..0;
+        let benchmarks: Vec<Benchmarks> = cells()
+            .map(|c| {
+                if !range.contains(&c) {
+                    range = engine.group(engine.cell_group[c]);
+                }
+                parent_values(engine, range.clone(), c)
+            })
+            .collect();
+        let bench = |f: fn(&Benchmarks) -> Option<f64>| -> Vec<Option<f64>> {
+            benchmarks.iter().map(f).collect()
+        };
         let band: Vec<Option<&str>> = self
             .z_gemeente
             .iter()
-            .map(|z| z.is_finite().then(|| band_key(Band::of_z(*z))))
+            .map(|z| z.is_finite().then(|| band_key(Band::of_z(f64::from(*z)))))
             .collect();
         Ok(DataFrame::new(
             n,
@@ -91,9 +170,9 @@ impl FullTable {
                 Column::new("indicator".into(), indicator),
                 Column::new("year".into(), year),
                 Column::new("value".into(), value),
-                Column::new("bench_wijk".into(), opt(&self.bench_wijk)),
-                Column::new("bench_gemeente".into(), opt(&self.bench_gemeente)),
-                Column::new("bench_nl".into(), opt(&self.bench_nl)),
+                Column::new("bench_wijk".into(), bench(|b| b.wijk)),
+                Column::new("bench_gemeente".into(), bench(|b| b.gemeente)),
+                Column::new("bench_nl".into(), bench(|b| b.nl)),
                 Column::new("index_gemeente".into(), opt(&self.index_gemeente)),
                 Column::new("z_gemeente".into(), opt(&self.z_gemeente)),
                 Column::new("rank_gemeente".into(), opt(&self.rank_gemeente)),
@@ -103,6 +182,13 @@ impl FullTable {
             ],
         )?)
     }
+}
+
+/// Consecutive cells of the engine on consecutive rows.
+#[derive(Debug, Clone, PartialEq)]
+struct CellRun {
+    first_row: usize,
+    cells: Range<usize>,
 }
 
 fn band_key(b: Band) -> &'static str {
@@ -115,10 +201,42 @@ fn band_key(b: Band) -> &'static str {
     }
 }
 
+/// The published parent values of `cell`, whose group is `group`.
+fn parent_values(engine: &Engine, group: Range<usize>, cell: usize) -> Benchmarks {
+    let r = engine.cell_region[cell] as usize;
+    let of = |parent: Option<u32>| cell_value_of(engine, group.clone(), parent?);
+    Benchmarks {
+        wijk: of(engine.parent_wijk[r]),
+        gemeente: of(engine.parent_gemeente[r]),
+        nl: of(engine.nederland[r]),
+    }
+}
+
+/// The finite value of `region` among `cells` (sorted by region).
+fn cell_value_of(engine: &Engine, cells: Range<usize>, region: u32) -> Option<f64> {
+    let at = engine.cell_region[cells.clone()]
+        .binary_search(&region)
+        .ok()?;
+    let v = engine.cell_value[cells.start + at];
+    v.is_finite().then_some(v)
+}
+
 /// Compute the full table for every cell of `level` in the groups `keep` accepts.
 ///
-/// The output is allocated once at its exact size and each thread writes its own disjoint
-/// slice of it, so nothing is copied after the computation.
+/// ```no_run
+/// use buurt_core::Level;
+/// use buurt_diagnose::diagnose::{Diagnose, full::full_table};
+/// # fn atlas() -> buurt_diagnose::Atlas { unimplemented!() }
+/// let atlas = atlas();
+/// let diagnose = Diagnose::new(&atlas)?;
+/// let engine = diagnose.engine();
+/// let table = full_table(engine, Level::Buurt, &|_| true);
+/// for row in 0..table.len() {
+///     let gemeente = table.benchmarks(engine, row).gemeente;
+///     println!("{} {:?} {}", table.cell(row), gemeente, table.z_gemeente[row]);
+/// }
+/// # Ok::<(), buurt_diagnose::DiagnoseError>(())
+/// ```
 #[must_use]
 pub fn full_table(
     engine: &Engine,
@@ -138,86 +256,99 @@ pub fn full_table_into(
     keep: &(dyn Fn(GroupKey) -> bool + Sync),
     out: &mut FullTable,
 ) {
+    assert!(
+        u32::try_from(engine.cell_value.len()).is_ok(),
+        "more cells than the u32 row numbers of a group can name"
+    );
     let mut groups: Vec<GroupKey> = engine.group_keys().copied().filter(|g| keep(*g)).collect();
     groups.sort_unstable();
-    let sizes: Vec<usize> = groups
+    let level_of = |r: u32| engine.regions[r as usize].code.level();
+    // Cells of a group are sorted by region and region codes by level (land, gemeente, wijk,
+    // buurt), so the cells of `level` are one run, after those of the levels above it.
+    let spans: Vec<(Range<usize>, Range<usize>)> = groups
         .iter()
         .map(|g| {
-            engine
-                .group(*g)
-                .filter(|&c| engine.regions[engine.cell_region[c] as usize].code.level() == level)
-                .count()
+            let all = engine.group(*g);
+            let regions = &engine.cell_region[all.clone()];
+            let start = all.start + regions.partition_point(|&r| level_of(r) < level);
+            let end = all.start + regions.partition_point(|&r| level_of(r) <= level);
+            (all.start..start, start..end)
         })
         .collect();
-    let total: usize = sizes.iter().sum();
-    // Every slot is written exactly once below, so existing memory is reused as it is.
-    out.cell.resize(total, 0);
+    let total = spans.iter().map(|(_, cells)| cells.len()).sum();
+    out.runs.clear();
+    let mut first_row = 0;
+    for (_, cells) in &spans {
+        out.runs.push(CellRun {
+            first_row,
+            cells: cells.clone(),
+        });
+        first_row += cells.len();
+    }
+    // A fresh column comes zeroed from the allocator untouched, so its pages are first
+    // touched by the threads that fill them, in parallel; a column of the right size is kept.
     for col in [
-        &mut out.bench_wijk,
-        &mut out.bench_gemeente,
-        &mut out.bench_nl,
         &mut out.index_gemeente,
         &mut out.z_gemeente,
         &mut out.rank_gemeente,
         &mut out.z_nl,
         &mut out.rank_nl,
     ] {
-        col.resize(total, 0.0);
+        if col.len() != total {
+            *col = vec![0.0; total];
+        }
+    }
+    let mut jobs = Vec::with_capacity(spans.len());
+    let mut rest = Out::of(out);
+    for (parents, cells) in spans {
+        let (mine, tail) = rest.split_at(cells.len());
+        rest = tail;
+        jobs.push(Job {
+            parents,
+            cells,
+            out: mine,
+        });
     }
     let threads = std::thread::available_parallelism()
         .map_or(2, std::num::NonZeroUsize::get)
-        .clamp(1, 8);
-    // Balance threads by rows, not by groups.
-    let per_thread = total.div_ceil(threads).max(1);
-    let mut jobs: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
-    let (mut first, mut rows) = (0, 0);
-    for (i, n) in sizes.iter().enumerate() {
-        rows += n;
-        if rows >= per_thread || i + 1 == sizes.len() {
-            jobs.push((first..i + 1, rows));
-            first = i + 1;
-            rows = 0;
+        .clamp(1, 8)
+        .min(jobs.len().max(1));
+    // Groups are handed out one at a time, so a thread slowed by other work takes fewer.
+    let queue = Mutex::new(jobs.into_iter());
+    let work = || {
+        let mut scratch = Scratch::new(engine.regions.len());
+        while let Some(job) = queue.lock().ok().and_then(|mut q| q.next()) {
+            one_group(engine, job, &mut scratch);
         }
-    }
+    };
     std::thread::scope(|scope| {
-        let mut rest = Out::of(out);
-        for (range, rows) in jobs {
-            let (mine, tail) = rest.split_at(rows);
-            rest = tail;
-            let (groups, sizes) = (&groups[range.clone()], &sizes[range]);
-            scope.spawn(move || {
-                let mut scratch = Scratch::new(engine.regions.len());
-                let mut out = mine;
-                for (g, n) in groups.iter().zip(sizes) {
-                    let (mut part, tail) = out.split_at(*n);
-                    out = tail;
-                    one_group(engine, *g, level, &mut scratch, &mut part);
-                }
-            });
+        for _ in 1..threads {
+            scope.spawn(work);
         }
+        work();
     });
 }
 
-/// Mutable views of the output columns, split per thread and per group.
+/// One group's cells of the level and their rows of the output.
+struct Job<'a> {
+    /// The group's cells of the levels above (the gemeente values are among them).
+    parents: Range<usize>,
+    cells: Range<usize>,
+    out: Out<'a>,
+}
+
+/// Mutable views of the output columns, split per group.
 struct Out<'a> {
-    cell: &'a mut [usize],
-    bench_wijk: &'a mut [f64],
-    bench_gemeente: &'a mut [f64],
-    bench_nl: &'a mut [f64],
-    index_gemeente: &'a mut [f64],
-    z_gemeente: &'a mut [f64],
-    rank_gemeente: &'a mut [f64],
-    z_nl: &'a mut [f64],
-    rank_nl: &'a mut [f64],
+    index_gemeente: &'a mut [f32],
+    z_gemeente: &'a mut [f32],
+    rank_gemeente: &'a mut [f32],
+    z_nl: &'a mut [f32],
+    rank_nl: &'a mut [f32],
 }
 
 impl<'a> Out<'a> {
     fn of(t: &'a mut FullTable) -> Self {
         Self {
-            cell: &mut t.cell,
-            bench_wijk: &mut t.bench_wijk,
-            bench_gemeente: &mut t.bench_gemeente,
-            bench_nl: &mut t.bench_nl,
             index_gemeente: &mut t.index_gemeente,
             z_gemeente: &mut t.z_gemeente,
             rank_gemeente: &mut t.rank_gemeente,
@@ -227,209 +358,668 @@ impl<'a> Out<'a> {
     }
 
     fn split_at(self, n: usize) -> (Out<'a>, Out<'a>) {
-        let (a0, b0) = self.cell.split_at_mut(n);
-        let (a1, b1) = self.bench_wijk.split_at_mut(n);
-        let (a2, b2) = self.bench_gemeente.split_at_mut(n);
-        let (a3, b3) = self.bench_nl.split_at_mut(n);
-        let (a4, b4) = self.index_gemeente.split_at_mut(n);
-        let (a5, b5) = self.z_gemeente.split_at_mut(n);
-        let (a6, b6) = self.rank_gemeente.split_at_mut(n);
-        let (a7, b7) = self.z_nl.split_at_mut(n);
-        let (a8, b8) = self.rank_nl.split_at_mut(n);
+        let (a1, b1) = self.index_gemeente.split_at_mut(n);
+        let (a2, b2) = self.z_gemeente.split_at_mut(n);
+        let (a3, b3) = self.rank_gemeente.split_at_mut(n);
+        let (a4, b4) = self.z_nl.split_at_mut(n);
+        let (a5, b5) = self.rank_nl.split_at_mut(n);
         (
             Out {
-                cell: a0,
-                bench_wijk: a1,
-                bench_gemeente: a2,
-                bench_nl: a3,
-                index_gemeente: a4,
-                z_gemeente: a5,
-                rank_gemeente: a6,
-                z_nl: a7,
-                rank_nl: a8,
+                index_gemeente: a1,
+                z_gemeente: a2,
+                rank_gemeente: a3,
+                z_nl: a4,
+                rank_nl: a5,
             },
             Out {
-                cell: b0,
-                bench_wijk: b1,
-                bench_gemeente: b2,
-                bench_nl: b3,
-                index_gemeente: b4,
-                z_gemeente: b5,
-                rank_gemeente: b6,
-                z_nl: b7,
-                rank_nl: b8,
+                index_gemeente: b1,
+                z_gemeente: b2,
+                rank_gemeente: b3,
+                z_nl: b4,
+                rank_nl: b5,
             },
         )
     }
 }
 
-/// Per-thread buffers indexed by region, reused across groups so no group allocates or hashes.
+/// The rows of one gemeente in a group (or of the buurten without one).
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    /// The gemeente's region, or `Scratch::no_gemeente`.
+    slot: usize,
+    /// Rows with a value, and the sum of their values.
+    len: u32,
+    sum: f64,
+}
+
+/// Marks a row without a value in `Scratch::row_value`.
+const MISSING: u32 = u32::MAX;
+
+/// Per-thread buffers, reused across groups so that a group allocates nothing.
 struct Scratch {
-    /// Values of the parent rows of the current group (NaN elsewhere).
-    parent_value: Vec<f64>,
-    /// Start of each gemeente's bucket in the current group.
-    bucket_start: Vec<u32>,
-    rows: Vec<(f64, u32, usize)>,
-    /// (value, gemeente, cell, NL rank) grouped by gemeente.
-    ordered: Vec<(f64, u32, usize, f64)>,
-    nl_rank: Vec<f64>,
-    local_rank: Vec<f64>,
-    gemeenten: Vec<usize>,
-    parents: Vec<usize>,
+    /// Per region (and one slot for "no gemeente"): its bucket in the current group, or
+    /// `u32::MAX`.
+    bucket_of: Vec<u32>,
+    buckets: Vec<Bucket>,
+    /// Per row: its value's id in `distinct` (`MISSING` without a value), and its bucket.
+    row_value: Vec<u32>,
+    row_bucket: Vec<u32>,
+    distinct: Distinct,
+    /// Per distinct value: the next place for one of its rows in `by_value`.
+    value_cursor: Vec<u32>,
+    /// The rows with a value, in value order.
+    by_value: Vec<u32>,
+    /// Per bucket: the next place for one of its rows in `by_bucket`.
+    bucket_cursor: Vec<u32>,
+    /// The rows with a value by bucket, in value order within each.
+    by_bucket: Vec<u32>,
 }
 
 impl Scratch {
     fn new(regions: usize) -> Self {
         Self {
-            parent_value: vec![f64::NAN; regions + 1],
-            bucket_start: vec![0; regions + 1],
-            rows: Vec::new(),
-            ordered: Vec::new(),
-            nl_rank: Vec::new(),
-            local_rank: Vec::new(),
-            gemeenten: Vec::new(),
-            parents: Vec::new(),
+            bucket_of: vec![u32::MAX; regions + 1],
+            buckets: Vec::new(),
+            row_value: Vec::new(),
+            row_bucket: Vec::new(),
+            distinct: Distinct::default(),
+            value_cursor: Vec::new(),
+            by_value: Vec::new(),
+            bucket_cursor: Vec::new(),
+            by_bucket: Vec::new(),
         }
+    }
+
+    fn no_gemeente(&self) -> usize {
+        self.bucket_of.len() - 1
     }
 }
 
-/// Percentile ranks of value-sorted values, ties sharing the middle of their run.
-fn ranks_of_sorted(values: impl Iterator<Item = f64>, n: usize, out: &mut Vec<f64>) {
-    let mut run_start = 0;
-    let mut run_value = f64::NAN;
-    for (i, v) in values.enumerate() {
-        if i > 0 && v > run_value {
-            let rank = (run_start as f64 + 0.5 * (i - run_start) as f64) / n as f64 * 100.0;
-            out.extend(std::iter::repeat_n(rank, i - run_start));
-            run_start = i;
+/// The distinct finite values of a group, numbered in order of appearance through a small
+/// hash table, then sorted with their counts into ranks (see the module docs).
+#[derive(Debug, Default)]
+struct Distinct {
+    /// Open addressing on the sort key (`EMPTY` where free), a power of two long.
+    table: Vec<u64>,
+    table_id: Vec<u32>,
+    /// Per id (in order of first appearance): key, table slot and number of rows.
+    keys: Vec<u64>,
+    slots: Vec<u32>,
+    counts: Vec<u32>,
+    /// Per id: how many values are smaller, and its percentile rank (the middle of its run
+    /// of ties).
+    below: Vec<u32>,
+    rank: Vec<f32>,
+    by_value: Vec<(u64, u32)>,
+    /// 64 - log2(table length), for the hash.
+    shift: u32,
+}
+
+/// No finite value has this key (it would be a NaN).
+const EMPTY: u64 = 0;
+
+impl Distinct {
+    /// Start a group with an empty table.
+    fn start(&mut self) {
+        if self.table.is_empty() {
+            self.resize(1024);
         }
-        run_value = v;
+        self.keys.clear();
+        self.slots.clear();
+        self.counts.clear();
     }
-    if n > run_start {
-        let rank = (run_start as f64 + 0.5 * (n - run_start) as f64) / n as f64 * 100.0;
-        out.extend(std::iter::repeat_n(rank, n - run_start));
+
+    /// A table of `size` slots (a power of two) holding the ids numbered so far.
+    fn resize(&mut self, size: usize) {
+        for &slot in &self.slots {
+            self.table[slot as usize] = EMPTY;
+        }
+        if self.table.len() != size {
+            self.table = vec![EMPTY; size];
+            self.table_id = vec![0; size];
+            self.shift = 64 - size.trailing_zeros();
+        }
+        for (id, &key) in self.keys.iter().enumerate() {
+            let slot = self.free_slot(key);
+            self.table[slot] = key;
+            self.table_id[slot] = id as u32;
+            self.slots[id] = slot as u32;
+        }
+    }
+
+    fn home(&self, key: u64) -> usize {
+        // Fibonacci hashing: the multiply spreads the key's bits into the high ones.
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    fn free_slot(&self, key: u64) -> usize {
+        let mask = self.table.len() - 1;
+        let mut slot = self.home(key);
+        while self.table[slot] != EMPTY {
+            slot = (slot + 1) & mask;
+        }
+        slot
+    }
+
+    /// The id of a finite value's key, numbering a new one.
+    fn id(&mut self, key: u64) -> u32 {
+        let mask = self.table.len() - 1;
+        let mut slot = self.home(key);
+        loop {
+            let k = self.table[slot];
+            if k == key {
+                let id = self.table_id[slot];
+                self.counts[id as usize] += 1;
+                return id;
+            }
+            if k == EMPTY {
+                let id = self.keys.len() as u32;
+                self.table[slot] = key;
+                self.table_id[slot] = id;
+                self.keys.push(key);
+                self.slots.push(slot as u32);
+                self.counts.push(1);
+                // At most half full keeps probes short; the table stays small (in L1) for
+                // the usual few hundred distinct values.
+                if 2 * self.keys.len() > self.table.len() {
+                    self.resize(2 * self.table.len());
+                }
+                return id;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// Order the distinct values and rank them; empty the table. Returns the number of
+    /// values.
+    fn finish(&mut self) -> usize {
+        self.by_value.clear();
+        self.by_value
+            .extend(self.keys.iter().enumerate().map(|(id, &k)| (k, id as u32)));
+        self.by_value.sort_unstable();
+        self.below.resize(self.keys.len(), 0);
+        self.rank.resize(self.keys.len(), 0.0);
+        let n: u32 = self.counts.iter().sum();
+        let scale = 100.0 / f64::from(n);
+        let mut below = 0u32;
+        for &(_, id) in &self.by_value {
+            let count = self.counts[id as usize];
+            self.below[id as usize] = below;
+            self.rank[id as usize] = ((f64::from(below) + 0.5 * f64::from(count)) * scale) as f32;
+            below += count;
+        }
+        for &slot in &self.slots {
+            self.table[slot as usize] = EMPTY;
+        }
+        n as usize
     }
 }
 
-fn one_group(engine: &Engine, g: GroupKey, level: Level, s: &mut Scratch, out: &mut Out<'_>) {
-    let none = engine.regions.len(); // the scratch slot for "no parent"
-    s.rows.clear();
-    s.parents.clear();
-    for c in engine.group(g) {
-        let r = engine.cell_region[c] as usize;
-        let v = engine.cell_value[c];
-        let l = engine.regions[r].code.level();
-        if l == level {
-            s.rows
-                .push((v, engine.parent_gemeente[r].unwrap_or(u32::MAX), c));
-        } else if l < level {
-            s.parent_value[r] = v;
-            s.parents.push(r);
+/// A key whose unsigned order is the numeric order of finite values (-0 equals 0).
+fn sort_key(v: f64) -> u64 {
+    let bits = (v + 0.0).to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+fn one_group(engine: &Engine, job: Job<'_>, s: &mut Scratch) {
+    let Job {
+        parents,
+        cells,
+        mut out,
+    } = job;
+    let values = &engine.cell_value[cells.clone()];
+    let none = s.no_gemeente();
+    s.buckets.clear();
+    s.row_value.clear();
+    s.row_bucket.clear();
+    s.distinct.start();
+    // One pass: each row's value id and gemeente bucket (numbered in order of appearance),
+    // the buckets' sizes and sums; rows without a value are written at once.
+    let (mut current, mut bucket) = (usize::MAX, 0usize);
+    let mut sum = 0.0;
+    for (i, (c, &v)) in cells.clone().zip(values).enumerate() {
+        let slot =
+            engine.parent_gemeente[engine.cell_region[c] as usize].map_or(none, |p| p as usize);
+        if slot != current {
+            current = slot;
+            if s.bucket_of[slot] == u32::MAX {
+                s.bucket_of[slot] = s.buckets.len() as u32;
+                s.buckets.push(Bucket {
+                    slot,
+                    len: 0,
+                    sum: 0.0,
+                });
+            }
+            bucket = s.bucket_of[slot] as usize;
+        }
+        s.row_bucket.push(bucket as u32);
+        if v.is_finite() {
+            s.row_value.push(s.distinct.id(sort_key(v)));
+            let b = &mut s.buckets[bucket];
+            b.len += 1;
+            b.sum += v;
+            sum += v;
+        } else {
+            s.row_value.push(MISSING);
+            out.index_gemeente[i] = f32::NAN;
+            out.z_gemeente[i] = f32::NAN;
+            out.rank_gemeente[i] = f32::NAN;
+            out.z_nl[i] = f32::NAN;
+            out.rank_nl[i] = f32::NAN;
         }
     }
-    let pv = &s.parent_value;
-    let parent = |p: Option<u32>| pv[p.map_or(none, |p| p as usize)];
-    // Missing values first (no standing), then the finite ones, sorted by value once.
-    let split = partition_missing(&mut s.rows);
+    let n = s.distinct.finish();
+    let group = Spread::of(values.iter().copied().filter(|v| v.is_finite()), sum, n, 1);
+    // The rows in value order: a counting sort on the distinct values, whose counts are known.
+    s.value_cursor.clone_from(&s.distinct.below);
+    s.by_value.resize(n, 0);
+    for (i, &id) in s.row_value.iter().enumerate() {
+        if id != MISSING {
+            let at = &mut s.value_cursor[id as usize];
+            s.by_value[*at as usize] = i as u32;
+            *at += 1;
+        }
+    }
+    // Then by bucket, stably: each gemeente's rows in value order, ties next to each other.
+    s.bucket_cursor.clear();
     let mut at = 0;
-    for &(_, _, c) in &s.rows[..split] {
-        let r = engine.cell_region[c] as usize;
-        out.cell[at] = c;
-        out.bench_wijk[at] = parent(engine.parent_wijk[r]);
-        out.bench_gemeente[at] = parent(engine.parent_gemeente[r]);
-        out.bench_nl[at] = parent(engine.nederland[r]);
-        out.index_gemeente[at] = f64::NAN;
-        out.z_gemeente[at] = f64::NAN;
-        out.rank_gemeente[at] = f64::NAN;
-        out.z_nl[at] = f64::NAN;
-        out.rank_nl[at] = f64::NAN;
-        at += 1;
+    for b in &s.buckets {
+        s.bucket_cursor.push(at);
+        at += b.len;
     }
-    let finite = &mut s.rows[split..];
-    finite.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-    let n_all = finite.len();
-    let (m_all, sd_all) = mean_sd(finite.iter().map(|r| r.0));
-    s.nl_rank.clear();
-    ranks_of_sorted(finite.iter().map(|r| r.0), n_all, &mut s.nl_rank);
-    // Bucket by gemeente, keeping value order inside each bucket (a counting sort).
-    let slot = |gm: u32| if gm == u32::MAX { none } else { gm as usize };
-    s.gemeenten.clear();
-    for r in finite.iter() {
-        let k = slot(r.1);
-        if s.bucket_start[k] == 0 {
-            s.gemeenten.push(k);
-        }
-        s.bucket_start[k] += 1;
+    s.by_bucket.resize(n, 0);
+    for &i in &s.by_value {
+        let at = &mut s.bucket_cursor[s.row_bucket[i as usize] as usize];
+        s.by_bucket[*at as usize] = i;
+        *at += 1;
     }
-    let mut offset = 0u32;
-    for &k in &s.gemeenten {
-        let count = s.bucket_start[k];
-        s.bucket_start[k] = offset;
-        offset += count;
-    }
-    s.ordered.clear();
-    s.ordered.resize(n_all, (0.0, 0, 0, 0.0));
-    for (i, r) in finite.iter().enumerate() {
-        let k = slot(r.1);
-        let pos = s.bucket_start[k] as usize;
-        s.ordered[pos] = (r.0, r.1, r.2, s.nl_rank[i]);
-        s.bucket_start[k] += 1;
-    }
+    let ctx = Standings {
+        values,
+        row_value: &s.row_value,
+        group: &group,
+        distinct: &s.distinct,
+    };
     let mut start = 0;
-    for &k in &s.gemeenten {
-        let end = s.bucket_start[k] as usize;
-        s.bucket_start[k] = 0;
-        let run = &s.ordered[start..end];
-        let (m, sd) = mean_sd(run.iter().map(|r| r.0));
-        s.local_rank.clear();
-        ranks_of_sorted(run.iter().map(|r| r.0), run.len(), &mut s.local_rank);
-        let gm_value = if k == none { f64::NAN } else { pv[k] };
-        for (i, &(v, _, c, nl_rank)) in run.iter().enumerate() {
-            let r = engine.cell_region[c] as usize;
-            out.cell[at] = c;
-            out.bench_wijk[at] = parent(engine.parent_wijk[r]);
-            out.bench_gemeente[at] = gm_value;
-            out.bench_nl[at] = parent(engine.nederland[r]);
-            out.index_gemeente[at] = v / gm_value * 100.0;
-            out.z_gemeente[at] = if run.len() >= 3 && sd > 0.0 {
+    for b in &s.buckets {
+        let rows = &s.by_bucket[start..start + b.len as usize];
+        let gemeente = (b.slot != none)
+            .then(|| cell_value_of(engine, parents.clone(), b.slot as u32).unwrap_or(f64::NAN));
+        ctx.bucket(rows, b.sum, gemeente, &mut out);
+        start += rows.len();
+    }
+    for b in &s.buckets {
+        s.bucket_of[b.slot] = u32::MAX;
+    }
+}
+
+/// Mean and population sd of a set of values, for z-scores.
+struct Spread {
+    mean: f64,
+    /// 1 / sd; NaN when there are too few values or sd is 0, so that every z is NaN.
+    inv_sd: f64,
+}
+
+impl Spread {
+    /// No z-scores.
+    const NONE: Spread = Spread {
+        mean: f64::NAN,
+        inv_sd: f64::NAN,
+    };
+
+    fn of(values: impl Iterator<Item = f64>, sum: f64, n: usize, min_n: usize) -> Self {
+        let mean = sum / n as f64;
+        let sd = (values.map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64).sqrt();
+        let inv_sd = if n >= min_n && sd > 0.0 {
+            1.0 / sd
+        } else {
+            f64::NAN
+        };
+        Self { mean, inv_sd }
+    }
+
+    fn z(&self, v: f64) -> f64 {
+        (v - self.mean) * self.inv_sd
+    }
+}
+
+/// What every row of a group is written with.
+struct Standings<'a> {
+    /// The group's values of the level, by row.
+    values: &'a [f64],
+    row_value: &'a [u32],
+    group: &'a Spread,
+    distinct: &'a Distinct,
+}
+
+impl Standings<'_> {
+    /// Write the standings of one bucket's `rows` (with a value, in value order) given the
+    /// sum of their values and the gemeente's published value (NaN without one; `None` for
+    /// the rows without a gemeente, which get no standing within it).
+    fn bucket(&self, rows: &[u32], sum: f64, gemeente: Option<f64>, out: &mut Out<'_>) {
+        let n = rows.len();
+        let local = if gemeente.is_some() {
+            let values = rows.iter().map(|&i| self.values[i as usize]);
+            Spread::of(values, sum, n, MIN_VALUES_FOR_Z)
+        } else {
+            Spread::NONE
+        };
+        let index_scale = 100.0 / gemeente.unwrap_or(f64::NAN);
+        let rank_scale = if gemeente.is_some() {
+            100.0 / n as f64
+        } else {
+            f64::NAN
+        };
+        let mut start = 0;
+        while start < n {
+            // A run of ties: rows with the same value id.
+            let id = self.row_value[rows[start] as usize];
+            let mut end = start + 1;
+            while end < n && self.row_value[rows[end] as usize] == id {
+                end += 1;
+            }
+            let rank_gemeente = ((start + end) as f64 * 0.5 * rank_scale) as f32;
+            let rank_nl = self.distinct.rank[id as usize];
+            for &i in &rows[start..end] {
+                let i = i as usize;
+                let v = self.values[i];
+                out.index_gemeente[i] = (v * index_scale) as f32;
+                out.z_gemeente[i] = local.z(v) as f32;
+                out.rank_gemeente[i] = rank_gemeente;
+                out.z_nl[i] = self.group.z(v) as f32;
+                out.rank_nl[i] = rank_nl;
+            }
+            start = end;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use buurt_core::{Indeling, MissingReason, RegionKey};
+
+    use super::*;
+
+    const G: GroupKey = GroupKey {
+        dataset: 0,
+        indicator: 0,
+        year: 2020,
+    };
+    const G2: GroupKey = GroupKey {
+        dataset: 0,
+        indicator: 1,
+        year: 2020,
+    };
+
+    fn engine(cells: &[(GroupKey, &str, u16, f64)]) -> Engine {
+        let rows = cells
+            .iter()
+            .map(|&(g, code, indeling, v)| {
+                let key = RegionKey::new(code.parse().unwrap(), Indeling::new(indeling));
+                (g, key, v, v.is_nan().then_some(MissingReason::Empty))
+            })
+            .collect();
+        Engine::from_rows(vec!["test".into()], rows)
+    }
+
+    fn row(engine: &Engine, t: &FullTable, g: GroupKey, code: &str, indeling: u16) -> usize {
+        let key = RegionKey::new(code.parse().unwrap(), Indeling::new(indeling));
+        let cell = engine.cell(g, engine.region_index(&key).unwrap()).unwrap();
+        t.row_of(cell).unwrap()
+    }
+
+    fn close(a: f32, b: f64) -> bool {
+        (a.is_nan() && b.is_nan()) || (f64::from(a) - b).abs() <= 1e-6 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn standings_by_hand() {
+        let e = engine(&[
+            (G, "NL01", 2020, 25.0),
+            (G, "GM0001", 2020, 20.0),
+            (G, "WK000101", 2020, 18.0),
+            (G, "BU00010101", 2020, 10.0),
+            (G, "BU00010102", 2020, 20.0),
+            (G, "BU00010103", 2020, 20.0),
+            (G, "BU00010104", 2020, 30.0),
+            (G, "BU00010105", 2020, f64::NAN),
+            // GM0003 has no row anywhere: no standing within a gemeente.
+            (G, "BU00030101", 2020, 40.0),
+            (G, "BU00030102", 2020, 50.0),
+        ]);
+        let t = full_table(&e, Level::Buurt, &|_| true);
+        assert_eq!(t.len(), 7);
+        assert_eq!(t.bytes(), 7 * 20 + size_of::<CellRun>());
+        assert!(t.cells().is_sorted());
+        assert!((0..t.len()).all(|row| t.row_of(t.cell(row)) == Some(row)));
+        assert_eq!(t.row_of(0), None);
+
+        let r = row(&e, &t, G, "BU00010101", 2020);
+        assert_eq!(t.value(&e, r), Some(10.0));
+        let b = t.benchmarks(&e, r);
+        assert_eq!(
+            (b.wijk, b.gemeente, b.nl),
+            (Some(18.0), Some(20.0), Some(25.0))
+        );
+        assert!(close(t.index_gemeente[r], 50.0));
+        // Gemeente 10, 20, 20, 30: mean 20, population sd √50.
+        assert!(close(t.z_gemeente[r], -10.0 / 50f64.sqrt()));
+        assert!(close(t.rank_gemeente[r], 12.5));
+        // NL 10, 20, 20, 30, 40, 50: mean 28.33.., ties share the middle of their run.
+        assert!(close(t.rank_nl[r], 0.5 / 6.0 * 100.0));
+        let r = row(&e, &t, G, "BU00010102", 2020);
+        assert!(close(t.rank_gemeente[r], 50.0));
+        assert!(close(t.rank_nl[r], 2.0 / 6.0 * 100.0));
+        assert!(close(t.z_gemeente[r], 0.0));
+
+        let missing = row(&e, &t, G, "BU00010105", 2020);
+        assert_eq!(t.value(&e, missing), None);
+        assert_eq!(t.benchmarks(&e, missing).gemeente, Some(20.0));
+        for col in [
+            &t.index_gemeente,
+            &t.z_gemeente,
+            &t.rank_gemeente,
+            &t.z_nl,
+            &t.rank_nl,
+        ] {
+            assert!(col[missing].is_nan());
+        }
+
+        let r = row(&e, &t, G, "BU00030101", 2020);
+        let b = t.benchmarks(&e, r);
+        assert_eq!((b.wijk, b.gemeente, b.nl), (None, None, Some(25.0)));
+        assert!(t.index_gemeente[r].is_nan() && t.z_gemeente[r].is_nan());
+        assert!(t.rank_gemeente[r].is_nan());
+        assert!(close(t.rank_nl[r], 4.5 / 6.0 * 100.0));
+        let vals = [10.0, 20.0, 20.0, 30.0, 40.0, 50.0];
+        let m = vals.iter().sum::<f64>() / 6.0;
+        let sd = (vals.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / 6.0).sqrt();
+        assert!(close(t.z_nl[r], (40.0 - m) / sd));
+    }
+
+    /// Deterministic values with many ties and some missing.
+    fn values(n: usize, seed: u64) -> Vec<f64> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let r = (x >> 33) % 40;
+                if r == 0 {
+                    f64::NAN
+                } else {
+                    f64::from(r as u32 % 13) / 2.0 - 2.0
+                }
+            })
+            .collect()
+    }
+
+    /// The standings of one row computed the slow, obvious way.
+    fn reference(e: &Engine, level: Level, cell: usize) -> [f64; 5] {
+        let v = e.cell_value[cell];
+        if !v.is_finite() {
+            return [f64::NAN; 5];
+        }
+        let gm_of = |c: usize| e.parent_gemeente[e.cell_region[c] as usize];
+        let peers: Vec<usize> = e
+            .group(e.cell_group[cell])
+            .filter(|&c| e.cell_region(c).code.level() == level && e.cell_value[c].is_finite())
+            .collect();
+        let stand = |set: &[usize], min_n: usize| {
+            let xs: Vec<f64> = set.iter().map(|&c| e.cell_value[c]).collect();
+            let n = xs.len() as f64;
+            let m = xs.iter().sum::<f64>() / n;
+            let sd = (xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n).sqrt();
+            let z = if xs.len() >= min_n && sd > 0.0 {
                 (v - m) / sd
             } else {
                 f64::NAN
             };
-            out.rank_gemeente[at] = s.local_rank[i];
-            out.z_nl[at] = if sd_all > 0.0 {
-                (v - m_all) / sd_all
-            } else {
-                f64::NAN
-            };
-            out.rank_nl[at] = nl_rank;
-            at += 1;
-        }
-        start = end;
+            let below = xs.iter().filter(|&&x| x < v).count() as f64;
+            // Ties are exact: equal published values.
+            let equal = xs.iter().filter(|&&x| x.total_cmp(&v).is_eq()).count() as f64;
+            (z, (below + 0.5 * equal) / n * 100.0)
+        };
+        let (z_nl, rank_nl) = stand(&peers, 1);
+        let Some(gm) = gm_of(cell) else {
+            return [f64::NAN, f64::NAN, f64::NAN, z_nl, rank_nl];
+        };
+        let local: Vec<usize> = peers
+            .iter()
+            .copied()
+            .filter(|&c| gm_of(c) == Some(gm))
+            .collect();
+        let (z_gm, rank_gm) = stand(&local, 3);
+        let gm_value = e
+            .cell(e.cell_group[cell], gm)
+            .map_or(f64::NAN, |c| e.cell_value[c]);
+        [v / gm_value * 100.0, z_gm, rank_gm, z_nl, rank_nl]
     }
-    for &r in &s.parents {
-        s.parent_value[r] = f64::NAN;
-    }
-}
 
-/// Move rows without a finite value to the front; returns how many there are.
-fn partition_missing(rows: &mut [(f64, u32, usize)]) -> usize {
-    let mut split = 0;
-    for i in 0..rows.len() {
-        if !rows[i].0.is_finite() {
-            rows.swap(i, split);
-            split += 1;
+    fn check_against_reference(e: &Engine, level: Level, t: &FullTable) {
+        for (row, cell) in t.cells().enumerate() {
+            let want = reference(e, level, cell);
+            let got = [
+                t.index_gemeente[row],
+                t.z_gemeente[row],
+                t.rank_gemeente[row],
+                t.z_nl[row],
+                t.rank_nl[row],
+            ];
+            for (g, w) in got.iter().zip(want) {
+                assert!(close(*g, w), "row {row}: {got:?} != {want:?}");
+            }
         }
     }
-    split
-}
 
-fn mean_sd(v: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
-    let (n, sum) = v.clone().fold((0usize, 0.0), |(n, s), x| (n + 1, s + x));
-    if n == 0 {
-        return (f64::NAN, f64::NAN);
+    #[test]
+    fn matches_a_naive_computation_also_with_two_indelingen_in_a_group() {
+        // Two indelingen in one group interleave a gemeente's buurten (sorted by code, then
+        // indeling), so its rows are no longer one run.
+        let mut cells = vec![
+            (G, "NL01".to_owned(), 2019, 1.0),
+            (G, "NL01".to_owned(), 2020, 1.5),
+            (G, "GM0001".to_owned(), 2019, 2.0),
+            (G, "GM0001".to_owned(), 2020, 0.5),
+            (G, "GM0002".to_owned(), 2020, f64::NAN),
+            (G2, "GM0001".to_owned(), 2020, 3.0),
+            (G2, "GM0002".to_owned(), 2020, 4.0),
+        ];
+        let mut vs = values(400, 7).into_iter();
+        for gm in ["0001", "0002", "0009"] {
+            for wijk in 1..=3 {
+                cells.push((G, format!("WK{gm}{wijk:02}"), 2020, vs.next().unwrap()));
+                cells.push((G2, format!("WK{gm}{wijk:02}"), 2020, vs.next().unwrap()));
+                for buurt in 1..=12 {
+                    let code = format!("BU{gm}{wijk:02}{buurt:02}");
+                    cells.push((G, code.clone(), 2020, vs.next().unwrap()));
+                    cells.push((G2, code.clone(), 2020, vs.next().unwrap()));
+                    if gm == "0001" && buurt % 2 == 0 {
+                        cells.push((G, code, 2019, vs.next().unwrap()));
+                    }
+                }
+            }
+        }
+        let cells: Vec<(GroupKey, &str, u16, f64)> = cells
+            .iter()
+            .map(|(g, c, i, v)| (*g, c.as_str(), *i, *v))
+            .collect();
+        let e = engine(&cells);
+        let t = full_table(&e, Level::Buurt, &|_| true);
+        assert_eq!(t.len(), 2 * 3 * 3 * 12 + 18);
+        check_against_reference(&e, Level::Buurt, &t);
+        let t = full_table(&e, Level::Wijk, &|g| g == G2);
+        assert_eq!(t.len(), 9);
+        check_against_reference(&e, Level::Wijk, &t);
     }
-    let m = sum / n as f64;
-    let var = v.map(|x| (x - m) * (x - m)).sum::<f64>() / n as f64;
-    (m, var.sqrt())
+
+    #[test]
+    fn many_distinct_values_grow_the_hash_table() {
+        let mut cells = vec![
+            (G, "GM0001".to_owned(), 2020, 10.0),
+            (G, "GM0002".to_owned(), 2020, 12.0),
+        ];
+        for i in 0..3000u32 {
+            let gm = if i % 3 == 0 { "0002" } else { "0001" };
+            // 2000 distinct values, every third repeated.
+            let v = f64::from(i - i % 3 + u32::from(i % 3 == 2)) * 0.37 - 100.0;
+            cells.push((
+                G,
+                format!("BU{gm}{:02}{:02}", i / 100 % 100, i % 100),
+                2020,
+                v,
+            ));
+        }
+        let cells: Vec<(GroupKey, &str, u16, f64)> = cells
+            .iter()
+            .map(|(g, c, i, v)| (*g, c.as_str(), *i, *v))
+            .collect();
+        let e = engine(&cells);
+        let t = full_table(&e, Level::Buurt, &|_| true);
+        assert_eq!(t.len(), 3000);
+        check_against_reference(&e, Level::Buurt, &t);
+    }
+
+    #[test]
+    fn reuses_a_table_of_the_right_size_and_replaces_another() {
+        let mut cells = vec![(G, "GM0001".to_owned(), 2020, 1.0)];
+        for (i, v) in values(60, 3).into_iter().enumerate() {
+            cells.push((G, format!("BU000101{i:02}"), 2020, v));
+        }
+        let cells: Vec<(GroupKey, &str, u16, f64)> = cells
+            .iter()
+            .map(|(g, c, i, v)| (*g, c.as_str(), *i, *v))
+            .collect();
+        let e = engine(&cells);
+        let fresh = full_table(&e, Level::Buurt, &|_| true);
+        let mut reused = fresh.clone();
+        reused.z_gemeente.fill(9.0);
+        full_table_into(&e, Level::Buurt, &|_| true, &mut reused);
+        // NaN != NaN: compare bit patterns.
+        let bits =
+            |t: &FullTable| -> Vec<u32> { t.z_gemeente.iter().map(|z| z.to_bits()).collect() };
+        assert_eq!(bits(&reused), bits(&fresh));
+        let mut other = FullTable {
+            index_gemeente: vec![1.0; 3],
+            ..FullTable::default()
+        };
+        full_table_into(&e, Level::Buurt, &|_| true, &mut other);
+        assert_eq!(bits(&other), bits(&fresh));
+        assert!(other.cells().eq(fresh.cells()));
+        assert!(full_table(&e, Level::Buurt, &|_| false).is_empty());
+    }
+
+    #[test]
+    fn sort_keys_follow_numeric_order() {
+        let xs = [-1e300, -2.5, -1.0, -0.0, 0.0, 1e-300, 1.0, 2.5, 1e300];
+        for w in xs.windows(2) {
+            assert!(sort_key(w[0]) <= sort_key(w[1]), "{w:?}");
+        }
+        assert_eq!(sort_key(-0.0), sort_key(0.0));
+        assert!(sort_key(-2.5) < sort_key(-1.0));
+    }
 }

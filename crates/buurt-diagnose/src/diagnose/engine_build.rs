@@ -1,0 +1,391 @@
+//! Building the [`Engine`] from the long table, batch by batch, in little memory: a serving
+//! process streams the cached table through here and never holds it whole (see
+//! [`crate::atlas::open_indexed`]).
+//!
+//! Cells are kept column-wise while scanning (19 bytes a cell), region and group keys interned
+//! to small integers, and sorted through one packed `u64` key per cell instead of moving rows.
+
+use std::collections::HashMap;
+
+use buurt_core::{Catalogue, Indeling, MissingReason, RegionCode, RegionKey};
+use polars::prelude::{Categorical32Chunked, Categories, Column, DataFrame, DataType};
+
+use super::engine::{Engine, GroupKey};
+use crate::atlas::columns;
+use crate::error::{DiagnoseError, Result};
+
+/// Bits of the packed sort key: group rank | region rank | cell position.
+const POSITION_BITS: u32 = 26;
+const REGION_BITS: u32 = 20;
+const GROUP_BITS: u32 = 64 - POSITION_BITS - REGION_BITS;
+
+/// Collects cells from long-table batches, then indexes them.
+#[derive(Debug)]
+pub struct EngineBuilder {
+    indicator_ix: HashMap<String, u16>,
+    datasets: Vec<String>,
+    /// Parsed categories, by global category id.
+    dataset_cats: Vec<Option<u16>>,
+    indicator_cats: Vec<Option<u16>>,
+    missing_cats: Vec<Option<MissingReason>>,
+    /// Per region category id: (indeling, interned region id).
+    regions_by_cat: Vec<Vec<(u16, u32)>>,
+    regions: Vec<RegionKey>,
+    region_ids: HashMap<RegionKey, u32>,
+    groups: Vec<GroupKey>,
+    group_ids: HashMap<GroupKey, u32>,
+    cell_group: Vec<u32>,
+    cell_region: Vec<u32>,
+    cell_value: Vec<f64>,
+    cell_missing: Vec<Option<MissingReason>>,
+    rows_seen: usize,
+}
+
+/// A text column as a categorical (the atlas stores them so; a table from elsewhere may not).
+fn categorical(df: &DataFrame, name: &str) -> Result<Column> {
+    let column = df.column(name)?;
+    if matches!(column.dtype(), DataType::Categorical(..)) {
+        Ok(column.clone())
+    } else {
+        Ok(column.cast(&DataType::from_categories(Categories::global()))?)
+    }
+}
+
+/// The parsed value of category `cat` of `column`, parsed once per category: no per-row string
+/// is made. Category ids are global in the process, so the cache holds across batches.
+fn lookup<T: Copy>(
+    cache: &mut Vec<Option<T>>,
+    column: &Categorical32Chunked,
+    cat: u32,
+    parse: impl FnOnce(&str) -> Result<T>,
+) -> Result<T> {
+    let slot = cat as usize;
+    if let Some(Some(v)) = cache.get(slot) {
+        return Ok(*v);
+    }
+    let text = column.get_mapping().cat_to_str(cat).unwrap_or_default();
+    let v = parse(text)?;
+    if slot >= cache.len() {
+        cache.resize(slot + 1, None);
+    }
+    cache[slot] = Some(v);
+    Ok(v)
+}
+
+/// An id for `key`, new ones numbered in order of first sight.
+fn intern<K: Copy + Eq + std::hash::Hash>(
+    ids: &mut HashMap<K, u32>,
+    keys: &mut Vec<K>,
+    key: K,
+) -> u32 {
+    *ids.entry(key).or_insert_with(|| {
+        keys.push(key);
+        (keys.len() - 1) as u32
+    })
+}
+
+impl EngineBuilder {
+    /// A builder for tables whose indicators are in `catalogue`.
+    #[must_use]
+    pub fn new(catalogue: &Catalogue) -> Self {
+        Self::with_indicators(
+            catalogue
+                .indicators()
+                .iter()
+                .enumerate()
+                .filter_map(|(i, ind)| u16::try_from(i).ok().map(|i| (ind.id.clone(), i)))
+                .collect(),
+            Vec::new(),
+        )
+    }
+
+    /// A builder for cells added one by one with `push_cell`, of the named datasets.
+    #[cfg(test)]
+    pub(crate) fn for_cells(datasets: Vec<String>) -> Self {
+        Self::with_indicators(HashMap::new(), datasets)
+    }
+
+    fn with_indicators(indicator_ix: HashMap<String, u16>, datasets: Vec<String>) -> Self {
+        Self {
+            indicator_ix,
+            datasets,
+            dataset_cats: Vec::new(),
+            indicator_cats: Vec::new(),
+            missing_cats: Vec::new(),
+            regions_by_cat: Vec::new(),
+            regions: Vec::new(),
+            region_ids: HashMap::new(),
+            groups: Vec::new(),
+            group_ids: HashMap::new(),
+            cell_group: Vec::new(),
+            cell_region: Vec::new(),
+            cell_value: Vec::new(),
+            cell_missing: Vec::new(),
+            rows_seen: 0,
+        }
+    }
+
+    /// Add the rows of one batch of the long table (the atlas's columns; see [`columns`]).
+    pub fn push(&mut self, df: &DataFrame) -> Result<()> {
+        let first_row = self.rows_seen;
+        let bad = |what: &str, row: usize| DiagnoseError::Parameter {
+            name: "atlas",
+            message: format!("long table row {}: {what}", first_row + row),
+        };
+        let (dataset_col, region_col, indicator_col, missing_col) = (
+            categorical(df, columns::DATASET)?,
+            categorical(df, columns::REGION)?,
+            categorical(df, columns::INDICATOR)?,
+            categorical(df, columns::MISSING)?,
+        );
+        let (dataset_cat, region_cat, indicator_cat, missing_cat) = (
+            dataset_col.cat32()?,
+            region_col.cat32()?,
+            indicator_col.cat32()?,
+            missing_col.cat32()?,
+        );
+        // One contiguous chunk per column, read as plain slices: millions of rows.
+        let (datasets_ca, regions_ca, indicators_ca, missing_ca) = (
+            dataset_cat.physical().rechunk(),
+            region_cat.physical().rechunk(),
+            indicator_cat.physical().rechunk(),
+            missing_cat.physical().rechunk(),
+        );
+        let indeling_ca = df.column(columns::INDELING)?.i32()?.rechunk();
+        let year_ca = df.column(columns::YEAR)?.i32()?.rechunk();
+        let value_ca = df.column(columns::VALUE)?.f64()?.rechunk();
+        let n = df.height();
+        if n == 0 {
+            return Ok(());
+        }
+        let (Some(ds), Some(rg), Some(ind), Some(miss), Some(indeling), Some(year), Some(value)) = (
+            datasets_ca.downcast_iter().next(),
+            regions_ca.downcast_iter().next(),
+            indicators_ca.downcast_iter().next(),
+            missing_ca.downcast_iter().next(),
+            indeling_ca.downcast_iter().next(),
+            year_ca.downcast_iter().next(),
+            value_ca.downcast_iter().next(),
+        ) else {
+            return Err(bad("a column without values", 0));
+        };
+        // Whether row `i` of an arrow array holds a value (no validity bitmap: all do).
+        macro_rules! valid {
+            ($array:expr, $i:expr) => {
+                $array.validity().is_none_or(|b| b.get_bit($i))
+            };
+        }
+        self.reserve(n);
+        let mut last_group: Option<((u16, u16, u16), u32)> = None;
+        for i in 0..n {
+            if !(valid!(ds, i)
+                && valid!(rg, i)
+                && valid!(ind, i)
+                && valid!(indeling, i)
+                && valid!(year, i))
+            {
+                return Err(bad(
+                    "a dataset, region, indicator, indeling or year is empty",
+                    i,
+                ));
+            }
+            let datasets = &mut self.datasets;
+            let dataset = lookup(
+                &mut self.dataset_cats,
+                dataset_cat,
+                ds.values()[i],
+                |text| {
+                    let d = u16::try_from(datasets.len())
+                        .map_err(|_| bad("more than 65 535 datasets", i))?;
+                    datasets.push(text.to_owned());
+                    Ok(d)
+                },
+            )?;
+            let indicator_ix = &self.indicator_ix;
+            let indicator = lookup(
+                &mut self.indicator_cats,
+                indicator_cat,
+                ind.values()[i],
+                |text| {
+                    indicator_ix.get(text).copied().ok_or_else(|| {
+                        DiagnoseError::Catalogue(buurt_core::CatalogueError::Unknown {
+                            id: text.to_owned(),
+                        })
+                    })
+                },
+            )?;
+            let missing = if valid!(miss, i) {
+                Some(lookup(
+                    &mut self.missing_cats,
+                    missing_cat,
+                    miss.values()[i],
+                    |text| Ok(MissingReason::from_key(text).unwrap_or(MissingReason::Empty)),
+                )?)
+            } else {
+                None
+            };
+            let indeling =
+                u16::try_from(indeling.values()[i]).map_err(|_| bad("bad indeling", i))?;
+            let year = u16::try_from(year.values()[i]).map_err(|_| bad("bad year", i))?;
+            let v = if valid!(value, i) {
+                value.values()[i]
+            } else {
+                f64::NAN
+            };
+            // Rows come grouped, so the last group usually matches: no hashing.
+            let g = match last_group {
+                Some((key, id)) if key == (dataset, indicator, year) => id,
+                _ => {
+                    let group = GroupKey {
+                        dataset,
+                        indicator,
+                        year,
+                    };
+                    let id = intern(&mut self.group_ids, &mut self.groups, group);
+                    last_group = Some(((dataset, indicator, year), id));
+                    id
+                }
+            };
+            let r = self.region_id(region_cat, rg.values()[i], indeling, i, &bad)?;
+            self.cell_group.push(g);
+            self.cell_region.push(r);
+            self.cell_value.push(v);
+            self.cell_missing.push(missing);
+        }
+        self.rows_seen += n;
+        Ok(())
+    }
+
+    /// The interned id of the region with category `cat` in `indeling`, through a table by
+    /// category id (dense in a process) rather than a hash of the key.
+    fn region_id(
+        &mut self,
+        column: &Categorical32Chunked,
+        cat: u32,
+        indeling: u16,
+        row: usize,
+        bad: &dyn Fn(&str, usize) -> DiagnoseError,
+    ) -> Result<u32> {
+        let slot = cat as usize;
+        if slot >= self.regions_by_cat.len() {
+            self.regions_by_cat.resize_with(slot + 1, Vec::new);
+        }
+        if let Some(&(_, id)) = self.regions_by_cat[slot]
+            .iter()
+            .find(|(i, _)| *i == indeling)
+        {
+            return Ok(id);
+        }
+        let text = column.get_mapping().cat_to_str(cat).unwrap_or_default();
+        let code: RegionCode = text
+            .parse()
+            .map_err(|_| bad(&format!("bad region code '{text}'"), row))?;
+        let id = intern(
+            &mut self.region_ids,
+            &mut self.regions,
+            RegionKey::new(code, Indeling::new(indeling)),
+        );
+        self.regions_by_cat[slot].push((indeling, id));
+        Ok(id)
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        self.cell_group.reserve(additional);
+        self.cell_region.reserve(additional);
+        self.cell_value.reserve(additional);
+        self.cell_missing.reserve(additional);
+    }
+
+    /// Add one cell.
+    #[cfg(test)]
+    pub(crate) fn push_cell(
+        &mut self,
+        group: GroupKey,
+        region: RegionKey,
+        value: f64,
+        missing: Option<MissingReason>,
+    ) {
+        let g = intern(&mut self.group_ids, &mut self.groups, group);
+        let r = intern(&mut self.region_ids, &mut self.regions, region);
+        self.cell_group.push(g);
+        self.cell_region.push(r);
+        self.cell_value.push(value);
+        self.cell_missing.push(missing);
+    }
+
+    /// Sort the cells by (group, region) and index them.
+    pub fn finish(self) -> Result<Engine> {
+        let Self {
+            datasets,
+            mut regions,
+            mut groups,
+            cell_group,
+            cell_region,
+            cell_value,
+            cell_missing,
+            ..
+        } = self;
+        let n = cell_value.len();
+        let too_many = |what: &str, count: usize, bits: u32| DiagnoseError::Parameter {
+            name: "atlas",
+            message: format!("{count} {what}: more than the engine indexes (2^{bits})"),
+        };
+        if n >= 1 << POSITION_BITS {
+            return Err(too_many("cells", n, POSITION_BITS));
+        }
+        if regions.len() >= 1 << REGION_BITS {
+            return Err(too_many("regions", regions.len(), REGION_BITS));
+        }
+        if groups.len() >= 1 << GROUP_BITS {
+            return Err(too_many("groups", groups.len(), GROUP_BITS));
+        }
+        // Rank of each interned id in sorted key order.
+        let region_rank = rank_of(&mut regions);
+        let group_rank = rank_of(&mut groups);
+        let mut keys: Vec<u64> = cell_group
+            .iter()
+            .zip(&cell_region)
+            .enumerate()
+            .map(|(i, (&g, &r))| {
+                (u64::from(group_rank[g as usize]) << (POSITION_BITS + REGION_BITS))
+                    | (u64::from(region_rank[r as usize]) << POSITION_BITS)
+                    | i as u64
+            })
+            .collect();
+        drop((cell_group, cell_region, region_rank, group_rank));
+        keys.sort_unstable();
+        let position = |k: u64| (k & ((1 << POSITION_BITS) - 1)) as usize;
+        let sorted_group: Vec<GroupKey> = keys
+            .iter()
+            .map(|&k| groups[(k >> (POSITION_BITS + REGION_BITS)) as usize])
+            .collect();
+        let sorted_region: Vec<u32> = keys
+            .iter()
+            .map(|&k| ((k >> POSITION_BITS) & ((1 << REGION_BITS) - 1)) as u32)
+            .collect();
+        let sorted_value: Vec<f64> = keys.iter().map(|&k| cell_value[position(k)]).collect();
+        drop(cell_value);
+        let sorted_missing: Vec<Option<MissingReason>> =
+            keys.iter().map(|&k| cell_missing[position(k)]).collect();
+        Ok(Engine::assemble(
+            datasets,
+            regions,
+            sorted_group,
+            sorted_region,
+            sorted_value,
+            sorted_missing,
+        ))
+    }
+}
+
+/// Sort `keys` and return, per original position, the key's position in the sorted order.
+fn rank_of<K: Ord + Copy>(keys: &mut [K]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| keys[i as usize]);
+    let mut rank = vec![0; keys.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    keys.sort_unstable();
+    rank
+}
