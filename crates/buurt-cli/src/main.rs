@@ -76,6 +76,14 @@ enum Command {
         /// serving the data already loaded.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        /// A MapLibre style URL the web viewer draws under the choropleth as a base map (else
+        /// $BUURT_BASE_STYLE; without one the viewer shows only the service's own layers).
+        #[arg(long, value_name = "URL", env = "BUURT_BASE_STYLE")]
+        base_style: Option<String>,
+        /// Memory for rendered tiles, in MiB (least recently used tiles go first; 0 renders
+        /// every request anew).
+        #[arg(long, value_name = "MIB", default_value_t = 64)]
+        tile_cache_mb: usize,
     },
     /// Vector tiles to files.
     Tiles {
@@ -212,9 +220,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { addr } => {
-            let atlas = open_atlas(&data_dir, &cache_dir, &progress)?;
-            serve::run(atlas, addr, &data_dir, &cache_dir)?;
+        Command::Serve {
+            addr,
+            base_style,
+            tile_cache_mb,
+        } => {
+            let catalogue = buurt_core::Catalogue::builtin()?;
+            let (atlas, engine, status) = buurt_diagnose::atlas::open_indexed(
+                &data_dir,
+                Some(&cache_dir),
+                catalogue,
+                &progress,
+            )?;
+            tracing::info!(?status, "atlas opened and indexed");
+            let viewer = buurt_server::ViewerConfig {
+                base_style_url: base_style,
+            };
+            serve::run(
+                atlas,
+                engine,
+                addr,
+                viewer,
+                tile_cache_mb << 20,
+                &data_dir,
+                &cache_dir,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Tiles {

@@ -5,19 +5,24 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use buurt_diagnose::Atlas;
-use buurt_server::{AppState, DEFAULT_TILE_CACHE_BYTES, Loaded};
+use buurt_diagnose::diagnose::Engine;
+use buurt_server::{AppState, Loaded, ViewerConfig};
 
 /// How long requests in flight may take to finish after a shutdown signal.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub fn run(
     atlas: Atlas,
+    engine: Engine,
     addr: SocketAddr,
+    viewer: ViewerConfig,
+    tile_cache_bytes: usize,
     data_dir: &Path,
     cache_dir: &Path,
 ) -> anyhow::Result<()> {
-    let loaded = Loaded::new(atlas, DEFAULT_TILE_CACHE_BYTES).context("preparing the service")?;
-    let state = AppState::new(loaded);
+    let loaded =
+        Loaded::with_engine(atlas, engine, tile_cache_bytes).context("preparing the service")?;
+    let state = AppState::new(loaded).with_viewer_config(viewer);
     let app = buurt_server::router(state.clone());
     let (data_dir, cache_dir) = (data_dir.to_path_buf(), cache_dir.to_path_buf());
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -29,11 +34,16 @@ pub fn run(
             .await
             .with_context(|| format!("binding {addr}"))?;
         #[cfg(unix)]
-        tokio::spawn(reload_on_hangup(state, data_dir, cache_dir));
+        tokio::spawn(reload_on_hangup(
+            state,
+            data_dir,
+            cache_dir,
+            tile_cache_bytes,
+        ));
         #[cfg(not(unix))]
-        let _ = (state, data_dir, cache_dir);
+        let _ = (state, data_dir, cache_dir, tile_cache_bytes);
         tracing::info!(%addr, "serving");
-        eprintln!("buurt serves on http://{addr} (Ctrl-C stops)");
+        eprintln!("buurt serves the map on http://{addr}/ (Ctrl-C stops)");
         let server = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal());
         server.await.context("serving")
     })?;
@@ -73,7 +83,12 @@ async fn shutdown_signal() {
 /// On SIGHUP: open the atlas again (from the cache when the data did not change, else rebuilt
 /// and validated) beside the one being served, and swap it in only when that succeeded.
 #[cfg(unix)]
-async fn reload_on_hangup(state: AppState, data_dir: PathBuf, cache_dir: PathBuf) {
+async fn reload_on_hangup(
+    state: AppState,
+    data_dir: PathBuf,
+    cache_dir: PathBuf,
+    tile_cache_bytes: usize,
+) {
     let mut hangup = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
         Ok(s) => s,
         Err(e) => {
@@ -86,13 +101,13 @@ async fn reload_on_hangup(state: AppState, data_dir: PathBuf, cache_dir: PathBuf
         let (data, cache) = (data_dir.clone(), cache_dir.clone());
         let built = tokio::task::spawn_blocking(move || -> anyhow::Result<Loaded> {
             let catalogue = buurt_core::Catalogue::builtin()?;
-            let (atlas, _) = buurt_diagnose::atlas::open(
+            let (atlas, engine, _) = buurt_diagnose::atlas::open_indexed(
                 &data,
                 Some(&cache),
                 catalogue,
                 &buurt_io::registry::NoProgress,
             )?;
-            Ok(Loaded::new(atlas, DEFAULT_TILE_CACHE_BYTES)?)
+            Ok(Loaded::with_engine(atlas, engine, tile_cache_bytes)?)
         })
         .await;
         match built {

@@ -13,6 +13,7 @@ use buurt_diagnose::diagnose::Engine;
 use buurt_io::crs::geometry_rd_to_wgs84;
 use buurt_server::TILE_LEVELS;
 use buurt_server::layers::{shapes_within, source_layer};
+use buurt_server::standings::Standings;
 use buurt_server::values::{feature_properties, resolve_indicators};
 use buurt_tiles::export::{
     ArchiveInfo, GeoJsonFeature, MbTilesArchive, PmTilesArchive, write_geojson,
@@ -153,8 +154,17 @@ pub fn run(atlas: &Atlas, args: &ExportArgs, checked: &Checked, quiet: bool) -> 
     for &level in &checked.levels {
         shapes.push((level, shapes_within(atlas, level, &checked.within)?));
     }
-    let props =
-        |code: &str| feature_properties(atlas, &engine, &checked.indicators, args.year, code);
+    let standings = Standings::default();
+    let props = |code: &str| {
+        feature_properties(
+            atlas,
+            &engine,
+            &standings,
+            &checked.indicators,
+            args.year,
+            code,
+        )
+    };
     let result = match checked.format {
         ExportFormat::Geojson => export_geojson(&args.out, &shapes, &props),
         ExportFormat::Pmtiles | ExportFormat::Mbtiles => {

@@ -18,6 +18,7 @@ const BUILTIN: &str = include_str!("../../../data/indicators.toml");
 /// Themes of a wijkpact diagnose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Theme {
     /// Who lives here: population, age, households, origin.
     Demografie,
@@ -75,6 +76,7 @@ impl fmt::Display for Theme {
 /// The unit of an indicator's values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Unit {
     /// A number of persons, households, dwellings, … (CBS rounds these to 5 below gemeente level).
     Count,
@@ -117,6 +119,7 @@ impl Unit {
 /// Which direction means more need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Polarity {
     /// A higher value means more need (e.g. loneliness).
     HigherIsNeed,
@@ -549,6 +552,20 @@ impl Catalogue {
     #[must_use]
     pub fn get(&self, id: &str) -> Option<&Indicator> {
         self.by_id.get(id).map(|&i| &self.indicators[i])
+    }
+
+    /// The position of the indicator with this id in [`indicators`](Self::indicators).
+    ///
+    /// ```
+    /// let catalogue = buurt_core::Catalogue::builtin()?;
+    /// let i = catalogue.position("eenzaam_65plus").expect("in the catalogue");
+    /// assert_eq!(catalogue.indicators()[i].id, "eenzaam_65plus");
+    /// assert_eq!(catalogue.position("nope"), None);
+    /// # Ok::<(), buurt_core::CatalogueError>(())
+    /// ```
+    #[must_use]
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
     }
 
     /// The indicator with this id, or an error naming it.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// A level of the CBS region hierarchy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Level {
     /// The whole country.
     Land,

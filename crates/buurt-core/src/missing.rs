@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// "onderdrukt (< 50 inwoners)" means something else to a reader than "niet gemeten in 2012".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MissingReason {
     /// The source published the CBS symbol `.`: unknown, unreliable, secret, or suppressed for
     /// privacy (small regions).

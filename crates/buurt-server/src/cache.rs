@@ -3,17 +3,60 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
+use axum::body::Bytes;
+use axum::http::HeaderValue;
+
+/// A rendered tile as it is sent: the MVT bytes, the same gzipped (compressed once, not per
+/// request), and its strong ETag (of the MVT bytes).
+#[derive(Debug, Clone)]
+pub struct EncodedTile {
+    /// The MVT bytes.
+    pub raw: Bytes,
+    /// The MVT bytes, gzipped.
+    pub gzip: Bytes,
+    /// `"<fnv1a of raw>"`.
+    pub etag: HeaderValue,
+}
+
+impl EncodedTile {
+    /// Gzip and tag a rendered tile.
+    #[must_use]
+    pub fn new(mvt: Vec<u8>) -> Self {
+        let gzip = buurt_tiles::export::gzip(&mvt);
+        let etag = crate::routes::etag_of(&mvt);
+        Self {
+            raw: Bytes::from(mvt),
+            gzip: Bytes::from(gzip),
+            etag,
+        }
+    }
+
+    /// Bytes held (both encodings).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.raw.len() + self.gzip.len()
+    }
+
+    /// Whether the tile is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+}
+
 /// Rendered tiles by request key (layer, tile, indicators, year), evicting the least recently
 /// used once more than `capacity_bytes` are held.
 ///
 /// ```
 /// use std::sync::Arc;
-/// use buurt_server::TileCache;
-/// let cache = TileCache::new(10);
-/// cache.insert("a".into(), Arc::new(vec![0; 6]));
-/// cache.insert("b".into(), Arc::new(vec![0; 6])); // 12 bytes > 10: "a" goes
+/// use buurt_server::{EncodedTile, TileCache};
+/// let tile = || Arc::new(EncodedTile::new(vec![0; 60]));
+/// let size = tile().len();
+/// let cache = TileCache::new(size + size / 2);
+/// cache.insert("a".into(), tile());
+/// cache.insert("b".into(), tile()); // two tiles do not fit: "a" goes
 /// assert!(cache.get("a").is_none());
-/// assert_eq!(cache.get("b").map(|t| t.len()), Some(6));
+/// assert_eq!(cache.get("b").map(|t| t.raw.len()), Some(60));
 /// ```
 #[derive(Debug)]
 pub struct TileCache {
@@ -23,7 +66,7 @@ pub struct TileCache {
 
 #[derive(Debug, Default)]
 struct Lru {
-    entries: HashMap<String, (Arc<Vec<u8>>, u64)>,
+    entries: HashMap<String, (Arc<EncodedTile>, u64)>,
     /// Last-use tick → key; the first entry is the least recently used.
     by_use: BTreeMap<u64, String>,
     tick: u64,
@@ -49,7 +92,7 @@ impl TileCache {
 
     /// The tile under `key`, marking it as recently used.
     #[must_use]
-    pub fn get(&self, key: &str) -> Option<Arc<Vec<u8>>> {
+    pub fn get(&self, key: &str) -> Option<Arc<EncodedTile>> {
         let mut lru = self.lock();
         lru.tick += 1;
         let tick = lru.tick;
@@ -64,7 +107,7 @@ impl TileCache {
     }
 
     /// Store a tile; tiles larger than the whole cache are not kept.
-    pub fn insert(&self, key: String, tile: Arc<Vec<u8>>) {
+    pub fn insert(&self, key: String, tile: Arc<EncodedTile>) {
         if tile.len() > self.capacity_bytes {
             return;
         }

@@ -1,6 +1,7 @@
 //! buurt-server: the map service over the atlas.
 //!
-//! - [`router`]: every route (`/tiles`, `/api/v1`, `/openapi.json`, `/health`) and the layers
+//! - [`router`]: every route (`/tiles`, `/api/v1`, `/openapi.json`, `/health`, the web viewer at
+//!   `/`) and the layers
 //!   around them (request log line, CORS, gzip, timeout, panic catcher, ETag/304,
 //!   Cache-Control, body limit).
 //! - [`AppState`] / [`Loaded`]: the atlas, its diagnose engine, the tile set, point indexes and
@@ -9,6 +10,7 @@
 //!   indicator values and tile feature properties.
 //! - [`ApiError`]: every error a client sees, as `{"error": "..."}` with a 4xx status.
 //! - [`openapi::ApiDoc`]: the OpenAPI 3.1 document.
+//! - [`viewer`]: the web viewer (MapLibre choropleth, profiles, downloads), embedded in the binary.
 //!
 //! The caller (the CLI) runs the router on a tokio runtime and installs the tracing subscriber.
 
@@ -18,10 +20,13 @@ mod extract;
 pub mod layers;
 pub mod openapi;
 pub mod routes;
+pub mod standings;
 mod state;
 pub mod values;
+pub mod viewer;
 
-pub use cache::TileCache;
+pub use cache::{EncodedTile, TileCache};
 pub use error::{ApiError, ErrorBody, ServerError};
 pub use routes::router;
 pub use state::{AppState, DEFAULT_TILE_CACHE_BYTES, Loaded, TILE_LEVELS};
+pub use viewer::ViewerConfig;

@@ -11,6 +11,8 @@ use buurt_tiles::{TileSet, TileSetOptions};
 use crate::cache::TileCache;
 use crate::error::ServerError;
 use crate::layers::{newest_shapes, source_layer};
+use crate::standings::Standings;
+use crate::viewer::ViewerConfig;
 
 /// The levels served as tile layers, and located by `/api/v1/locate`, top-down.
 pub const TILE_LEVELS: [Level; 3] = [Level::Gemeente, Level::Wijk, Level::Buurt];
@@ -31,6 +33,8 @@ pub struct Loaded {
     pub indexes: Vec<(Level, RegionIndex)>,
     /// Rendered tiles.
     pub tile_cache: TileCache,
+    /// Index, z-score and band per group, as tiles colour by them.
+    pub standings: Standings,
 }
 
 impl Loaded {
@@ -38,6 +42,16 @@ impl Loaded {
     /// boundary layer of each level per gemeente, and the point indexes.
     pub fn new(atlas: Atlas, tile_cache_bytes: usize) -> Result<Self, ServerError> {
         let engine = Engine::new(&atlas)?;
+        Self::with_engine(atlas, engine, tile_cache_bytes)
+    }
+
+    /// As [`Loaded::new`] with the engine already built, for instance by
+    /// [`buurt_diagnose::atlas::open_indexed`], which keeps the start-up memory low.
+    pub fn with_engine(
+        atlas: Atlas,
+        engine: Engine,
+        tile_cache_bytes: usize,
+    ) -> Result<Self, ServerError> {
         let mut source_layers = Vec::new();
         let mut indexes = Vec::new();
         for level in TILE_LEVELS {
@@ -64,6 +78,7 @@ impl Loaded {
             tiles,
             indexes,
             tile_cache: TileCache::new(tile_cache_bytes),
+            standings: Standings::default(),
         })
     }
 
@@ -82,6 +97,7 @@ impl Loaded {
 #[derive(Debug, Clone)]
 pub struct AppState {
     current: Arc<RwLock<Arc<Loaded>>>,
+    viewer: Arc<ViewerConfig>,
 }
 
 impl AppState {
@@ -90,7 +106,21 @@ impl AppState {
     pub fn new(loaded: Loaded) -> Self {
         Self {
             current: Arc::new(RwLock::new(Arc::new(loaded))),
+            viewer: Arc::new(ViewerConfig::default()),
         }
+    }
+
+    /// The same state with the web viewer's settings (a base map style, for instance).
+    #[must_use]
+    pub fn with_viewer_config(mut self, config: ViewerConfig) -> Self {
+        self.viewer = Arc::new(config);
+        self
+    }
+
+    /// The web viewer's settings.
+    #[must_use]
+    pub fn viewer_config(&self) -> &ViewerConfig {
+        &self.viewer
     }
 
     /// The snapshot a request works with.

@@ -2,10 +2,11 @@
 
 use buurt_core::{Catalogue, Indeling, MissingReason, RegionCode};
 use buurt_diagnose::Atlas;
-use buurt_diagnose::diagnose::Engine;
+use buurt_diagnose::diagnose::{Engine, GroupKey};
 use buurt_tiles::PropValue;
 
 use crate::error::ServerError;
+use crate::standings::Standings;
 
 /// A region's value of an indicator: from the latest year up to the one asked for, read from
 /// a cell whose indeling describes the same area as the region's newest one.
@@ -17,6 +18,10 @@ pub struct CellValue {
     pub value: Option<f64>,
     /// Why it is missing.
     pub missing: Option<MissingReason>,
+    /// The group (source, indicator, year) the value comes from.
+    pub group: GroupKey,
+    /// Its cell in the engine.
+    pub cell: usize,
 }
 
 /// The value of indicator `indicator` (its position in the catalogue) for `code` in the latest
@@ -51,6 +56,8 @@ pub fn value_at(
             } else {
                 missing
             },
+            group,
+            cell,
         };
         let better = match best {
             None => true,
@@ -99,13 +106,7 @@ pub fn resolve_indicators(
     catalogue: &Catalogue,
     list: Option<&str>,
 ) -> Result<Vec<(String, u16)>, ServerError> {
-    let position = |id: &str| {
-        catalogue
-            .indicators()
-            .iter()
-            .position(|i| i.id == id)
-            .and_then(|p| u16::try_from(p).ok())
-    };
+    let position = |id: &str| catalogue.position(id).and_then(|p| u16::try_from(p).ok());
     match list.map(str::trim).filter(|l| !l.is_empty()) {
         None => Ok(catalogue
             .headline()
@@ -126,11 +127,15 @@ pub fn resolve_indicators(
 
 /// The indicator properties of the region `code` in a tile or export: each indicator's value
 /// and `<id>_year`, or `<id>_missing` with the reason (`no_data` when the region has no cell at
-/// all). Suppressed numbers never get in. Empty when `code` is not a region code.
+/// all). Where the value has a standing within its gemeente, also `<id>_index` (gemeente = 100,
+/// to one decimal) and `<id>_band` (`well_below` … `well_above`, see
+/// [`buurt_diagnose::diagnose::bands`]). Suppressed numbers never get in, nor anything derived
+/// from them. Empty when `code` is not a region code.
 #[must_use]
 pub fn feature_properties(
     atlas: &Atlas,
     engine: &Engine,
+    standings: &Standings,
     indicators: &[(String, u16)],
     year: Option<u16>,
     code: &str,
@@ -144,6 +149,16 @@ pub fn feature_properties(
             Some(cell) => {
                 if let Some(v) = cell.value {
                     props.push((id.clone(), PropValue::Double(v)));
+                    let standing = standings
+                        .get(engine, cell.group, code.level())
+                        .of_cell(engine, cell.cell);
+                    if let Some(index) = standing.index_gemeente {
+                        let rounded = (index * 10.0).round() / 10.0;
+                        props.push((format!("{id}_index"), PropValue::Double(rounded)));
+                    }
+                    if let Some(band) = standing.band {
+                        props.push((format!("{id}_band"), PropValue::from(band.as_str())));
+                    }
                 } else {
                     let reason = cell.missing.map_or("empty", MissingReason::as_str);
                     props.push((format!("{id}_missing"), PropValue::from(reason)));

@@ -10,11 +10,12 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use buurt_core::{Catalogue, Level, MissingReason, RegionCode};
 use buurt_diagnose::diagnose::Diagnose;
+use buurt_diagnose::diagnose::bands::Band;
 use buurt_io::crs::{PointWgs84, wgs84_to_web_mercator};
 use buurt_server::values::value_at;
 use buurt_server::{AppState, Loaded, router};
-use buurt_tiles::TileId;
 use buurt_tiles::mvt::decode_tile;
+use buurt_tiles::{PropValue, TileId};
 use geo::Intersects;
 use serde_json::Value;
 use tower::ServiceExt;
@@ -132,6 +133,105 @@ async fn health_and_openapi() {
         assert!(paths.contains_key(p), "openapi.json lacks {p}");
     }
     assert!(doc["paths"]["/api/v1/areas/diagnose"]["post"].is_object());
+
+    // The profile's schema describes the JSON the route returns: every field it sends is
+    // declared, every required field is sent, for the profile and for an indicator in it.
+    let response = &doc["paths"]["/api/v1/regions/{code}/profile"]["get"]["responses"]["200"];
+    assert_eq!(
+        response["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Profile"
+    );
+    let profile = get_json("/api/v1/regions/WK034405/profile").await;
+    let schemas = &doc["components"]["schemas"];
+    for (name, value) in [
+        ("Profile", &profile),
+        ("IndicatorProfile", &profile["indicators"][0]),
+        (
+            "Trend",
+            &profile["indicators"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["trend"].is_object())
+                .unwrap()["trend"],
+        ),
+    ] {
+        let schema = &schemas[name];
+        let declared = schema["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{name}: {schema}"));
+        for key in value.as_object().unwrap().keys() {
+            assert!(
+                declared.contains_key(key),
+                "{name}.{key} is sent but not in the schema"
+            );
+        }
+        for key in schema["required"].as_array().unwrap() {
+            assert!(
+                value.get(key.as_str().unwrap()).is_some(),
+                "{name}.{key} is required but not sent"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn indicators_within_a_gemeente_are_those_with_values_there() {
+    let loaded = state().0.loaded();
+    let all = get_json("/api/v1/indicators").await;
+    let utrecht = get_json("/api/v1/indicators?level=buurt&within=GM0344").await;
+    let (all, utrecht) = (all.as_array().unwrap(), utrecht.as_array().unwrap());
+    assert!(
+        utrecht.len() > 50 && utrecht.len() < all.len(),
+        "{} of {}",
+        utrecht.len(),
+        all.len()
+    );
+    let buurten: Vec<RegionCode> = loaded
+        .atlas
+        .regions()
+        .iter()
+        .filter(|r| r.level == Level::Buurt && r.key.code.as_str().starts_with("BU0344"))
+        .map(|r| r.key.code)
+        .collect();
+    let catalogue = loaded.atlas.catalogue();
+    // Listed: some Utrecht buurt has a value in each listed year; not listed: none has any.
+    for info in all {
+        let id = info["id"].as_str().unwrap();
+        let ix = catalogue
+            .indicators()
+            .iter()
+            .position(|i| i.id == id)
+            .unwrap() as u16;
+        let listed = utrecht.iter().find(|u| u["id"] == id);
+        let has_value = |year: Option<u16>| {
+            buurten.iter().any(|&code| {
+                value_at(&loaded.atlas, &loaded.engine, code, ix, year)
+                    .is_some_and(|c| c.value.is_some() && year.is_none_or(|y| c.year == y))
+            })
+        };
+        match listed {
+            Some(u) => {
+                for year in u["years"].as_array().unwrap() {
+                    let year = year.as_u64().unwrap() as u16;
+                    assert!(has_value(Some(year)), "{id} {year} listed without a value");
+                }
+            }
+            None => assert!(
+                !has_value(None),
+                "{id} has Utrecht values but is not listed"
+            ),
+        }
+    }
+    assert!(utrecht.iter().any(|u| u["id"] == "eenzaam_65plus"));
+
+    let (status, _, body) = get("/api/v1/indicators?level=buurt").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(String::from_utf8_lossy(&body).contains("within"));
+    let (status, _, _) = get("/api/v1/indicators?within=GM9999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = get("/api/v1/indicators?within=GM0344&level=straat").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
@@ -480,7 +580,7 @@ async fn tile_holds_every_utrecht_buurt_once() {
     let etag = headers[header::ETAG].clone();
     let (status, _, empty) = send(
         Request::get(&uri)
-            .header(header::IF_NONE_MATCH, etag)
+            .header(header::IF_NONE_MATCH, etag.clone())
             .body(Body::empty())
             .unwrap(),
     )
@@ -498,7 +598,30 @@ async fn tile_holds_every_utrecht_buurt_once() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(
+        headers[header::ETAG],
+        etag,
+        "the same tag for both encodings"
+    );
     assert!(zipped.len() < body.len());
+    // Compressed once (when rendered): it unzips to exactly the plain tile.
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&zipped[..]),
+        &mut unzipped,
+    )
+    .unwrap();
+    assert_eq!(unzipped, body);
+    // A client that refuses gzip gets the plain tile.
+    let (_, headers, plain) = send(
+        Request::get(&uri)
+            .header(header::ACCEPT_ENCODING, "gzip;q=0, identity")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(plain, body);
 }
 
 #[tokio::test]
@@ -554,6 +677,108 @@ async fn suppressed_values_stay_out_of_tiles() {
             .iter()
             .all(|(k, _)| k == "code" || k == "name" || k.starts_with("eenzaam_65plus"))
     );
+    // Nothing derived from the suppressed value either.
+    assert!(feature.property("eenzaam_65plus_index").is_none());
+    assert!(feature.property("eenzaam_65plus_band").is_none());
+}
+
+#[tokio::test]
+async fn tiles_carry_the_index_and_band_of_the_profile() {
+    let loaded = state().0.loaded();
+    let diagnose = Diagnose::with_engine(&loaded.atlas, &loaded.engine);
+    let region = loaded
+        .atlas
+        .regions()
+        .iter()
+        .find(|r| r.key.code.as_str() == "BU03440613")
+        .expect("a Utrecht buurt");
+    let tile = tile_at(region.interior_point_wgs84.unwrap(), 14);
+    let (status, _, body) = get(&format!(
+        "/tiles/buurt/{tile}.mvt?indicators=mantelzorger_18plus&year=2020"
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let decoded = decode_tile(&body).unwrap();
+    let features = &decoded.layer("buurt").unwrap().features;
+    let mut checked = 0;
+    for f in features {
+        let code = f.property("code").and_then(|c| c.as_str()).unwrap();
+        if !code.starts_with("BU0344") {
+            continue;
+        }
+        let profile = diagnose.profile(code, Some(2020)).unwrap();
+        let p = profile
+            .indicators
+            .iter()
+            .find(|i| i.id == "mantelzorger_18plus")
+            .unwrap();
+        let index = f
+            .property("mantelzorger_18plus_index")
+            .and_then(PropValue::as_f64);
+        let band = f
+            .property("mantelzorger_18plus_band")
+            .and_then(PropValue::as_str);
+        match p.index_gemeente {
+            Some(expected) => {
+                assert!((index.unwrap() - expected).abs() <= 0.05, "{code}");
+            }
+            None => assert!(index.is_none(), "{code}"),
+        }
+        assert_eq!(band, p.band.map(Band::as_str), "{code}");
+        checked += usize::from(band.is_some());
+    }
+    assert!(checked > 3, "{checked} bands checked");
+}
+
+#[tokio::test]
+async fn label_tiles_hold_a_point_inside_each_region() {
+    let loaded = state().0.loaded();
+    let region = loaded
+        .atlas
+        .regions()
+        .iter()
+        .find(|r| r.key.code.as_str() == "BU03440111")
+        .expect("a Utrecht buurt");
+    let tile = tile_at(region.interior_point_wgs84.unwrap(), 13);
+    let (status, _, body) = get(&format!(
+        "/tiles/label/{tile}.mvt?indicators=eenzaam_65plus&year=2020"
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let decoded = decode_tile(&body).unwrap();
+    let labels = decoded.layer("label").expect("a label layer");
+    assert!(decoded.layer("buurt").is_none());
+    let mut levels = std::collections::BTreeSet::new();
+    for f in &labels.features {
+        let layer = f.property("layer").and_then(PropValue::as_str).unwrap();
+        levels.insert(layer.to_owned());
+        assert!(f.property("code").is_some() && f.property("name").is_some());
+        assert!(
+            f.property("eenzaam_65plus").is_some() ^ f.property("eenzaam_65plus_missing").is_some()
+        );
+    }
+    assert!(
+        levels.contains("buurt") && levels.contains("wijk"),
+        "{levels:?}"
+    );
+    // Each label point lies in its own polygon: the buurt tile at the same place has the
+    // buurt, and so does /locate at the region's interior point.
+    let point = region.interior_point_wgs84.unwrap();
+    let located = get_json(&format!(
+        "/api/v1/locate?lon={}&lat={}",
+        point.lon, point.lat
+    ))
+    .await;
+    assert_eq!(located["buurt"]["code"], "BU03440111");
+    assert!(
+        labels
+            .features
+            .iter()
+            .any(|f| { f.property("code").and_then(PropValue::as_str) == Some("BU03440111") })
+    );
+    let tj = get_json("/tiles/label.json").await;
+    assert_eq!(tj["vector_layers"][0]["fields"]["layer"], "String");
+    assert!(tj["bounds"].is_array());
 }
 
 #[tokio::test]
@@ -639,6 +864,10 @@ async fn tilejson_describes_the_layer() {
     assert_eq!(tj["vector_layers"][0]["fields"]["eenzaam_65plus"], "Number");
     assert_eq!(
         tj["vector_layers"][0]["fields"]["eenzaam_65plus_missing"],
+        "String"
+    );
+    assert_eq!(
+        tj["vector_layers"][0]["fields"]["eenzaam_65plus_band"],
         "String"
     );
     let b: Vec<f64> = tj["bounds"]

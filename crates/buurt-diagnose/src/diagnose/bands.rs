@@ -24,6 +24,7 @@ pub const STABLE_CHANGE: f64 = 0.05;
 /// Where a value stands against its comparison group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Band {
     /// z < −1.5.
     WellBelow,
@@ -58,6 +59,23 @@ impl Band {
             Band::Above
         } else {
             Band::WellAbove
+        }
+    }
+
+    /// The band's id, as it appears in JSON and tiles: `well_below` … `well_above`.
+    ///
+    /// ```
+    /// use buurt_diagnose::diagnose::bands::Band;
+    /// assert_eq!(Band::WellAbove.as_str(), "well_above");
+    /// ```
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Band::WellBelow => "well_below",
+            Band::Below => "below",
+            Band::Around => "around",
+            Band::Above => "above",
+            Band::WellAbove => "well_above",
         }
     }
 

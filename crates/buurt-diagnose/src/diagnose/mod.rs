@@ -15,7 +15,9 @@
 pub mod aandachtspunten;
 pub mod bands;
 mod engine;
+pub mod engine_build;
 pub mod full;
+pub mod group_standing;
 pub mod profile;
 pub mod render;
 pub mod scores;

@@ -17,6 +17,7 @@ use crate::stats::trend::{Fit, fit, slopes_differ};
 
 /// A region named in a profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionRef {
     /// Code.
     pub code: String,
@@ -26,6 +27,7 @@ pub struct RegionRef {
 
 /// The parents of the profiled region.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Parents {
     /// The wijk (for a buurt).
     pub wijk: Option<RegionRef>,
@@ -35,6 +37,7 @@ pub struct Parents {
 
 /// Benchmark values: the published parent rows, or the ratio of sums over the children.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Benchmarks {
     /// The wijk.
     pub wijk: Option<f64>,
@@ -46,6 +49,7 @@ pub struct Benchmarks {
 
 /// One year of a series.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SeriesPoint {
     /// Year.
     pub year: u16,
@@ -60,6 +64,7 @@ pub struct SeriesPoint {
 
 /// The trend over the comparable years.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Trend {
     /// First year used.
     pub from_year: u16,
@@ -86,6 +91,7 @@ pub struct Trend {
 
 /// One indicator in a profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorProfile {
     /// Indicator id.
     pub id: String,
@@ -139,6 +145,7 @@ pub struct IndicatorProfile {
 
 /// An indicator that needs attention, with a sentence a partner understands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Aandachtspunt {
     /// Indicator id.
     pub indicator: String,
@@ -150,6 +157,7 @@ pub struct Aandachtspunt {
 
 /// One indicator's part in a composite score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contribution {
     /// Indicator id.
     pub indicator: String,
@@ -163,6 +171,7 @@ pub struct Contribution {
 
 /// The composite need score of one theme.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThemeScore {
     /// Theme.
     pub theme: Theme,
@@ -174,6 +183,7 @@ pub struct ThemeScore {
 
 /// Composite scores.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scores {
     /// Mean of the theme scores that have data.
     pub overall: Option<f64>,
@@ -183,6 +193,7 @@ pub struct Scores {
 
 /// The diagnose of one region or area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     /// Code (for an area: `AREA`).
     pub code: String,

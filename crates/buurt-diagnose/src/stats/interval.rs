@@ -13,6 +13,7 @@ pub const Z95: f64 = 1.959_963_984_540_054;
 
 /// An interval on the scale of the rate (e.g. percent).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Interval {
     /// Lower bound.
     pub low: f64,

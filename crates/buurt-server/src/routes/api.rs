@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use buurt_core::{BuurtCode, Level, RegionCode};
-use buurt_diagnose::diagnose::{Diagnose, Weights, render};
+use buurt_diagnose::diagnose::{Diagnose, Engine, GroupKey, Weights, render};
 use buurt_diagnose::stats::classify::{Method, breaks};
 use buurt_io::crs::{PointWgs84, geometry_rd_to_wgs84};
 use serde::{Deserialize, Serialize};
@@ -76,18 +76,58 @@ pub struct IndicatorInfo {
     pub years: Vec<u16>,
 }
 
-/// The indicator catalogue with the years available.
-#[utoipa::path(get, path = "/api/v1/indicators", tag = "api",
-    responses((status = 200, body = Vec<IndicatorInfo>)))]
-pub async fn indicators(State(state): State<AppState>) -> Json<Vec<IndicatorInfo>> {
+/// Query of `/api/v1/indicators`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IndicatorsQuery {
+    /// Only indicators with a published value for a region of this level (gemeente, wijk or
+    /// buurt) within `within`; `years` then lists the years with such values.
+    pub level: Option<String>,
+    /// Only indicators with a published value within this code (e.g. GM0344); with `level`
+    /// (default buurt).
+    pub within: Option<String>,
+}
+
+/// The indicator catalogue with the years available: everywhere, or, with `within` (and
+/// `level`), only the indicators and years with published values there, as a map picker wants.
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "api", params(IndicatorsQuery),
+    responses((status = 200, body = Vec<IndicatorInfo>),
+        (status = 400, description = "bad level", body = ErrorBody),
+        (status = 404, description = "unknown code in within", body = ErrorBody)))]
+pub async fn indicators(
+    State(state): State<AppState>,
+    Q(query): Q<IndicatorsQuery>,
+) -> Result<Json<Vec<IndicatorInfo>>, ApiError> {
     let loaded = state.loaded();
-    let out = loaded
-        .atlas
-        .catalogue()
-        .indicators()
-        .iter()
-        .enumerate()
-        .map(|(i, ind)| IndicatorInfo {
+    let level = parse_level(query.level.as_deref())?;
+    let within = parse_within(&loaded.atlas, query.within.as_deref())?;
+    if query.level.is_some() && within.is_none() {
+        return Err(ApiError::bad(
+            "level",
+            "needs within (a gemeente or wijk code) to filter indicators",
+        ));
+    }
+    let engine = &loaded.engine;
+    // The engine's regions of that level within the code, in any indeling.
+    let places: Vec<u32> = within.map_or_else(Vec::new, |w| {
+        (0..engine.region_count())
+            .filter(|&r| {
+                let key = engine.region_key(r);
+                key.code.level() == level && key.code.is_within(&w)
+            })
+            .collect()
+    });
+    let mut out = Vec::new();
+    for (i, ind) in loaded.atlas.catalogue().indicators().iter().enumerate() {
+        let Ok(ix) = u16::try_from(i) else { continue };
+        let mut years = years_of(engine, ix);
+        if within.is_some() {
+            years.retain(|&year| published_in(engine, ix, year, &places));
+            if years.is_empty() {
+                continue;
+            }
+        }
+        out.push(IndicatorInfo {
             id: ind.id.clone(),
             label_nl: ind.label_nl.clone(),
             label_en: ind.label_en.clone(),
@@ -97,10 +137,29 @@ pub async fn indicators(State(state): State<AppState>) -> Json<Vec<IndicatorInfo
             age_group: ind.age_group.as_str().to_owned(),
             headline: ind.headline,
             description: ind.description.clone(),
-            years: u16::try_from(i).map_or_else(|_| Vec::new(), |i| years_of(&loaded.engine, i)),
+            years,
+        });
+    }
+    Ok(Json(out))
+}
+
+/// Whether any of `places` has a published value of indicator `ix` in `year`, in any source.
+fn published_in(engine: &Engine, ix: u16, year: u16, places: &[u32]) -> bool {
+    (0..engine.datasets().len())
+        .filter_map(|d| u16::try_from(d).ok())
+        .map(|dataset| GroupKey {
+            dataset,
+            indicator: ix,
+            year,
         })
-        .collect();
-    Json(out)
+        .any(|g| {
+            places.iter().any(|&r| {
+                engine.cell(g, r).is_some_and(|c| {
+                    let (v, missing) = engine.cell_value(c);
+                    missing.is_none() && v.is_finite()
+                })
+            })
+        })
 }
 
 fn parse_level(text: Option<&str>) -> Result<Level, ApiError> {
@@ -290,7 +349,7 @@ fn profile_of(
 /// The diagnose of a region: the same JSON as `buurt diagnose CODE`.
 #[utoipa::path(get, path = "/api/v1/regions/{code}/profile", tag = "api",
     params(("code" = String, Path, description = "region code"), ProfileQuery),
-    responses((status = 200, description = "the profile (as `buurt diagnose`)", body = Object),
+    responses((status = 200, description = "the profile (as `buurt diagnose`)", body = buurt_diagnose::diagnose::Profile),
         (status = 400, description = "bad year", body = ErrorBody),
         (status = 404, description = "unknown region code", body = ErrorBody)))]
 pub async fn profile(
@@ -450,7 +509,7 @@ pub struct AreaRequest {
 
 /// The diagnose of a user-defined area (same JSON as a region's profile, code `AREA`).
 #[utoipa::path(post, path = "/api/v1/areas/diagnose", tag = "api", request_body = AreaRequest,
-    responses((status = 200, description = "the profile of the area", body = Object),
+    responses((status = 200, description = "the profile of the area", body = buurt_diagnose::diagnose::Profile),
         (status = 400, description = "malformed body or buurt code", body = ErrorBody),
         (status = 404, description = "unknown buurt", body = ErrorBody),
         (status = 413, description = "body too large", body = ErrorBody)))]

@@ -1,4 +1,4 @@
-//! The router: routes, and the layers every response passes (log line, CORS, gzip, timeout,
+//! The router: routes (the viewer's from [`crate::viewer`]), and the layers every response passes (log line, CORS, gzip, timeout,
 //! panic catcher, ETag and Cache-Control).
 
 pub mod api;
@@ -35,6 +35,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// # let _ = app;
 /// ```
 pub fn router(state: AppState) -> Router {
+    let viewer = crate::viewer::routes(state.viewer_config());
     let routes = Router::new()
         .route("/health", get(api::health))
         .route("/openapi.json", get(crate::openapi::openapi_json))
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/regions/{code}/profile.csv", get(api::profile_csv))
         .route("/api/v1/areas/diagnose", post(api::area_diagnose))
         .route("/api/v1/locate", get(api::locate))
+        .merge(viewer)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
@@ -76,11 +78,13 @@ pub fn router(state: AppState) -> Router {
 
 /// Answer 503 with a JSON error when a request runs longer than [`REQUEST_TIMEOUT`].
 async fn time_limit(req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
+    // A Uri clone shares its bytes: no copy on the common path.
+    let uri = req.uri().clone();
     match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
         Ok(response) => response,
         Err(_) => ApiError::Unavailable(format!(
-            "{path} took longer than {} s",
+            "{} took longer than {} s",
+            uri.path(),
             REQUEST_TIMEOUT.as_secs()
         ))
         .into_response(),
@@ -118,8 +122,15 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// For successful GETs: a strong ETag from the (uncompressed) body, 304 when `If-None-Match`
-/// matches it, and a default Cache-Control.
+/// The strong ETag of a body: `"<16 hex digits>"`.
+pub(crate) fn etag_of(bytes: &[u8]) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{:016x}\"", fnv1a(bytes)))
+        .unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
+}
+
+/// For successful GETs: a strong ETag from the (uncompressed) body unless the handler set one
+/// (tiles carry theirs from the cache), 304 when `If-None-Match` matches it, and a default
+/// Cache-Control.
 async fn etag_and_cache_control(req: Request, next: Next) -> Response {
     let is_get = matches!(*req.method(), Method::GET | Method::HEAD);
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
@@ -128,13 +139,16 @@ async fn etag_and_cache_control(req: Request, next: Next) -> Response {
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        return ApiError::Internal("response body could not be read".into()).into_response();
+    let (body, tag_value) = if let Some(tag) = parts.headers.get(header::ETAG).cloned() {
+        (body, tag)
+    } else {
+        let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+            return ApiError::Internal("response body could not be read".into()).into_response();
+        };
+        let tag = etag_of(&bytes);
+        (Body::from(bytes), tag)
     };
-    let tag = format!("\"{:016x}\"", fnv1a(&bytes));
-    let Ok(tag_value) = HeaderValue::from_str(&tag) else {
-        return Response::from_parts(parts, Body::from(bytes));
-    };
+    let tag = tag_value.to_str().unwrap_or_default().to_owned();
     if !parts.headers.contains_key(header::CACHE_CONTROL) {
         parts.headers.insert(
             header::CACHE_CONTROL,
@@ -160,5 +174,5 @@ async fn etag_and_cache_control(req: Request, next: Next) -> Response {
         }
         return not_modified;
     }
-    Response::from_parts(parts, Body::from(bytes))
+    Response::from_parts(parts, body)
 }

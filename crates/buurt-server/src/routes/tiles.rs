@@ -7,10 +7,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use buurt_io::crs::{PointWebMercator, web_mercator_to_wgs84};
-use buurt_tiles::{MAX_ZOOM, TileId};
+use buurt_tiles::{LABEL_LAYER, MAX_ZOOM, TileId};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::cache::EncodedTile;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{P, Q};
 use crate::state::{AppState, Loaded, TILE_LEVELS};
@@ -42,11 +43,11 @@ fn requested_indicators(
 }
 
 fn check_layer(layer: &str) -> Result<(), ApiError> {
-    if TILE_LEVELS.iter().any(|l| l.as_str() == layer) {
+    if layer == LABEL_LAYER || TILE_LEVELS.iter().any(|l| l.as_str() == layer) {
         Ok(())
     } else {
         Err(ApiError::NotFound(format!(
-            "unknown tile layer '{layer}' (expected gemeente, wijk or buurt)"
+            "unknown tile layer '{layer}' (expected gemeente, wijk, buurt or label)"
         )))
     }
 }
@@ -57,7 +58,7 @@ fn check_layer(layer: &str) -> Result<(), ApiError> {
     path = "/tiles/{layer}/{z}/{x}/{y}.mvt",
     tag = "tiles",
     params(
-        ("layer" = String, Path, description = "gemeente, wijk or buurt"),
+        ("layer" = String, Path, description = "gemeente, wijk, buurt, or label: a point inside each region of every level, with `layer`, `code`, `name` and the same indicator properties"),
         ("z" = u8, Path, description = "zoom, 0..=22"),
         ("x" = u32, Path, description = "column"),
         ("y" = u32, Path, description = "row (XYZ, from the north)"),
@@ -71,6 +72,7 @@ fn check_layer(layer: &str) -> Result<(), ApiError> {
 )]
 pub async fn tile(
     State(state): State<AppState>,
+    request_headers: HeaderMap,
     P((layer, z, x, y)): P<(String, String, String, String)>,
     Q(query): Q<TileQuery>,
 ) -> Result<Response, ApiError> {
@@ -89,31 +91,46 @@ pub async fn tile(
         .map_err(|_| ApiError::BadRequest(format!("tile row y '{y}' is not a number")))?;
     let tile = TileId::new(z, x, y).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let loaded = state.loaded();
-    let indicators = requested_indicators(&loaded, query.indicators.as_deref())?;
-    let ids: Vec<&str> = indicators.iter().map(|(id, _)| id.as_str()).collect();
+    // The key from the request as sent: a hit skips resolving the indicators (only valid
+    // requests are ever cached), so the common case allocates little.
     let key = format!(
         "{layer}/{tile}?{}&{}",
-        ids.join(","),
-        query.year.map_or_else(String::new, |y| y.to_string())
+        query.indicators.as_deref().unwrap_or_default(),
+        query.year.unwrap_or_default()
     );
-    let bytes = if let Some(hit) = loaded.tile_cache.get(&key) {
-        hit
-    } else {
+    if let Some(hit) = loaded.tile_cache.get(&key) {
+        return Ok(tile_response(&hit, &request_headers));
+    }
+    let indicators = requested_indicators(&loaded, query.indicators.as_deref())?;
+    let encoded = {
         let year = query.year;
         let render_state = Arc::clone(&loaded);
-        let bytes = tokio::task::spawn_blocking(move || {
+        let encoded = tokio::task::spawn_blocking(move || {
             let l = &render_state;
-            l.tiles.render(tile, &[layer.as_str()], &|_, f| {
-                feature_properties(&l.atlas, &l.engine, &indicators, year, &f.code)
-            })
+            l.tiles
+                .render(tile, &[layer.as_str()], &|_, f| {
+                    feature_properties(
+                        &l.atlas,
+                        &l.engine,
+                        &l.standings,
+                        &indicators,
+                        year,
+                        &f.code,
+                    )
+                })
+                .map(|mvt| Arc::new(EncodedTile::new(mvt)))
         })
         .await
         .map_err(|e| ApiError::Internal(format!("tile {tile} rendering stopped: {e}")))?
         .map_err(|e| ApiError::Internal(format!("tile {tile} could not be rendered: {e}")))?;
-        let bytes = Arc::new(bytes);
-        loaded.tile_cache.insert(key, Arc::clone(&bytes));
-        bytes
+        loaded.tile_cache.insert(key, Arc::clone(&encoded));
+        encoded
     };
+    Ok(tile_response(&encoded, &request_headers))
+}
+
+/// The tile as sent: gzipped when the client accepts it, with its ETag.
+fn tile_response(encoded: &EncodedTile, request_headers: &HeaderMap) -> Response {
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,
@@ -123,7 +140,34 @@ pub async fn tile(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),
     );
-    Ok((headers, bytes.as_ref().clone()).into_response())
+    headers.insert(header::ETAG, encoded.etag.clone());
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    // Gzipped once when rendered; the compression layer leaves an encoded body alone.
+    if accepts_gzip(request_headers) {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        (headers, encoded.gzip.clone()).into_response()
+    } else {
+        (headers, encoded.raw.clone()).into_response()
+    }
+}
+
+/// Whether `Accept-Encoding` allows gzip (not refused with `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or_default();
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
 }
 
 /// TileJSON 3.0 of one layer; the tile URL keeps the query (indicators, year).
@@ -167,16 +211,27 @@ pub async fn tilejson(
         format!("?{}", params.join("&"))
     };
     let mut fields = serde_json::Map::new();
+    if layer == LABEL_LAYER {
+        fields.insert("layer".into(), json!("String"));
+    }
     fields.insert("code".into(), json!("String"));
     fields.insert("name".into(), json!("String"));
     for (id, _) in &indicators {
         fields.insert(id.clone(), json!("Number"));
         fields.insert(format!("{id}_year"), json!("Number"));
         fields.insert(format!("{id}_missing"), json!("String"));
+        fields.insert(format!("{id}_index"), json!("Number"));
+        fields.insert(format!("{id}_band"), json!("String"));
     }
+    // Label points lie inside the polygons of every level.
+    let bounds_of: Vec<&str> = if layer == LABEL_LAYER {
+        loaded.tiles.layer_names()
+    } else {
+        vec![layer]
+    };
     let bounds = loaded
         .tiles
-        .bounds_web_mercator(&[layer])
+        .bounds_web_mercator(&bounds_of)
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map(|b| {
             let min = web_mercator_to_wgs84(PointWebMercator::new(b.min().x, b.min().y));

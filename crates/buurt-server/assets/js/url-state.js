@@ -1,0 +1,51 @@
+// The view in the URL's query string (indicator, year, level, mode, method, classes, region,
+// gemeente), so that a link reopens it; MapLibre keeps the map position in the hash.
+
+export const DEFAULTS = {
+  gemeente: 'GM0344',
+  indicator: 'aandeel_65plus',
+  year: '',
+  level: 'buurt',
+  mode: 'value',
+  method: 'quantile',
+  classes: 5,
+  region: [],
+};
+
+const CHOICES = {
+  level: ['buurt', 'wijk'],
+  mode: ['value', 'index'],
+  method: ['quantile', 'jenks', 'equal'],
+};
+
+export function read(search = window.location.search) {
+  const q = new URLSearchParams(search);
+  const state = { ...DEFAULTS, region: [] };
+  for (const key of ['gemeente', 'indicator', 'year']) {
+    const v = q.get(key);
+    if (v) state[key] = v.trim();
+  }
+  for (const [key, allowed] of Object.entries(CHOICES)) {
+    const v = q.get(key);
+    if (allowed.includes(v)) state[key] = v;
+  }
+  const classes = Number.parseInt(q.get('classes'), 10);
+  if (classes >= 3 && classes <= 7) state.classes = classes;
+  if (!/^\d{4}$/.test(state.year)) state.year = '';
+  state.region = (q.get('region') ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  return state;
+}
+
+export function write(state) {
+  const q = new URLSearchParams();
+  q.set('indicator', state.indicator);
+  if (state.year) q.set('year', state.year);
+  q.set('level', state.level);
+  q.set('mode', state.mode);
+  q.set('method', state.method);
+  q.set('classes', String(state.classes));
+  if (state.gemeente !== DEFAULTS.gemeente) q.set('gemeente', state.gemeente);
+  if (state.region.length) q.set('region', state.region.join(','));
+  const url = `${window.location.pathname}?${q.toString().replaceAll('%2C', ',')}${window.location.hash}`;
+  window.history.replaceState(null, '', url);
+}

@@ -1,0 +1,310 @@
+// The web viewer in a real headless Chromium against `buurt serve` on the real data: the map
+// draws coloured buurten (read from the canvas pixels), the legend and colours follow the
+// indicator, a clicked buurt opens its profile with the API's values, the CSV and PNG downloads
+// hold what they should, the print layout fits one A4, and a shared URL reopens the same view.
+// Screenshots and downloads go to tests/e2e/output/.
+
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { changedShare, launch, outputDir, readCanvas, screenPoint, waitForMap, watchErrors } from './browser.mjs';
+import { startServer } from './server.mjs';
+
+// A buurt of Utrecht and one of its neighbours in the same wijk (Wijk 01 West).
+const BUURT = 'BU03440111';
+const NEIGHBOUR = 'BU03440112';
+
+let server;
+let browser;
+let context;
+let page;
+const errors = [];
+
+const api = async (p, init) => {
+  const r = await fetch(`${server.base}${p}`, init);
+  assert.equal(r.status, 200, `${p}: ${r.status}`);
+  return r.json();
+};
+const shot = (name, target = page) => target.screenshot({ path: path.join(outputDir, `${name}.png`) });
+const nl = (v, digits) => new Intl.NumberFormat('nl-NL', { maximumFractionDigits: digits }).format(v);
+
+/** Clicks the map at a region's interior point (as a user would: a real mouse event). */
+async function clickRegion(code, { shift = false } = {}) {
+  const region = await api(`/api/v1/regions/${code}`);
+  const p = await screenPoint(page, region.interior_point_wgs84);
+  await page.mouse.move(p.x, p.y);
+  if (shift) await page.keyboard.down('Shift');
+  await page.mouse.click(p.x, p.y);
+  if (shift) await page.keyboard.up('Shift');
+  return region;
+}
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, locale: 'nl-NL' });
+  page = await context.newPage();
+  watchErrors(page, errors);
+}, { timeout: 400_000 });
+
+after(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the page loads without console errors and draws coloured buurten', { timeout: 180_000 }, async () => {
+  const t0 = Date.now();
+  await page.goto(`${server.base}/`);
+  await waitForMap(page);
+  const loadMs = Date.now() - t0;
+  await shot('01-start');
+  assert.deepEqual(errors, [], 'no console errors while loading');
+  // The default view: Utrecht's buurten, a headline indicator, newest year.
+  assert.match(page.url(), /indicator=aandeel_65plus/);
+  assert.equal(await page.locator('#level').inputValue(), 'buurt');
+  const legend = await page.locator('#legend').innerText();
+  assert.match(legend, /Aandeel inwoners 65 jaar of ouder/);
+  assert.match(legend, /geen gegevens \/ onderdrukt/);
+  const classes = await page.locator('#legend li[data-class]:not([data-class="none"])').count();
+  assert.equal(classes, 5);
+  // Pixels of every class colour on the canvas: the buurten are really drawn, and coloured.
+  const canvas = await readCanvas(page);
+  const drawn = Object.entries(canvas.counts).filter(([k, n]) => k !== 'none' && n > 300);
+  assert.ok(drawn.length >= 5, `every class colour on the map: ${JSON.stringify(canvas.counts)}`);
+  const total = Object.values(canvas.counts).reduce((a, b) => a + b, 0);
+  assert.ok(total > canvas.width * canvas.height * 0.15, `a fair part of the map is choropleth: ${total}`);
+  console.log(`# page ready in ${loadMs} ms; class pixels ${JSON.stringify(canvas.counts)}`);
+});
+
+test('changing the indicator changes the colours and the legend', { timeout: 120_000 }, async () => {
+  // The picker offers exactly the indicators with values for Utrecht's buurten.
+  const offered = await page.locator('#indicator option').evaluateAll((os) => os.map((o) => o.value));
+  const available = await api('/api/v1/indicators?level=buurt&within=GM0344');
+  assert.deepEqual([...offered].sort(), available.map((i) => i.id).sort());
+  assert.ok(available.length < (await api('/api/v1/indicators')).length);
+
+  const before1 = await readCanvas(page);
+  const legend1 = await page.locator('#legend').innerText();
+  await page.locator('#indicator').selectOption('eenpersoonshuishoudens');
+  await waitForMap(page, 'eenpersoonshuishoudens||buurt|value|quantile|5');
+  const legend2 = await page.locator('#legend').innerText();
+  assert.notEqual(legend2, legend1);
+  assert.match(legend2, /Eenpersoonshuishoudens/i);
+  const values = await api('/api/v1/indicators/eenpersoonshuishoudens/values?level=buurt&within=GM0344&classes=5&method=quantile');
+  const top = values.breaks[values.breaks.length - 1];
+  assert.ok(legend2.includes(nl(top, top >= 100 ? 0 : 1)), `legend shows the API's maximum ${top}:\n${legend2}`);
+  const after1 = await readCanvas(page);
+  const share = changedShare(before1, after1);
+  assert.ok(share > 0.05, `map colours changed for ${(share * 100).toFixed(1)} % of the sampled pixels`);
+  await shot('02-indicator-changed');
+
+  // The index against the gemeente: a diverging ramp, other colours again.
+  await page.locator('#mode').selectOption('index');
+  await waitForMap(page, 'eenpersoonshuishoudens||buurt|index|quantile|5');
+  const legend3 = await page.locator('#legend').innerText();
+  assert.match(legend3, /index, gemeente = 100/);
+  const index = await readCanvas(page);
+  assert.ok(changedShare(after1, index) > 0.05, 'the index view is drawn in other colours');
+  const drawn = Object.entries(index.counts).filter(([k, n]) => k !== 'none' && n > 100);
+  assert.ok(drawn.length >= 4, `index classes on the map: ${JSON.stringify(index.counts)}`);
+  await shot('03-index');
+  await page.locator('#mode').selectOption('value');
+  await page.locator('#indicator').selectOption('aandeel_65plus');
+  await waitForMap(page, 'aandeel_65plus||buurt|value|quantile|5');
+});
+
+test('hovering a buurt shows its name and value', { timeout: 60_000 }, async () => {
+  const region = await api(`/api/v1/regions/${BUURT}`);
+  const p = await screenPoint(page, region.interior_point_wgs84);
+  await page.mouse.move(p.x, p.y);
+  const tip = page.locator('#tooltip');
+  await tip.waitFor({ state: 'visible' });
+  const text = await tip.innerText();
+  assert.match(text, new RegExp(region.name));
+  const values = await api('/api/v1/indicators/aandeel_65plus/values?level=buurt&within=GM0344');
+  const v = values.values.find((x) => x.code === BUURT).value;
+  assert.ok(text.includes(`${nl(v, 1)} %`), `tooltip shows ${v}:\n${text}`);
+  assert.match(text, /klasse \d van 5/);
+  await shot('04-hover');
+});
+
+test('clicking a buurt opens its profile with the values of the JSON API', { timeout: 60_000 }, async () => {
+  const region = await clickRegion(BUURT);
+  await page.locator('#profile-name').waitFor();
+  const profile = await api(`/api/v1/regions/${BUURT}/profile`);
+  assert.equal(await page.locator('#profile-name').innerText(), profile.name);
+  assert.equal(profile.name, region.name);
+  const headline = profile.indicators.filter((i) => i.headline && i.value !== null);
+  assert.ok(headline.length >= 5);
+  for (const ind of headline) {
+    const card = page.locator(`#profile .card[data-indicator="${ind.id}"]`);
+    assert.equal(Number(await card.locator('.value').getAttribute('data-value')), ind.value, ind.id);
+  }
+  const share = profile.indicators.find((i) => i.id === 'aandeel_65plus');
+  const card = await page.locator('#profile .card[data-indicator="aandeel_65plus"]').innerText();
+  assert.ok(card.includes(`${nl(share.value, 1)} %`), card);
+  assert.ok(card.includes(`${nl(share.benchmarks.gemeente, 1)} %`), `gemeente benchmark in ${card}`);
+  for (const a of profile.aandachtspunten) {
+    assert.ok((await page.locator('#profile .aandachtspunten').innerText()).includes(a.text));
+  }
+  assert.equal(await page.locator('#profile .score-theme').count(), profile.scores.themes.length);
+  assert.match(page.url(), new RegExp(`region=${BUURT}`));
+  await shot('05-profile');
+});
+
+test('the CSV download holds that buurt\'s rows', { timeout: 60_000 }, async () => {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-csv').click()]);
+  const file = path.join(outputDir, download.suggestedFilename());
+  await download.saveAs(file);
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  const header = lines[0].split(',');
+  assert.equal(header[0], 'code');
+  const profile = await api(`/api/v1/regions/${BUURT}/profile`);
+  assert.equal(lines.length - 1, profile.indicators.length);
+  assert.ok(lines.slice(1).every((l) => l.startsWith(`${BUURT},`)), 'every row is the buurt\'s');
+  const row = lines.find((l) => l.includes(',aandeel_65plus,'));
+  const share = profile.indicators.find((i) => i.id === 'aandeel_65plus');
+  assert.ok(row.includes(`,${share.value},`) || row.includes(`,${share.value.toFixed(1)},`), row);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.locator('#download-json').click()]);
+  const jsonFile = path.join(outputDir, json.suggestedFilename());
+  await json.saveAs(jsonFile);
+  assert.equal(JSON.parse(readFileSync(jsonFile, 'utf8')).code, BUURT);
+});
+
+test('the printed profile is one A4 page', { timeout: 60_000 }, async () => {
+  await page.emulateMedia({ media: 'print' });
+  await shot('06-print-layout');
+  // The map and the controls stay off paper; the profile is there.
+  assert.equal(await page.locator('#map-wrap').isVisible(), false);
+  assert.equal(await page.locator('#profile-name').isVisible(), true);
+  const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+  await page.emulateMedia({ media: null });
+  writeFileSync(path.join(outputDir, `profiel-${BUURT}.pdf`), pdf);
+  const pages = pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? [];
+  assert.equal(pages.length, 1, 'one page');
+  const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf.toString('latin1'));
+  assert.ok(box && Math.abs(Number(box[1]) - 595) < 2 && Math.abs(Number(box[2]) - 842) < 2, `A4: ${box?.[0]}`);
+});
+
+test('the map downloads as a PNG', { timeout: 60_000 }, async () => {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-png').click()]);
+  const file = path.join(outputDir, download.suggestedFilename());
+  await download.saveAs(file);
+  const bytes = readFileSync(file);
+  assert.deepEqual([...bytes.subarray(1, 4)], [...Buffer.from('PNG')]);
+  assert.ok(bytes.length > 20_000, `a drawn map, ${bytes.length} bytes`);
+});
+
+test('shift-click builds an area and shows its diagnose', { timeout: 60_000 }, async () => {
+  await clickRegion(NEIGHBOUR, { shift: true });
+  await page.locator('#profile .kicker', { hasText: 'gebied van 2 buurten' }).waitFor();
+  const area = await api('/api/v1/areas/diagnose', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'Gebied van 2 buurten', buurten: [BUURT, NEIGHBOUR] }),
+  });
+  const inw = area.indicators.find((i) => i.id === 'inwoners');
+  const shown = await page.locator('#profile .card[data-indicator="inwoners"] .value').getAttribute('data-value');
+  assert.equal(Number(shown), inw.value);
+  assert.match(page.url(), new RegExp(`region=${BUURT},${NEIGHBOUR}`));
+  await shot('07-area');
+  await page.locator('#clear-area').click();
+  await page.locator('#profile h2', { hasText: 'Buurtprofiel' }).waitFor();
+});
+
+test('reloading a shared URL restores the view', { timeout: 120_000 }, async () => {
+  await page.locator('#level').selectOption('wijk');
+  await page.locator('#method').selectOption('jenks');
+  await page.locator('#classes').selectOption('4');
+  await page.locator('#year').selectOption('2023');
+  await waitForMap(page, 'aandeel_65plus|2023|wijk|value|jenks|4');
+  await clickRegion('WK034405');
+  await page.locator('#profile-name', { hasText: 'Oost' }).waitFor();
+  await page.waitForFunction(() => /#\d/.test(window.location.hash));
+  const shared = page.url();
+  const legend = await page.locator('#legend').innerText();
+  const view1 = await readCanvas(page);
+
+  // The same page reloaded, and the link opened in another tab.
+  await page.reload();
+  await waitForMap(page, 'aandeel_65plus|2023|wijk|value|jenks|4');
+  await page.locator('#profile-name', { hasText: 'Oost' }).waitFor();
+  assert.equal(page.url(), shared);
+  assert.equal(await page.locator('#legend').innerText(), legend);
+
+  const other = await context.newPage();
+  watchErrors(other, errors);
+  await other.goto(shared);
+  await waitForMap(other, 'aandeel_65plus|2023|wijk|value|jenks|4');
+  for (const [id, v] of [['indicator', 'aandeel_65plus'], ['year', '2023'], ['level', 'wijk'], ['mode', 'value'], ['method', 'jenks'], ['classes', '4']]) {
+    assert.equal(await other.locator(`#${id}`).inputValue(), v, id);
+  }
+  await other.locator('#profile-name').waitFor();
+  assert.equal(await other.locator('#profile-name').innerText(), await page.locator('#profile-name').innerText());
+  assert.equal(await other.locator('#legend').innerText(), legend);
+  const view2 = await readCanvas(other);
+  assert.ok(changedShare(view1, view2) < 0.02, 'the same map view');
+  await shot('08-shared-url', other);
+  await other.close();
+  assert.deepEqual(errors, [], 'no console errors in the whole session');
+});
+
+test('on a tablet the panel sits below the map and the controls work from the keyboard', { timeout: 120_000 }, async () => {
+  const tablet = await context.newPage();
+  watchErrors(tablet, errors);
+  await tablet.setViewportSize({ width: 820, height: 1180 });
+  await tablet.goto(`${server.base}/?indicator=eenzaam_65plus&level=wijk&mode=index&region=WK034403`);
+  await waitForMap(tablet, 'eenzaam_65plus||wijk|index|quantile|5');
+  await tablet.locator('#profile-name').waitFor();
+  const map = await tablet.locator('#map-wrap').boundingBox();
+  const panel = await tablet.locator('#panel').boundingBox();
+  assert.ok(panel.y >= map.y + map.height - 1, 'panel below the map');
+  assert.ok(map.width > 780 && panel.width > 780, 'both use the full width');
+  const overflow = await tablet.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px)`);
+  const { counts } = await readCanvas(tablet);
+  assert.ok(Object.entries(counts).filter(([k, n]) => k !== 'none' && n > 100).length >= 3, JSON.stringify(counts));
+  // Every control has a label and is reached with Tab; arrow keys change a select.
+  for (const id of ['indicator', 'year', 'level', 'mode', 'method', 'classes', 'search']) {
+    assert.ok((await tablet.locator(`label:has(#${id})`).count()) === 1, `${id} has a label`);
+  }
+  await tablet.locator('#level').focus();
+  await tablet.keyboard.press('Tab');
+  assert.equal(await tablet.evaluate(() => document.activeElement.id), 'mode');
+  await tablet.keyboard.press('ArrowUp');
+  await waitForMap(tablet, 'eenzaam_65plus||wijk|value|quantile|5');
+  assert.match(tablet.url(), /mode=value/);
+  // Search by name opens that buurt's profile.
+  await tablet.locator('#search').fill('Oog in Al (BU03440112)');
+  await tablet.locator('#search').press('Enter');
+  await tablet.locator('#profile-name', { hasText: 'Oog in Al' }).waitFor();
+  await shot('09-tablet', tablet);
+  await tablet.close();
+  assert.deepEqual(errors, [], 'no console errors');
+});
+
+test('a base style from the configuration is drawn under the choropleth', { timeout: 180_000 }, async () => {
+  // A deployment's base map, here a style of one background colour (no network needed).
+  const style = { version: 8, sources: {}, layers: [{ id: 'base', type: 'background', paint: { 'background-color': '#ff00ff' } }] };
+  const based = await startServer({ env: { BUURT_BASE_STYLE: `data:application/json,${encodeURIComponent(JSON.stringify(style))}` } });
+  try {
+    const config = await (await fetch(`${based.base}/viewer/config.json`)).json();
+    assert.match(config.base_style_url, /^data:application\/json,/);
+    const p = await context.newPage();
+    watchErrors(p, errors);
+    await p.goto(`${based.base}/`);
+    await waitForMap(p);
+    const { counts, grid } = await readCanvas(p, [0xff, 0x00, 0xff]);
+    assert.ok(Object.entries(counts).filter(([k, n]) => k !== 'none' && n > 300).length >= 5, JSON.stringify(counts));
+    const magenta = grid.filter(([r, g, b]) => r > 240 && g < 15 && b > 240).length;
+    assert.ok(magenta > grid.length * 0.05, `the base map shows around the gemeente (${magenta} of ${grid.length})`);
+    await shot('10-base-style', p);
+    await p.close();
+  } finally {
+    await based.stop();
+  }
+  assert.deepEqual(errors, [], 'no console errors');
+});
