@@ -7,7 +7,8 @@
 //! (new codes appear or old ones vanish), so identical sets are strong evidence of an unchanged
 //! indeling. Boundary shifts that keep all codes (CBS `IND_WBI` = 3) are not detected.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 use buurt_core::{GemeenteCode, Indeling, Level, RegionCode};
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,9 @@ use serde::{Deserialize, Serialize};
 pub struct Comparability {
     /// (gemeente, indeling year) → wijk and buurt codes seen in any dataset.
     sets: BTreeMap<(GemeenteCode, u16), CodeSets>,
+    /// Every answer of [`Comparability::comparable`] for two different indelingen, worked out
+    /// on first use: maps ask it for every feature, and each answer compares two code sets.
+    answers: OnceLock<HashMap<(GemeenteCode, u16, u16), bool>>,
 }
 
 /// The serialised form: JSON maps need string keys, so one entry per (gemeente, indeling).
@@ -36,6 +40,7 @@ impl From<Vec<Entry>> for Comparability {
                 .into_iter()
                 .map(|e| ((e.gemeente, e.indeling), e.sets))
                 .collect(),
+            answers: OnceLock::new(),
         }
     }
 }
@@ -63,6 +68,7 @@ impl Comparability {
     /// Record that `code` exists in `indeling`.
     pub fn add(&mut self, code: RegionCode, indeling: Indeling) {
         let Some(gm) = code.gemeente() else { return };
+        self.answers = OnceLock::new();
         let sets = self.sets.entry((gm, indeling.year())).or_default();
         match code.level() {
             Level::Wijk => {
@@ -82,11 +88,27 @@ impl Comparability {
         if a == b {
             return true;
         }
-        let (Some(x), Some(y)) = (
-            self.sets.get(&(gemeente, a.year())),
-            self.sets.get(&(gemeente, b.year())),
-        ) else {
+        let answers = self.answers.get_or_init(|| {
+            let mut answers = HashMap::new();
+            for &(gm, x) in self.sets.keys() {
+                for &(_, y) in self.sets.range((gm, 0)..=(gm, u16::MAX)).map(|(k, _)| k) {
+                    if x != y {
+                        answers.insert((gm, x, y), self.compare_sets(gm, x, y));
+                    }
+                }
+            }
+            answers
+        });
+        answers
+            .get(&(gemeente, a.year(), b.year()))
+            .copied()
             // A side that knows no wijken or buurten of this gemeente has nothing to contradict.
+            .unwrap_or(true)
+    }
+
+    fn compare_sets(&self, gemeente: GemeenteCode, a: u16, b: u16) -> bool {
+        let (Some(x), Some(y)) = (self.sets.get(&(gemeente, a)), self.sets.get(&(gemeente, b)))
+        else {
             return true;
         };
         let same = |p: &BTreeSet<RegionCode>, q: &BTreeSet<RegionCode>| {
