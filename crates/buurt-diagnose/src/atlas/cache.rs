@@ -31,6 +31,8 @@ const VALUES_BATCH_ROWS: usize = 256 * 1024;
 const MANIFEST: &str = "manifest.json";
 const VALUES: &str = "values.parquet";
 const GEOMETRY: &str = "geometry.geojson";
+/// The diagnose index of `values.parquet`, written by the first `buurt serve` that streamed it.
+pub(super) const ENGINE: &str = "engine.bin";
 
 /// The fingerprint of one input file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,6 +203,21 @@ impl Atlas {
             ms = started.elapsed().as_millis(),
             "atlas regions and geometry read from the cache"
         );
+        let engine_path = cache_dir.join(ENGINE);
+        if engine_path.exists() {
+            match crate::diagnose::engine_file::read(&engine_path) {
+                Ok(engine) => {
+                    tracing::debug!(
+                        ms = started.elapsed().as_millis(),
+                        "diagnose index read from the cache"
+                    );
+                    return Ok((atlas, engine));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "diagnose index unreadable; indexing the long table");
+                }
+            }
+        }
         let path = cache_dir.join(VALUES);
         let open = || File::open(&path).map_err(|e| cache_err(&path, e));
         let rows = ParquetReader::new(open()?)
@@ -240,6 +257,10 @@ impl Atlas {
         );
         let engine = builder.finish()?;
         tracing::debug!(ms = started.elapsed().as_millis(), "diagnose index built");
+        // For the next start; the cache is usable without it.
+        if let Err(e) = crate::diagnose::engine_file::write(&engine, &engine_path) {
+            tracing::warn!(error = %e, "diagnose index not cached");
+        }
         Ok((atlas, engine))
     }
 

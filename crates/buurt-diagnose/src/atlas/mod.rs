@@ -122,6 +122,14 @@ pub fn open_indexed(
     let (mut atlas, _) = open(data_dir, cache_dir, catalogue, progress)?;
     let engine = crate::diagnose::Engine::new(&atlas)?;
     atlas.values = atlas.values.clear();
+    // The index for the next start, beside the cache just written (only when that cache is
+    // this atlas: a failed save leaves the old one).
+    if let Some(dir) = cache_dir
+        && Atlas::cache_status(dir, data_dir, &atlas.catalogue) == CacheStatus::Fresh
+        && let Err(e) = crate::diagnose::engine_file::write(&engine, &dir.join(cache::ENGINE))
+    {
+        tracing::warn!(error = %e, "diagnose index not cached");
+    }
     Ok((atlas, engine, status))
 }
 

@@ -16,6 +16,7 @@ pub mod aandachtspunten;
 pub mod bands;
 mod engine;
 pub mod engine_build;
+pub(crate) mod engine_file;
 pub mod full;
 pub mod group_standing;
 pub mod profile;
