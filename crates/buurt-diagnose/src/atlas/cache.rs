@@ -97,7 +97,7 @@ fn catalogue_hash(catalogue: &Catalogue) -> String {
     fnv1a(&format!("{:?}", catalogue.indicators()))
 }
 
-fn cache_err(path: &Path, e: impl std::fmt::Display) -> DiagnoseError {
+pub(crate) fn cache_err(path: &Path, e: impl std::fmt::Display) -> DiagnoseError {
     DiagnoseError::Cache {
         path: path.to_path_buf(),
         message: e.to_string(),

@@ -20,6 +20,7 @@ use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
 
 pub use build::{BuildInput, Progress};
+pub(crate) use cache::cache_err;
 pub use cache::{CacheStatus, InputFile};
 pub use comparability::Comparability;
 pub(crate) use derive::index_of;
@@ -87,14 +88,28 @@ pub fn open(
             }
         }
     }
+    let (atlas, _) = build_and_cache(data_dir, cache_dir, catalogue, progress)?;
+    Ok((atlas, status))
+}
+
+/// Build the atlas from the data and write it to `cache_dir`; whether the cache now holds it.
+fn build_and_cache(
+    data_dir: &std::path::Path,
+    cache_dir: Option<&std::path::Path>,
+    catalogue: Catalogue,
+    progress: &dyn Progress,
+) -> crate::Result<(Atlas, bool)> {
     let loaded = buurt_io::registry::load_all(data_dir, &catalogue, progress);
     let atlas = Atlas::build(catalogue, loaded)?;
-    if let Some(dir) = cache_dir
-        && let Err(e) = atlas.save_cache(dir)
-    {
-        tracing::warn!(error = %e, "atlas cache not written");
-    }
-    Ok((atlas, status))
+    let saved = match cache_dir.map(|dir| atlas.save_cache(dir)) {
+        Some(Ok(())) => true,
+        Some(Err(e)) => {
+            tracing::warn!(error = %e, "atlas cache not written");
+            false
+        }
+        None => false,
+    };
+    Ok((atlas, saved))
 }
 
 /// [`open`], indexed for the diagnose in little memory, as a long-running service wants it:
@@ -119,13 +134,12 @@ pub fn open_indexed(
             }
         }
     }
-    let (mut atlas, _) = open(data_dir, cache_dir, catalogue, progress)?;
+    let (mut atlas, saved) = build_and_cache(data_dir, cache_dir, catalogue, progress)?;
     let engine = crate::diagnose::Engine::new(&atlas)?;
     atlas.values = atlas.values.clear();
     // The index for the next start, beside the cache just written (only when that cache is
     // this atlas: a failed save leaves the old one).
-    if let Some(dir) = cache_dir
-        && Atlas::cache_status(dir, data_dir, &atlas.catalogue) == CacheStatus::Fresh
+    if let Some(dir) = cache_dir.filter(|_| saved)
         && let Err(e) = crate::diagnose::engine_file::write(&engine, &dir.join(cache::ENGINE))
     {
         tracing::warn!(error = %e, "diagnose index not cached");

@@ -353,7 +353,7 @@ impl EngineBuilder {
             })
             .collect();
         drop((cell_group, cell_region, region_rank, group_rank));
-        radix_sort_above(&mut keys, POSITION_BITS);
+        keys.sort_unstable();
         let position = |k: u64| (k & ((1 << POSITION_BITS) - 1)) as usize;
         let sorted_group: Vec<GroupKey> = keys
             .iter()
@@ -378,34 +378,6 @@ impl EngineBuilder {
     }
 }
 
-/// Sort `keys` by their bits from `low_bit` up, keeping the input order among keys equal
-/// there: a stable LSD radix sort, three passes of 13 bits for the engine's 38 key bits, several
-/// times faster than a comparison sort of five million keys (start-up time of `buurt serve`).
-/// The bits below `low_bit` (the cell position) are in input order already, so the result is
-/// the fully sorted order.
-fn radix_sort_above(keys: &mut Vec<u64>, low_bit: u32) {
-    const DIGIT_BITS: u32 = 13;
-    const MASK: u64 = (1 << DIGIT_BITS) - 1;
-    let mut scratch = vec![0_u64; keys.len()];
-    let mut shift = low_bit;
-    while shift < 64 {
-        let mut starts = vec![0_usize; (1 << DIGIT_BITS) + 1];
-        for &k in keys.iter() {
-            starts[((k >> shift) & MASK) as usize + 1] += 1;
-        }
-        for d in 1..starts.len() {
-            starts[d] += starts[d - 1];
-        }
-        for &k in keys.iter() {
-            let d = ((k >> shift) & MASK) as usize;
-            scratch[starts[d]] = k;
-            starts[d] += 1;
-        }
-        std::mem::swap(keys, &mut scratch);
-        shift += DIGIT_BITS;
-    }
-}
-
 /// Sort `keys` and return, per original position, the key's position in the sorted order.
 fn rank_of<K: Ord + Copy>(keys: &mut [K]) -> Vec<u32> {
     let mut order: Vec<u32> = (0..keys.len() as u32).collect();
@@ -416,28 +388,4 @@ fn rank_of<K: Ord + Copy>(keys: &mut [K]) -> Vec<u32> {
     }
     keys.sort_unstable();
     rank
-}
-
-#[cfg(test)]
-mod tests {
-    use super::radix_sort_above;
-
-    #[test]
-    fn radix_sort_orders_the_high_bits_and_keeps_input_order_below() {
-        // A deterministic scramble of keys with random high bits and the position below.
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut keys: Vec<u64> = (0..50_000_u64)
-            .map(|i| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                // Few distinct high parts, so many keys tie above bit 26.
-                ((state % 997) << 40) | ((state >> 20) % 3) << 26 | i
-            })
-            .collect();
-        let mut expected = keys.clone();
-        expected.sort_unstable();
-        radix_sort_above(&mut keys, 26);
-        assert_eq!(keys, expected);
-    }
 }

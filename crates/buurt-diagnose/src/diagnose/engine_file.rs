@@ -13,18 +13,12 @@ use std::path::Path;
 use buurt_core::{Indeling, MissingReason, RegionKey};
 
 use super::engine::{Engine, GroupKey};
-use crate::error::{DiagnoseError, Result};
+use crate::atlas::cache_err as err;
+use crate::error::Result;
 
 const MAGIC: &[u8; 8] = b"BUURTENG";
 const VERSION: u32 = 1;
 const NO_REASON: u8 = u8::MAX;
-
-fn err(path: &Path, e: impl std::fmt::Display) -> DiagnoseError {
-    DiagnoseError::Cache {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
-}
 
 /// Write `engine` to `path`, through a temporary file renamed into place when complete.
 pub(crate) fn write(engine: &Engine, path: &Path) -> Result<()> {
