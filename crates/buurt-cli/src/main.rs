@@ -1,6 +1,8 @@
 //! `buurt`: the command line of buurt.
 
+mod accept;
 mod diagnose;
+mod log_lines;
 mod progress;
 mod regions;
 mod serve;
@@ -161,18 +163,12 @@ impl From<LevelArg> for buurt_core::Level {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Log lines are written by a thread of their own: the server logs every request, and a
-    // write to stderr per request costs a quarter of a cached tile's time. Not lossy: when the
-    // writer falls behind, requests wait rather than lines vanish. The guard flushes on exit.
-    let (writer, _flush_on_exit) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("BUURT_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,buurt_server=info")),
         )
-        .with_writer(writer)
+        .with_writer(log_lines::Stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(cli) {

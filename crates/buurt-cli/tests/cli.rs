@@ -341,3 +341,124 @@ fn tiles_export_writes_pmtiles_and_geojson_of_utrecht() {
         }
     }
 }
+
+/// One HTTP/1.1 GET on a fresh connection; the whole response, or `None` when nobody answers.
+fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    Some(response)
+}
+
+#[test]
+fn serve_logs_every_request_at_once_and_stops_cleanly_on_sigterm() {
+    use std::io::BufRead as _;
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = buurt()
+        .env_remove("BUURT_LOG")
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--cache"])
+        .arg(dir.path().join("atlas"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    // Wait for `wanted` among the log lines, for at most `limit`.
+    let mut wait_for = |wanted: &dyn Fn(&str) -> bool, limit: Duration| -> bool {
+        let until = Instant::now() + limit;
+        loop {
+            if seen.iter().any(|l: &String| wanted(l)) {
+                return true;
+            }
+            let left = until.saturating_duration_since(Instant::now());
+            match lines.recv_timeout(left) {
+                Ok(line) => seen.push(line),
+                Err(_) => return false,
+            }
+        }
+    };
+
+    // The first start builds the atlas from the real data.
+    let until = Instant::now() + Duration::from_mins(10);
+    let health = loop {
+        if let Some(r) = http_get(port, "/health") {
+            break r;
+        }
+        assert!(Instant::now() < until, "no answer on port {port}");
+        assert!(child.try_wait().unwrap().is_none(), "buurt serve exited");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    // An idle server writes a request's line at once, not when a batch fills.
+    let access = |path: &'static str, status: u16| {
+        move |l: &str| {
+            l.contains("buurt_server::access")
+                && l.contains(&format!("uri={path} "))
+                && l.contains(&format!("status={status}"))
+        }
+    };
+    assert!(wait_for(&access("/health", 200), Duration::from_secs(10)));
+
+    let paths: Vec<String> = (0..40).map(|i| format!("/health?n={i}")).collect();
+    for path in &paths {
+        assert!(http_get(port, path).is_some_and(|r| r.starts_with("HTTP/1.1 200")));
+    }
+    let missing = http_get(port, "/no/such/route").unwrap();
+    assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+
+    // SIGTERM right after the requests: a clean exit, and no line lost on the way out.
+    let killed = Command::new("sh")
+        .args(["-c", &format!("kill -TERM {}", child.id())])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let until = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < until,
+            "buurt serve did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    reader.join().unwrap();
+    seen.extend(lines.try_iter());
+    for path in &paths {
+        let line = format!("uri={path} ");
+        assert!(
+            seen.iter()
+                .any(|l| l.contains(&line) && l.contains("status=200")),
+            "no log line for {path}"
+        );
+    }
+    assert!(
+        seen.iter()
+            .any(|l| l.contains("uri=/no/such/route ") && l.contains("status=404"))
+    );
+}
