@@ -1,7 +1,8 @@
 //! A least-recently-used cache of rendered tiles, bounded by the bytes it holds.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use axum::body::Bytes;
 use axum::http::HeaderValue;
@@ -47,6 +48,11 @@ impl EncodedTile {
 /// Rendered tiles by request key (layer, tile, indicators, year), evicting the least recently
 /// used once more than `capacity_bytes` are held.
 ///
+/// A hit takes a shared lock and stamps the entry's last use in an atomic, so hits on
+/// different threads do not wait for each other and allocate nothing. Eviction, under the
+/// exclusive lock of an insert, drops the least recently used tiles until an eighth of the
+/// capacity is free, so its sort over the entries is paid once per many inserts.
+///
 /// ```
 /// use std::sync::Arc;
 /// use buurt_server::{EncodedTile, TileCache};
@@ -61,16 +67,21 @@ impl EncodedTile {
 #[derive(Debug)]
 pub struct TileCache {
     capacity_bytes: usize,
-    inner: Mutex<Lru>,
+    /// The clock of uses: each get or insert takes the next tick.
+    clock: AtomicU64,
+    inner: RwLock<Tiles>,
 }
 
 #[derive(Debug, Default)]
-struct Lru {
-    entries: HashMap<String, (Arc<EncodedTile>, u64)>,
-    /// Last-use tick → key; the first entry is the least recently used.
-    by_use: BTreeMap<u64, String>,
-    tick: u64,
+struct Tiles {
+    entries: HashMap<Box<str>, Entry>,
     bytes: usize,
+}
+
+#[derive(Debug)]
+struct Entry {
+    tile: Arc<EncodedTile>,
+    last_use: AtomicU64,
 }
 
 impl TileCache {
@@ -79,31 +90,23 @@ impl TileCache {
     pub fn new(capacity_bytes: usize) -> Self {
         Self {
             capacity_bytes,
-            inner: Mutex::new(Lru::default()),
+            clock: AtomicU64::new(0),
+            inner: RwLock::new(Tiles::default()),
         }
     }
 
-    /// The cache state; a panic elsewhere while holding the lock leaves it usable.
-    fn lock(&self) -> std::sync::MutexGuard<'_, Lru> {
-        self.inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn tick(&self) -> u64 {
+        self.clock.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// The tile under `key`, marking it as recently used.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<Arc<EncodedTile>> {
-        let mut lru = self.lock();
-        lru.tick += 1;
-        let tick = lru.tick;
-        let (tile, old) = {
-            let entry = lru.entries.get_mut(key)?;
-            let old = std::mem::replace(&mut entry.1, tick);
-            (Arc::clone(&entry.0), old)
-        };
-        lru.by_use.remove(&old);
-        lru.by_use.insert(tick, key.to_owned());
-        Some(tile)
+        // A panic elsewhere while holding the lock leaves the map itself consistent.
+        let tiles = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+        let entry = tiles.entries.get(key)?;
+        entry.last_use.store(self.tick(), Ordering::Relaxed);
+        Some(Arc::clone(&entry.tile))
     }
 
     /// Store a tile; tiles larger than the whole cache are not kept.
@@ -111,28 +114,106 @@ impl TileCache {
         if tile.len() > self.capacity_bytes {
             return;
         }
-        let mut lru = self.lock();
-        lru.tick += 1;
-        let tick = lru.tick;
-        lru.bytes += tile.len();
-        if let Some((old, old_tick)) = lru.entries.insert(key.clone(), (tile, tick)) {
-            lru.bytes -= old.len();
-            lru.by_use.remove(&old_tick);
+        let entry = Entry {
+            last_use: AtomicU64::new(self.tick()),
+            tile,
+        };
+        let mut tiles = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        tiles.bytes += entry.tile.len();
+        if let Some(old) = tiles.entries.insert(key.into_boxed_str(), entry) {
+            tiles.bytes -= old.tile.len();
         }
-        lru.by_use.insert(tick, key);
-        while lru.bytes > self.capacity_bytes {
-            let Some((_, oldest)) = lru.by_use.pop_first() else {
-                break;
-            };
-            if let Some((gone, _)) = lru.entries.remove(&oldest) {
-                lru.bytes -= gone.len();
-            }
+        if tiles.bytes > self.capacity_bytes {
+            tiles.evict_to(self.capacity_bytes - self.capacity_bytes / 8);
         }
     }
 
     /// Bytes held.
     #[must_use]
     pub fn bytes(&self) -> usize {
-        self.lock().bytes
+        self.inner
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .bytes
+    }
+}
+
+impl Tiles {
+    /// Drop the least recently used tiles until at most `target` bytes are held.
+    fn evict_to(&mut self, target: usize) {
+        let mut by_use: Vec<(u64, &str, usize)> = self
+            .entries
+            .iter()
+            .map(|(key, e)| (e.last_use.load(Ordering::Relaxed), &**key, e.tile.len()))
+            .collect();
+        by_use.sort_unstable_by_key(|&(last_use, ..)| last_use);
+        let mut bytes = self.bytes;
+        let gone: Vec<Box<str>> = by_use
+            .into_iter()
+            .take_while(|&(_, _, len)| {
+                let over = bytes > target;
+                if over {
+                    bytes -= len;
+                }
+                over
+            })
+            .map(|(_, key, _)| key.into())
+            .collect();
+        for key in gone {
+            if let Some(e) = self.entries.remove(&key) {
+                self.bytes -= e.tile.len();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tile(len: usize) -> Arc<EncodedTile> {
+        Arc::new(EncodedTile {
+            raw: Bytes::from(vec![0; len]),
+            gzip: Bytes::new(),
+            etag: HeaderValue::from_static("\"t\""),
+        })
+    }
+
+    #[test]
+    fn the_least_recently_used_go_first_and_the_bound_holds() {
+        let cache = TileCache::new(1000);
+        for key in ["a", "b", "c", "d"] {
+            cache.insert(key.into(), tile(250));
+        }
+        assert_eq!(cache.bytes(), 1000);
+        // "a" is used again: "b" and "c" are now the least recently used.
+        assert!(cache.get("a").is_some());
+        cache.insert("e".into(), tile(250));
+        // Over by one tile: down to 7/8 of the capacity, so two tiles go.
+        assert!(cache.bytes() <= 875, "{}", cache.bytes());
+        assert!(cache.get("b").is_none() && cache.get("c").is_none());
+        for key in ["a", "d", "e"] {
+            assert!(cache.get(key).is_some(), "{key}");
+        }
+    }
+
+    #[test]
+    fn replacing_a_key_counts_its_bytes_once() {
+        let cache = TileCache::new(1000);
+        cache.insert("a".into(), tile(300));
+        cache.insert("a".into(), tile(400));
+        assert_eq!(cache.bytes(), 400);
+        assert_eq!(cache.get("a").map(|t| t.raw.len()), Some(400));
+    }
+
+    #[test]
+    fn a_tile_larger_than_the_cache_is_not_kept() {
+        let cache = TileCache::new(100);
+        cache.insert("big".into(), tile(101));
+        assert!(cache.get("big").is_none());
+        assert_eq!(cache.bytes(), 0);
+        let off = TileCache::new(0);
+        off.insert("a".into(), tile(1));
+        assert!(off.get("a").is_none());
     }
 }

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use buurt_io::crs::{PointWebMercator, web_mercator_to_wgs84};
@@ -72,7 +73,7 @@ fn check_layer(layer: &str) -> Result<(), ApiError> {
 )]
 pub async fn tile(
     State(state): State<AppState>,
-    request_headers: HeaderMap,
+    AcceptsGzip(gzip): AcceptsGzip,
     P((layer, z, x, y)): P<(String, String, String, String)>,
     Q(query): Q<TileQuery>,
 ) -> Result<Response, ApiError> {
@@ -99,7 +100,7 @@ pub async fn tile(
         query.year.unwrap_or_default()
     );
     if let Some(hit) = loaded.tile_cache.get(&key) {
-        return Ok(tile_response(&hit, &request_headers));
+        return Ok(tile_response(&hit, gzip));
     }
     let indicators = requested_indicators(&loaded, query.indicators.as_deref())?;
     let encoded = {
@@ -126,12 +127,13 @@ pub async fn tile(
         loaded.tile_cache.insert(key, Arc::clone(&encoded));
         encoded
     };
-    Ok(tile_response(&encoded, &request_headers))
+    Ok(tile_response(&encoded, gzip))
 }
 
 /// The tile as sent: gzipped when the client accepts it, with its ETag.
-fn tile_response(encoded: &EncodedTile, request_headers: &HeaderMap) -> Response {
-    let mut headers = HeaderMap::new();
+fn tile_response(encoded: &EncodedTile, gzip: bool) -> Response {
+    // Room for these and the CORS headers added on the way out, so the map never grows.
+    let mut headers = HeaderMap::with_capacity(12);
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(MVT_MEDIA_TYPE),
@@ -143,11 +145,23 @@ fn tile_response(encoded: &EncodedTile, request_headers: &HeaderMap) -> Response
     headers.insert(header::ETAG, encoded.etag.clone());
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     // Gzipped once when rendered; the compression layer leaves an encoded body alone.
-    if accepts_gzip(request_headers) {
+    if gzip {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         (headers, encoded.gzip.clone()).into_response()
     } else {
         (headers, encoded.raw.clone()).into_response()
+    }
+}
+
+/// Whether the request's `Accept-Encoding` allows gzip; read from the headers in place rather
+/// than from a copy of them all.
+pub struct AcceptsGzip(pub bool);
+
+impl<S: Send + Sync> FromRequestParts<S> for AcceptsGzip {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(accepts_gzip(&parts.headers)))
     }
 }
 
