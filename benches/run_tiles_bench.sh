@@ -9,7 +9,8 @@
 #   cargo install martin@1.14.0 --locked --no-default-features --features pmtiles,mbtiles
 # (1.14.0 is the newest release that builds with rust 1.95; MARTIN=/path/to/martin overrides).
 #
-# Settings: DURATION (wrk seconds per run, default 20), CONNECTIONS (64), NATIONAL_MAXZOOM
+# Settings: DURATION (wrk seconds per run, default 20), ROUNDS (turns of buurt and martin on
+# Utrecht, default 3), CONNECTIONS (64), NATIONAL_MAXZOOM
 # (highest zoom of the national pyramids, default 16), SKIP_NATIONAL=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ root=$(pwd)
 data="${BUURT_DATA:-$root/../shared/data}"
 out="${BUURT_BENCH_OUT:-$root/target/bench}/tiles"
 duration="${DURATION:-20}"
+rounds="${ROUNDS:-3}"
 connections="${CONNECTIONS:-64}"
 national_maxzoom="${NATIONAL_MAXZOOM:-16}"
 indicators="eenzaam_65plus,mantelzorger_18plus,ervaren_gezondheid_goed_18plus"
@@ -108,6 +110,21 @@ load() { # label, base URL, paths file
     report "$(printf '%-44s %10s req/s   p50 %8s   p99 %8s   %s' "$1" "$rps" "$p50" "$p99" "$errors")"
 }
 
+# The median requests/s and p99 of one server's rounds (the lines "<label> #<n>" above).
+median() { # label
+    report "$(grep -F "$1 #" "$results" | grep "req/s" | python3 -c '
+import re, statistics, sys
+def ms(v):
+    n, unit = re.fullmatch(r"([0-9.]+)(us|ms|s)", v).groups()
+    return float(n) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+rps, p99 = [], []
+for line in sys.stdin:
+    rps.append(float(re.search(r"([0-9.]+) req/s", line).group(1)))
+    p99.append(ms(re.search(r"p99 +([0-9.]+[mu]?s)", line).group(1)))
+print("%-44s median of %d: %10.2f req/s   p99 %.2fms" % (sys.argv[1], len(rps), statistics.median(rps), statistics.median(p99)))
+' "$1")"
+}
+
 # Tile paths z10-16 over a layer's extent: every tile up to z14, then a seeded sample per zoom.
 tile_list() { # geojson, url template with {z}/{x}/{y}, out file
     python3 - "$1" "$2" "$3" <<'EOF'
@@ -170,17 +187,28 @@ tile_list "$out/utrecht.geojson" "/tiles/buurt/{z}/{x}/{y}.mvt?indicators=$indic
 sed 's#^/tiles/buurt/\([0-9]*/[0-9]*/[0-9]*\)\.mvt.*#/utrecht_buurt/\1#' "$out/utrecht_buurt_paths.txt" > "$out/utrecht_martin_paths.txt"
 first=$(head -1 "$out/utrecht_buurt_paths.txt")
 port=18180
-for cache_mb in 64 0; do
-    label="buurt serve utrecht (tile cache ${cache_mb} MiB)"
+# A shared 2-core VM drifts by 10-20 % between runs, so buurt (cached) and martin take turns,
+# ROUNDS times, and the medians are compared.
+for round in $(seq 1 "$rounds"); do
+    label="buurt serve utrecht (tile cache 64 MiB) #$round"
     start_server "$label" "http://127.0.0.1:$port$first" \
-        "$buurt" "${common[@]}" serve --addr "127.0.0.1:$port" --tile-cache-mb "$cache_mb"
+        "$buurt" "${common[@]}" serve --addr "127.0.0.1:$port" --tile-cache-mb 64
     load "$label" "http://127.0.0.1:$port" "$out/utrecht_buurt_paths.txt"
     stop_server "$label"
+    label="martin utrecht (pmtiles) #$round"
+    start_server "$label" "http://127.0.0.1:$port$(head -1 "$out/utrecht_martin_paths.txt")" \
+        "$martin" --listen-addresses "127.0.0.1:$port" "$out/utrecht_buurt.pmtiles"
+    load "$label" "http://127.0.0.1:$port" "$out/utrecht_martin_paths.txt"
+    stop_server "$label"
 done
-start_server "martin utrecht (pmtiles)" "http://127.0.0.1:$port$(head -1 "$out/utrecht_martin_paths.txt")" \
-    "$martin" --listen-addresses "127.0.0.1:$port" "$out/utrecht_buurt.pmtiles"
-load "martin utrecht (pmtiles)" "http://127.0.0.1:$port" "$out/utrecht_martin_paths.txt"
-stop_server "martin utrecht (pmtiles)"
+for server in "buurt serve utrecht (tile cache 64 MiB)" "martin utrecht (pmtiles)"; do
+    median "$server"
+done
+label="buurt serve utrecht (tile cache 0 MiB)"
+start_server "$label" "http://127.0.0.1:$port$first" \
+    "$buurt" "${common[@]}" serve --addr "127.0.0.1:$port" --tile-cache-mb 0
+load "$label" "http://127.0.0.1:$port" "$out/utrecht_buurt_paths.txt"
+stop_server "$label"
 
 # ---------------------------------------------------------------- synthetic national layer
 if [ "${SKIP_NATIONAL:-0}" != 1 ]; then
