@@ -86,6 +86,9 @@ enum Command {
         /// every request anew).
         #[arg(long, value_name = "MIB", default_value_t = 64)]
         tile_cache_mb: usize,
+        /// Serving threads; each keeps the connections handed to it (default: one per core).
+        #[arg(long, value_name = "N")]
+        workers: Option<std::num::NonZeroUsize>,
     },
     /// Vector tiles to files.
     Tiles {
@@ -225,6 +228,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             addr,
             base_style,
             tile_cache_mb,
+            workers,
         } => {
             let catalogue = buurt_core::Catalogue::builtin()?;
             let (atlas, engine, status) = buurt_diagnose::atlas::open_indexed(
@@ -237,15 +241,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let viewer = buurt_server::ViewerConfig {
                 base_style_url: base_style,
             };
-            serve::run(
-                atlas,
-                engine,
+            let options = serve::Options {
                 addr,
                 viewer,
-                tile_cache_mb << 20,
-                &data_dir,
-                &cache_dir,
-            )?;
+                tile_cache_bytes: tile_cache_mb << 20,
+                workers: workers.map_or_else(
+                    || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+                    std::num::NonZero::get,
+                ),
+            };
+            serve::run(atlas, engine, options, &data_dir, &cache_dir)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Tiles {

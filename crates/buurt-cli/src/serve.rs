@@ -21,15 +21,31 @@ use tokio::sync::{mpsc, watch};
 /// How long requests in flight may take to finish after a shutdown signal.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How `buurt serve` serves.
+pub struct Options {
+    /// The address to listen on (port 0: any free port).
+    pub addr: SocketAddr,
+    /// What the web viewer is told.
+    pub viewer: ViewerConfig,
+    /// Memory for rendered tiles (0: no cache).
+    pub tile_cache_bytes: usize,
+    /// Serving threads (at least one).
+    pub workers: usize,
+}
+
 pub fn run(
     atlas: Atlas,
     engine: Engine,
-    addr: SocketAddr,
-    viewer: ViewerConfig,
-    tile_cache_bytes: usize,
+    options: Options,
     data_dir: &Path,
     cache_dir: &Path,
 ) -> anyhow::Result<()> {
+    let Options {
+        addr,
+        viewer,
+        tile_cache_bytes,
+        workers: threads,
+    } = options;
     let loaded =
         Loaded::with_engine(atlas, engine, tile_cache_bytes).context("preparing the service")?;
     let state = AppState::new(loaded).with_viewer_config(viewer);
@@ -43,7 +59,6 @@ pub fn run(
 
     let (stop, stopped) = watch::channel(false);
     let (exited, mut exits) = mpsc::unbounded_channel();
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let (spreader, thread_listeners) = crate::accept::spread(threads, addr);
     let mut workers = Vec::with_capacity(threads);
     for (i, listener) in thread_listeners.into_iter().enumerate() {

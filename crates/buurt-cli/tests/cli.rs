@@ -369,7 +369,14 @@ fn serve_logs_every_request_at_once_and_stops_cleanly_on_sigterm() {
         .port();
     let mut child = buurt()
         .env_remove("BUURT_LOG")
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--cache"])
+        .args([
+            "serve",
+            "--workers",
+            "3",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .arg("--cache")
         .arg(dir.path().join("atlas"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())

@@ -84,7 +84,7 @@ async fn access_log(req: Request, next: Next) -> Response {
     let response = next.run(req).await;
     tracing::info!(
         target: "buurt_server::access",
-        method = method.as_str(),
+        method = %method,
         uri = %uri,
         status = response.status().as_u16(),
         ms = started.elapsed().as_secs_f64() * 1e3,
