@@ -76,8 +76,8 @@ pub fn value_at(
 /// Years with any cell of `indicator`, over all sources, ascending.
 #[must_use]
 pub fn years_of(engine: &Engine, indicator: u16) -> Vec<u16> {
-    let mut years: Vec<u16> = (0..engine.datasets().len())
-        .filter_map(|d| u16::try_from(d).ok())
+    let mut years: Vec<u16> = engine
+        .dataset_ids()
         .flat_map(|d| engine.years(d, indicator).iter().copied())
         .collect();
     years.sort_unstable();

@@ -154,6 +154,12 @@ impl Engine {
         &self.datasets
     }
 
+    /// The dataset ids of [`GroupKey::dataset`], one per entry of [`Engine::datasets`].
+    pub fn dataset_ids(&self) -> impl Iterator<Item = u16> + use<> {
+        // Construction rejects more datasets than u16 holds; the filter only keeps the type.
+        (0..self.datasets.len()).filter_map(|d| u16::try_from(d).ok())
+    }
+
     /// The cells of one group.
     #[must_use]
     pub fn group(&self, key: GroupKey) -> Range<usize> {
@@ -223,7 +229,7 @@ impl Engine {
         let mut out = Vec::new();
         // A lookup per dataset, not a scan of every (dataset, indicator): maps call this for
         // every feature of every tile.
-        for dataset in (0..self.datasets.len()).filter_map(|d| u16::try_from(d).ok()) {
+        for dataset in self.dataset_ids() {
             let Some(years) = self.years.get(&(dataset, indicator)) else {
                 continue;
             };

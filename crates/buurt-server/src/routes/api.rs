@@ -145,8 +145,8 @@ pub async fn indicators(
 
 /// Whether any of `places` has a published value of indicator `ix` in `year`, in any source.
 fn published_in(engine: &Engine, ix: u16, year: u16, places: &[u32]) -> bool {
-    (0..engine.datasets().len())
-        .filter_map(|d| u16::try_from(d).ok())
+    engine
+        .dataset_ids()
         .map(|dataset| GroupKey {
             dataset,
             indicator: ix,
