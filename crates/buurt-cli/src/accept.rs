@@ -87,20 +87,19 @@ impl Spreader {
     fn hand_off(&self, stream: std::net::TcpStream, peer: SocketAddr) -> bool {
         let mut order: Vec<usize> = (0..self.threads.len()).collect();
         order.sort_by_key(|&i| self.threads[i].1.load(Ordering::Relaxed));
-        let mut stream = Some(stream);
+        let mut stream = stream;
         for i in order {
             let (tx, open) = &self.threads[i];
-            let Some(s) = stream.take() else { break };
             open.fetch_add(1, Ordering::Relaxed);
             let handoff = Handoff {
-                stream: s,
+                stream,
                 peer,
                 open: OpenGuard(Arc::clone(open)),
             };
             match tx.send(handoff) {
                 Ok(()) => return true,
                 // That thread stopped; its guard, dropped here, gives the count back.
-                Err(mpsc::error::SendError(back)) => stream = Some(back.stream),
+                Err(mpsc::error::SendError(back)) => stream = back.stream,
             }
         }
         false

@@ -44,6 +44,11 @@ impl Pending {
     /// worker allocates nothing for its log.
     fn write_out(&mut self) {
         write_stderr(&self.bytes);
+        self.clear();
+    }
+
+    /// Empty the buffer, keeping its memory.
+    fn clear(&mut self) {
         self.bytes.clear();
         self.oldest = None;
     }
@@ -128,12 +133,12 @@ mod tests {
         }
         assert!(p.push(&line, t0), "the buffer is full");
         assert_eq!(p.bytes.len(), lines_that_fit * line.len());
-        // Written out, the buffer is empty and keeps its memory.
-        p.bytes.clear(); // (what write_out does, without writing to the test's stderr)
-        p.oldest = None;
+        // Written out (here without writing to the test's stderr), the buffer is empty and
+        // keeps its memory.
+        p.clear();
         assert!(p.bytes.capacity() >= FLUSH_BYTES);
         assert!(!p.push(&line, t0));
-        p.bytes.clear();
+        p.clear();
     }
 
     #[test]
@@ -147,12 +152,11 @@ mod tests {
             "the first line waited long enough"
         );
         assert_eq!(p.bytes, b"first\nsecond\nthird\n");
-        p.bytes.clear();
-        p.oldest = None;
+        p.clear();
         // The clock starts again with the next line.
         assert!(!p.push(b"fourth\n", t0 + FLUSH_AFTER * 3 / 2));
         assert!(p.push(b"fifth\n", t0 + FLUSH_AFTER * 5 / 2));
-        p.bytes.clear();
+        p.clear();
     }
 
     #[test]

@@ -141,28 +141,27 @@ impl TileCache {
 impl Tiles {
     /// Drop the least recently used tiles until at most `target` bytes are held.
     fn evict_to(&mut self, target: usize) {
-        let mut by_use: Vec<(u64, &str, usize)> = self
+        let mut by_use: Vec<(u64, usize)> = self
             .entries
-            .iter()
-            .map(|(key, e)| (e.last_use.load(Ordering::Relaxed), &**key, e.tile.len()))
+            .values()
+            .map(|e| (e.last_use.load(Ordering::Relaxed), e.tile.len()))
             .collect();
-        by_use.sort_unstable_by_key(|&(last_use, ..)| last_use);
+        by_use.sort_unstable();
         let mut bytes = self.bytes;
-        let gone: Vec<Box<str>> = by_use
-            .into_iter()
-            .take_while(|&(_, _, len)| {
-                let over = bytes > target;
-                if over {
-                    bytes -= len;
-                }
-                over
-            })
-            .map(|(_, key, _)| key.into())
-            .collect();
-        for key in gone {
-            if let Some(e) = self.entries.remove(&key) {
-                self.bytes -= e.tile.len();
+        let mut cutoff = None;
+        for (last_use, len) in by_use {
+            if bytes <= target {
+                break;
             }
+            bytes -= len;
+            cutoff = Some(last_use);
+        }
+        // Every use takes its own tick, so the entries at or before the cutoff are exactly the
+        // ones counted off above (no get can stamp one while the write lock is held).
+        if let Some(cutoff) = cutoff {
+            self.entries
+                .retain(|_, e| e.last_use.load(Ordering::Relaxed) > cutoff);
+            self.bytes = bytes;
         }
     }
 }

@@ -754,12 +754,13 @@ mod tests {
         year: 2020,
     };
 
-    fn engine(cells: &[(GroupKey, &str, u16, f64)]) -> Engine {
+    /// An engine of `(group, region code, indeling, value)` cells; NaN is an empty cell.
+    fn engine<S: AsRef<str>>(cells: &[(GroupKey, S, u16, f64)]) -> Engine {
         let rows = cells
             .iter()
-            .map(|&(g, code, indeling, v)| {
-                let key = RegionKey::new(code.parse().unwrap(), Indeling::new(indeling));
-                (g, key, v, v.is_nan().then_some(MissingReason::Empty))
+            .map(|(g, code, indeling, v)| {
+                let key = RegionKey::new(code.as_ref().parse().unwrap(), Indeling::new(*indeling));
+                (*g, key, *v, v.is_nan().then_some(MissingReason::Empty))
             })
             .collect();
         Engine::from_rows(vec!["test".into()], rows)
@@ -944,10 +945,6 @@ mod tests {
                 }
             }
         }
-        let cells: Vec<(GroupKey, &str, u16, f64)> = cells
-            .iter()
-            .map(|(g, c, i, v)| (*g, c.as_str(), *i, *v))
-            .collect();
         let e = engine(&cells);
         let t = full_table(&e, Level::Buurt, &|_| true);
         assert_eq!(t.len(), 2 * 3 * 3 * 12 + 18);
@@ -974,10 +971,6 @@ mod tests {
                 v,
             ));
         }
-        let cells: Vec<(GroupKey, &str, u16, f64)> = cells
-            .iter()
-            .map(|(g, c, i, v)| (*g, c.as_str(), *i, *v))
-            .collect();
         let e = engine(&cells);
         let t = full_table(&e, Level::Buurt, &|_| true);
         assert_eq!(t.len(), 3000);
@@ -990,10 +983,6 @@ mod tests {
         for (i, v) in values(60, 3).into_iter().enumerate() {
             cells.push((G, format!("BU000101{i:02}"), 2020, v));
         }
-        let cells: Vec<(GroupKey, &str, u16, f64)> = cells
-            .iter()
-            .map(|(g, c, i, v)| (*g, c.as_str(), *i, *v))
-            .collect();
         let e = engine(&cells);
         let fresh = full_table(&e, Level::Buurt, &|_| true);
         let mut reused = fresh.clone();
