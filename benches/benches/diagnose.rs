@@ -31,13 +31,11 @@ fn main() {
     )
     .unwrap_or_else(|e| panic!("atlas from {}: {e}", data.display()));
     let t_atlas = t0.elapsed();
-    let t1 = Instant::now();
-    let diagnose = Diagnose::new(&atlas).expect("index the atlas");
-    let t_engine = t1.elapsed();
-    let engine = diagnose.engine();
+    let diagnose = Diagnose::new(&atlas);
+    let engine = atlas.cells();
     let keep = |g: GroupKey| engine.datasets()[usize::from(g.dataset)] == RIVM;
 
-    let table = full_table(engine, Level::Buurt, &keep);
+    let table = full_table(&atlas, Level::Buurt, &keep);
     let mut buurten: Vec<_> = table.cells().map(|c| engine.cell_region(c).code).collect();
     buurten.sort_unstable();
     buurten.dedup();
@@ -48,9 +46,8 @@ fn main() {
     years.sort_unstable();
     years.dedup();
     println!(
-        "setup: atlas {:.2?} (cache {status:?}), index {:.2?}; full table: {} rows, {} buurten, {} groups, years {years:?}, {:.1} MB",
+        "setup: atlas with its cell index {:.2?} (cache {status:?}); full table: {} rows, {} buurten, {} groups, years {years:?}, {:.1} MB",
         t_atlas,
-        t_engine,
         table.len(),
         buurten.len(),
         groups.len(),
@@ -58,7 +55,8 @@ fn main() {
     );
     if std::env::var_os("BUURT_BENCH_EXPORT").is_some_and(|v| v == "1") {
         let long = out.join("long.parquet");
-        buurt_benches::write_parquet(atlas.values(), &long).expect("write the long table");
+        buurt_benches::write_parquet(&atlas.to_dataframe().expect("long table"), &long)
+            .expect("write the long table");
         let rust = out.join("rust_full.parquet");
         let df = table
             .to_dataframe(engine, atlas.catalogue())
@@ -75,13 +73,13 @@ fn main() {
 
     let mut c = Criterion::default().configure_from_args();
     c.bench_function("full_diagnose_nl_buurten_rivm", |b| {
-        b.iter(|| full_table(black_box(engine), Level::Buurt, &keep));
+        b.iter(|| full_table(black_box(&atlas), Level::Buurt, &keep));
     });
     // The same computation into a table kept from the previous run: what a long-running
     // process pays, without allocating and faulting in the 77 MB of output each time.
-    let mut reused = full_table(engine, Level::Buurt, &keep);
+    let mut reused = full_table(&atlas, Level::Buurt, &keep);
     c.bench_function("full_diagnose_nl_buurten_rivm_reused_output", |b| {
-        b.iter(|| full_table_into(black_box(engine), Level::Buurt, &keep, &mut reused));
+        b.iter(|| full_table_into(black_box(&atlas), Level::Buurt, &keep, &mut reused));
     });
     c.bench_function("profile_WK034405", |b| {
         b.iter(|| {

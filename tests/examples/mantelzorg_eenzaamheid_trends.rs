@@ -20,11 +20,11 @@ fn main() {
     println!(
         "atlas: {} regions, {} cells (cache {cache:?})",
         atlas.regions().len(),
-        atlas.values().height()
+        atlas.cells().cell_values().len()
     );
 
     // cell 2
-    let diagnose = Diagnose::new(atlas).expect("the diagnose index");
+    let diagnose = Diagnose::new(atlas);
     let utrecht: RegionCode = "GM0344".parse().expect("a gemeente code");
     let profiles = diagnose
         .profiles_within(utrecht, Level::Buurt, None)

@@ -18,11 +18,11 @@ fn main() {
     println!(
         "atlas: {} regions, {} cells (cache {cache:?})",
         atlas.regions().len(),
-        atlas.values().height()
+        atlas.cells().cell_values().len()
     );
 
     // cell 2
-    let diagnose = Diagnose::new(atlas).expect("the diagnose index");
+    let diagnose = Diagnose::new(atlas);
     let oost = diagnose
         .profile("WK034405", None)
         .expect("the profile of Oost");

@@ -190,8 +190,8 @@ fn all_of_the_netherlands_loads_from_rivm() {
 #[test]
 fn long_table_holds_published_values_with_missing_reasons() {
     let atlas = real_atlas();
-    let df = atlas
-        .values()
+    let long = atlas.to_dataframe().unwrap();
+    let df = long
         .clone()
         .lazy()
         .filter(
@@ -212,8 +212,7 @@ fn long_table_holds_published_values_with_missing_reasons() {
         .unwrap();
     assert!((v - 13.9).abs() < 1e-9, "{v}");
     // Suppressed and not-measured cells keep their reason.
-    let reasons = atlas
-        .values()
+    let reasons = long
         .clone()
         .lazy()
         .filter(col(columns::MISSING).is_not_null())
@@ -237,15 +236,13 @@ fn long_table_holds_published_values_with_missing_reasons() {
         assert!(names.contains(r), "{names:?}");
     }
     // A value is either present or has a reason, never both or neither.
-    let both = atlas
-        .values()
+    let both = long
         .column(columns::VALUE)
         .unwrap()
         .is_null()
         .sum()
         .unwrap_or(0);
-    let reasons_n = atlas
-        .values()
+    let reasons_n = long
         .column(columns::MISSING)
         .unwrap()
         .is_not_null()
@@ -276,7 +273,11 @@ fn cache_round_trips_and_notices_changes() {
     {
         panic!("region differs after the cache round trip:\n{a:?}\n{b:?}");
     }
-    assert!(back.values().equals_missing(atlas.values()));
+    assert!(
+        back.to_dataframe()
+            .unwrap()
+            .equals_missing(&atlas.to_dataframe().unwrap())
+    );
     assert_eq!(back.layers().len(), atlas.layers().len());
     let key = RegionKey::new(code("BU03440111"), Indeling::new(2024));
     assert_eq!(back.geometry_rd(&key), atlas.geometry_rd(&key));

@@ -1,13 +1,13 @@
-//! `buurt serve` indexes the atlas by streaming the cached long table in batches, and keeps
-//! that index as `engine.bin` for the next start; both must equal the index built from the
-//! whole table, cell for cell, on the real files.
+//! The atlas cache keeps the cell index as `cells.bin`; when that file is missing or damaged,
+//! opening the cache streams the cached long table in batches into a new index. Both must
+//! equal the index built from the whole table, cell for cell, on the real files.
 
 use buurt_core::Catalogue;
-use buurt_diagnose::atlas::{CacheStatus, open_indexed};
-use buurt_diagnose::diagnose::Engine;
+use buurt_diagnose::atlas::{CacheStatus, CellIndex, open};
 use buurt_io::registry::NoProgress;
 
-fn assert_same_index(whole: &Engine, other: &Engine, what: &str) {
+fn assert_same_index(whole: &CellIndex, other: &CellIndex, what: &str) {
+    assert_eq!(whole.region_keys(), other.region_keys(), "{what}");
     assert_eq!(whole.datasets(), other.datasets(), "{what}");
     let mut groups: Vec<_> = whole.group_keys().copied().collect();
     groups.sort_unstable();
@@ -35,31 +35,28 @@ fn the_streamed_and_the_cached_index_equal_the_index_of_the_whole_table() {
     let cache = tempfile::tempdir().expect("a temporary directory");
     let catalogue = || Catalogue::builtin().expect("the builtin catalogue");
     let open = || {
-        open_indexed(&data, Some(cache.path()), catalogue(), &NoProgress)
+        open(&data, Some(cache.path()), catalogue(), &NoProgress)
             .expect("the real data validate and the cache reads back")
     };
     // First: built from the data, cached, indexed from the whole table.
-    let (_, whole, status) = open();
+    let (built, status) = open();
     assert_ne!(status, CacheStatus::Fresh);
-    // The index file is written beside the new cache; without it, the table is streamed
-    // batch by batch, and that writes the file again.
-    assert!(cache.path().join("engine.bin").exists());
-    std::fs::remove_file(cache.path().join("engine.bin")).expect("removable");
-    let (atlas, streamed, status) = open();
+    let whole = built.cells();
+    // The index file is part of the cache; without it, the table is streamed batch by batch,
+    // and that writes the file again.
+    let file = cache.path().join("cells.bin");
+    assert!(file.exists());
+    std::fs::remove_file(&file).expect("removable");
+    let (atlas, status) = open();
     assert_eq!(status, CacheStatus::Fresh);
-    assert_eq!(atlas.values().height(), 0, "the long table is not kept");
-    assert!(!atlas.regions().is_empty());
-    assert_same_index(&whole, &streamed, "streamed");
-    assert!(cache.path().join("engine.bin").exists());
+    assert_eq!(atlas.regions().len(), built.regions().len());
+    assert_same_index(whole, atlas.cells(), "streamed");
+    assert!(file.exists());
     // Then: the index read back from that file.
-    let (_, read_back, _) = open();
-    assert_same_index(&whole, &read_back, "engine.bin");
+    let (read_back, _) = open();
+    assert_same_index(whole, read_back.cells(), "cells.bin");
     // A damaged index file is not trusted: the table is streamed again.
-    std::fs::write(
-        cache.path().join("engine.bin"),
-        b"BUURTENG\x01\x00\x00\x00trunc",
-    )
-    .expect("writable cache");
-    let (_, again, _) = open();
-    assert_same_index(&whole, &again, "after a damaged engine.bin");
+    std::fs::write(&file, b"BUURTENG\x02\x00\x00\x00trunc").expect("writable cache");
+    let (again, _) = open();
+    assert_same_index(whole, again.cells(), "after a damaged cells.bin");
 }

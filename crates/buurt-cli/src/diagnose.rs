@@ -16,7 +16,7 @@ pub fn run(
     year: Option<u16>,
     format: ProfileFormat,
 ) -> anyhow::Result<()> {
-    let diagnose = Diagnose::new(atlas)?;
+    let diagnose = Diagnose::new(atlas);
     let profiles = match (code, within) {
         (Some(code), None) => vec![diagnose.profile(code, year)?],
         (None, Some(within)) => {

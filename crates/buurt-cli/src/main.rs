@@ -231,12 +231,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             workers,
         } => {
             let catalogue = buurt_core::Catalogue::builtin()?;
-            let (atlas, engine, status) = buurt_diagnose::atlas::open_indexed(
-                &data_dir,
-                Some(&cache_dir),
-                catalogue,
-                &progress,
-            )?;
+            let (atlas, status) =
+                buurt_diagnose::atlas::open(&data_dir, Some(&cache_dir), catalogue, &progress)?;
             tracing::info!(?status, "atlas opened and indexed");
             let viewer = buurt_server::ViewerConfig {
                 base_style_url: base_style,
@@ -250,7 +246,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     std::num::NonZero::get,
                 ),
             };
-            serve::run(atlas, engine, options, &data_dir, &cache_dir)?;
+            serve::run(atlas, options, &data_dir, &cache_dir)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Tiles {
@@ -278,7 +274,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let checked = tiles::check(&args)?;
             let atlas = open_atlas(&data_dir, &cache_dir, &progress)?;
-            tiles::run(&atlas, &args, &checked, cli.quiet)?;
+            tiles::run(atlas, &args, &checked, cli.quiet)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use axum::Router;
 use buurt_diagnose::Atlas;
-use buurt_diagnose::diagnose::Engine;
 use buurt_server::{AppState, Loaded, ViewerConfig};
 use tokio::sync::{mpsc, watch};
 
@@ -35,7 +34,6 @@ pub struct Options {
 
 pub fn run(
     atlas: Atlas,
-    engine: Engine,
     options: Options,
     data_dir: &Path,
     cache_dir: &Path,
@@ -46,8 +44,7 @@ pub fn run(
         tile_cache_bytes,
         workers: threads,
     } = options;
-    let loaded =
-        Loaded::with_engine(atlas, engine, tile_cache_bytes).context("preparing the service")?;
+    let loaded = Loaded::new(atlas, tile_cache_bytes).context("preparing the service")?;
     let state = AppState::new(loaded).with_viewer_config(viewer);
     let app = buurt_server::router(state.clone());
     let (data_dir, cache_dir) = (data_dir.to_path_buf(), cache_dir.to_path_buf());
@@ -191,13 +188,13 @@ async fn reload_on_hangup(
         let (data, cache) = (data_dir.clone(), cache_dir.clone());
         let built = tokio::task::spawn_blocking(move || -> anyhow::Result<Loaded> {
             let catalogue = buurt_core::Catalogue::builtin()?;
-            let (atlas, engine, _) = buurt_diagnose::atlas::open_indexed(
+            let (atlas, _) = buurt_diagnose::atlas::open(
                 &data,
                 Some(&cache),
                 catalogue,
                 &buurt_io::registry::NoProgress,
             )?;
-            Ok(Loaded::with_engine(atlas, engine, tile_cache_bytes)?)
+            Ok(Loaded::new(atlas, tile_cache_bytes)?)
         })
         .await;
         match built {

@@ -4,21 +4,19 @@
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context as _;
 use buurt_core::{Level, RegionCode};
 use buurt_diagnose::Atlas;
-use buurt_diagnose::diagnose::Engine;
 use buurt_io::crs::geometry_rd_to_wgs84;
 use buurt_server::TILE_LEVELS;
-use buurt_server::layers::{shapes_within, source_layer};
-use buurt_server::standings::Standings;
-use buurt_server::values::{feature_properties, resolve_indicators};
+use buurt_tiles::choropleth::{Choropleth, TileQuery, resolve_indicators};
 use buurt_tiles::export::{
     ArchiveInfo, GeoJsonFeature, MbTilesArchive, PmTilesArchive, write_geojson,
 };
-use buurt_tiles::{PropValue, PyramidSpec, TileId, TileSet, TileSetOptions, TileSink};
+use buurt_tiles::{PropValue, PyramidSpec, TileId, TileSink};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -73,7 +71,7 @@ pub struct ExportArgs {
 pub struct Checked {
     format: ExportFormat,
     levels: Vec<Level>,
-    indicators: Vec<(String, u16)>,
+    query: TileQuery,
     within: RegionCode,
 }
 
@@ -128,8 +126,11 @@ pub fn check(args: &ExportArgs) -> anyhow::Result<Checked> {
         anyhow::bail!("--layers names no layer (expected gemeente, wijk or buurt)");
     }
     let catalogue = buurt_core::Catalogue::builtin()?;
-    let indicators =
-        resolve_indicators(&catalogue, args.indicators.as_deref()).context("--indicators")?;
+    let query = TileQuery {
+        indicators: resolve_indicators(&catalogue, args.indicators.as_deref())
+            .context("--indicators")?,
+        year: args.year,
+    };
     let within = match &args.within {
         Some(w) => w
             .parse::<RegionCode>()
@@ -141,48 +142,28 @@ pub fn check(args: &ExportArgs) -> anyhow::Result<Checked> {
             .format
             .unwrap_or_else(|| ExportFormat::from_path(&args.out)),
         levels,
-        indicators,
+        query,
         within,
     })
 }
 
 /// Export the layers; a partly written file is removed when the export fails.
-pub fn run(atlas: &Atlas, args: &ExportArgs, checked: &Checked, quiet: bool) -> anyhow::Result<()> {
+pub fn run(atlas: Atlas, args: &ExportArgs, checked: &Checked, quiet: bool) -> anyhow::Result<()> {
     let started = Instant::now();
-    let engine = Engine::new(atlas).context("indexing the atlas")?;
-    let mut shapes = Vec::with_capacity(checked.levels.len());
-    for &level in &checked.levels {
-        shapes.push((level, shapes_within(atlas, level, &checked.within)?));
-    }
-    let standings = Standings::default();
-    let props = |code: &str| {
-        feature_properties(
-            atlas,
-            &engine,
-            &standings,
-            &checked.indicators,
-            args.year,
-            code,
-        )
-    };
+    // The same tile source as `buurt serve`: same layers, values, years and standings.
+    let source = Choropleth::new(Arc::new(atlas), &checked.levels, checked.within)
+        .context("preparing the tile layers")?;
+    let props = |code: &str| source.properties(&checked.query, code);
     let result = match checked.format {
-        ExportFormat::Geojson => export_geojson(&args.out, &shapes, &props),
-        ExportFormat::Pmtiles | ExportFormat::Mbtiles => {
-            let layers = shapes
-                .iter()
-                .map(|(level, s)| source_layer(*level, s))
-                .collect();
-            let tiles = TileSet::new(layers, TileSetOptions::default())
-                .context("preparing the tile layers")?;
-            export_archive(
-                args,
-                checked,
-                checked.format == ExportFormat::Mbtiles,
-                &tiles,
-                &|_, f| props(&f.code),
-                quiet,
-            )
-        }
+        ExportFormat::Geojson => export_geojson(&args.out, &source, &props),
+        ExportFormat::Pmtiles | ExportFormat::Mbtiles => export_archive(
+            args,
+            checked,
+            checked.format == ExportFormat::Mbtiles,
+            &source,
+            &|_, f| props(&f.code),
+            quiet,
+        ),
     };
     if result.is_err() && args.out.is_file() {
         // Best effort: the error says what went wrong; a half archive must not look usable.
@@ -201,16 +182,16 @@ pub fn run(atlas: &Atlas, args: &ExportArgs, checked: &Checked, quiet: bool) -> 
 
 fn export_geojson(
     out: &Path,
-    shapes: &[(Level, Vec<buurt_io::RegionShape>)],
+    source: &Choropleth,
     props: &dyn Fn(&str) -> Vec<(String, PropValue)>,
 ) -> anyhow::Result<String> {
     let file = File::create(out).with_context(|| format!("creating {}", out.display()))?;
-    let projected: Vec<(Level, String, String, _)> = shapes
-        .iter()
-        .flat_map(|(level, s)| {
-            s.iter().map(|s| {
+    let projected: Vec<(Level, String, String, _)> = source
+        .levels()
+        .flat_map(|level| {
+            source.shapes(level).iter().map(move |s| {
                 (
-                    *level,
+                    level,
                     s.code.to_string(),
                     s.name.clone(),
                     geometry_rd_to_wgs84(&s.geometry_rd),
@@ -244,10 +225,12 @@ fn export_archive(
     args: &ExportArgs,
     checked: &Checked,
     mbtiles: bool,
-    tiles: &TileSet,
+    source: &Choropleth,
     props: &buurt_tiles::SyncPropertyFn<'_>,
     quiet: bool,
 ) -> anyhow::Result<String> {
+    let tiles = source.tile_set();
+    let catalogue = source.atlas().catalogue();
     let names: Vec<&str> = checked.levels.iter().map(|l| l.as_str()).collect();
     let all = tiles.pyramid_tiles(&names, args.min_zoom, args.max_zoom)?;
     let spec = PyramidSpec {
@@ -262,9 +245,10 @@ fn export_archive(
             "{} with {}",
             names.join(", "),
             checked
+                .query
                 .indicators
                 .iter()
-                .map(|(id, _)| id.as_str())
+                .map(|ix| ix.id(catalogue))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

@@ -3,7 +3,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use buurt_diagnose::{Atlas, DiagnoseError};
+use buurt_diagnose::Atlas;
+use buurt_diagnose::atlas::AtlasError;
 
 use crate::ReportFormat;
 use crate::progress::Bar;
@@ -14,7 +15,7 @@ pub fn run(data_dir: &Path, format: ReportFormat, progress: &Bar) -> anyhow::Res
     let loaded = buurt_io::registry::load_all(data_dir, &catalogue, progress);
     let (mut report, ok) = match Atlas::build(catalogue, loaded) {
         Ok(atlas) => (atlas.report().clone(), true),
-        Err(DiagnoseError::Validation { report, .. }) => (*report, false),
+        Err(AtlasError::Validation { report, .. }) => (*report, false),
         Err(e) => return Err(e.into()),
     };
     // Loading and checking together: what the user waited for.

@@ -1,34 +1,14 @@
 //! The errors of buurt-diagnose.
 
-use std::path::PathBuf;
-
-/// Building, caching or querying the atlas failed.
+/// A diagnose query failed, or the atlas under it.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DiagnoseError {
-    /// One or more datasets failed to load or validate; nothing was built.
-    #[error("{} problem(s) failed validation, the atlas was not built: {}", failures.len(), failures.join("; "))]
-    Validation {
-        /// One line per failure, naming dataset, file and row/code.
-        failures: Vec<String>,
-        /// The full report, for `buurt validate`.
-        report: Box<crate::atlas::ValidationReport>,
-    },
-    /// A loader error.
+    /// Opening, building or reading the atlas failed.
     #[error(transparent)]
-    Io(#[from] buurt_io::IoError),
-    /// The catalogue is inconsistent.
-    #[error(transparent)]
-    Catalogue(#[from] buurt_core::CatalogueError),
-    /// The atlas cache could not be read or written.
-    #[error("atlas cache {path}: {message}")]
-    Cache {
-        /// The cache file or directory.
-        path: PathBuf,
-        /// What went wrong.
-        message: String,
-    },
-    /// A polars operation failed.
-    #[error("table operation failed: {0}")]
+    Atlas(#[from] buurt_atlas::AtlasError),
+    /// A polars operation failed (building a table for analysts).
+    #[error("table operation failed")]
     Polars(#[from] polars::error::PolarsError),
     /// A region code that is not in the atlas.
     #[error("unknown region '{code}'")]

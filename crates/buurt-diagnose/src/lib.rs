@@ -1,15 +1,17 @@
-//! buurt-diagnose: the atlas (regions, geometries and the long indicator table in polars) and
-//! the diagnose computed from it.
+//! buurt-diagnose: the diagnose computed from the atlas.
 //!
-//! - [`atlas`]: [`Atlas`], built from the loaded sources or read from its cache.
-//! - [`diagnose`]: profiles, aandachtspunten, composite scores, the full table.
+//! - [`diagnose`]: [`Diagnose`](diagnose::Diagnose) answers profiles of regions and
+//!   user-defined areas; [`standing`](diagnose::standing) is the one place where a value's
+//!   standing is defined (year choice, index, z-score, rank, band, minimum count), used by the
+//!   profile, the full table and the map; aandachtspunten, composite scores, the full table.
 //! - [`stats`]: intervals, shrinkage, trends, class breaks, z-scores.
+//! - [`atlas`]: the atlas it reads (the `buurt-atlas` crate, re-exported for analysts).
 //! - [`error`]: the crate's error, [`DiagnoseError`].
 
-pub mod atlas;
 pub mod diagnose;
 pub mod error;
 pub mod stats;
 
-pub use atlas::{Atlas, CacheStatus, ValidationReport};
+pub use buurt_atlas as atlas;
+pub use buurt_atlas::{Atlas, CacheStatus, ValidationReport};
 pub use error::{DiagnoseError, Result};

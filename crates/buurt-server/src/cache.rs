@@ -24,7 +24,7 @@ impl EncodedTile {
     #[must_use]
     pub fn new(mvt: Vec<u8>) -> Self {
         let gzip = buurt_tiles::export::gzip(&mvt);
-        let etag = crate::routes::etag_of(&mvt);
+        let etag = etag_of(&mvt);
         Self {
             raw: Bytes::from(mvt),
             gzip: Bytes::from(gzip),
@@ -43,6 +43,20 @@ impl EncodedTile {
     pub fn is_empty(&self) -> bool {
         self.raw.is_empty()
     }
+}
+
+/// FNV-1a, 64 bit: a stable content hash for ETags (the same bytes give the same tag across
+/// restarts, which `DefaultHasher` does not promise).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The strong ETag of a body: `"<16 hex digits>"`.
+pub(crate) fn etag_of(bytes: &[u8]) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{:016x}\"", fnv1a(bytes)))
+        .unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
 }
 
 /// Rendered tiles by request key (layer, tile, indicators, year), evicting the least recently

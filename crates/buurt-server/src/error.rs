@@ -8,37 +8,9 @@ use serde::Serialize;
 /// Building the server state failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    /// The diagnose engine could not index the atlas.
-    #[error("indexing the atlas for the diagnose: {0}")]
-    Diagnose(#[from] buurt_diagnose::DiagnoseError),
-    /// The tile set could not be prepared from the boundary layers.
-    #[error("preparing tile layer '{layer}': {source}")]
-    Tiles {
-        /// The layer being prepared.
-        layer: String,
-        /// The cause.
-        source: buurt_tiles::TileError,
-    },
-    /// The atlas holds no boundary layer for a level the service serves.
-    #[error("the atlas has no boundary layer for level {level}")]
-    NoLayer {
-        /// The level.
-        level: buurt_core::Level,
-    },
-    /// No region of a level lies within the code asked for.
-    #[error("no {level} in the atlas lies within {within}")]
-    NothingWithin {
-        /// The level.
-        level: buurt_core::Level,
-        /// The code asked for.
-        within: buurt_core::RegionCode,
-    },
-    /// An indicator id is not in the catalogue.
-    #[error("unknown indicator '{id}'")]
-    UnknownIndicator {
-        /// The id asked for.
-        id: String,
-    },
+    /// The tile source could not be prepared from the atlas.
+    #[error("preparing the tile layers")]
+    Tiles(#[from] buurt_tiles::TileError),
 }
 
 /// The body of every error response.

@@ -9,6 +9,9 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
+/// Largest accepted request body (an area of a few hundred buurt codes fits easily).
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
 /// [`Query`] with a JSON 400 on rejection.
 #[derive(Debug, Clone)]
 pub struct Q<T>(pub T);
@@ -53,7 +56,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             Err(e) => Err(match e.status() {
                 StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(format!(
                     "request body is larger than the limit of {} bytes",
-                    crate::routes::BODY_LIMIT_BYTES
+                    BODY_LIMIT_BYTES
                 )),
                 StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType(
                     "request body must be JSON (Content-Type: application/json)".into(),

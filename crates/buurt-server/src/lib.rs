@@ -4,10 +4,9 @@
 //!   `/`) and the layers
 //!   around them (request log line, CORS, gzip, timeout, panic catcher, ETag/304,
 //!   Cache-Control, body limit).
-//! - [`AppState`] / [`Loaded`]: the atlas, its diagnose engine, the tile set, point indexes and
-//!   the [`TileCache`], swappable as a whole for a reload.
-//! - [`layers`]: the tile layers from the atlas (also for `buurt tiles export`); [`values`]:
-//!   indicator values and tile feature properties.
+//! - [`AppState`] / [`Loaded`]: the tile source over the atlas
+//!   ([`buurt_tiles::choropleth::Choropleth`]), point indexes and the [`TileCache`], swappable
+//!   as a whole for a reload.
 //! - [`ApiError`]: every error a client sees, as `{"error": "..."}` with a 4xx status.
 //! - [`openapi::ApiDoc`]: the OpenAPI 3.1 document.
 //! - [`viewer`]: the web viewer (MapLibre choropleth, profiles, downloads), embedded in the binary.
@@ -17,12 +16,9 @@
 mod cache;
 pub mod error;
 mod extract;
-pub mod layers;
 pub mod openapi;
 pub mod routes;
-pub mod standings;
 mod state;
-pub mod values;
 pub mod viewer;
 
 pub use cache::{EncodedTile, TileCache};

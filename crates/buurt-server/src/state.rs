@@ -4,14 +4,11 @@ use std::sync::{Arc, RwLock};
 
 use buurt_core::{Indeling, Level, RegionCode};
 use buurt_diagnose::Atlas;
-use buurt_diagnose::diagnose::Engine;
 use buurt_io::spatial_index::RegionIndex;
-use buurt_tiles::{TileSet, TileSetOptions};
+use buurt_tiles::choropleth::Choropleth;
 
 use crate::cache::TileCache;
 use crate::error::ServerError;
-use crate::layers::{newest_shapes, source_layer};
-use crate::standings::Standings;
 use crate::viewer::ViewerConfig;
 
 /// The levels served as tile layers, and located by `/api/v1/locate`, top-down.
@@ -23,63 +20,39 @@ pub const DEFAULT_TILE_CACHE_BYTES: usize = 64 << 20;
 /// Everything the handlers read, built once from an atlas.
 #[derive(Debug)]
 pub struct Loaded {
-    /// The atlas.
-    pub atlas: Atlas,
-    /// Its diagnose index.
-    pub engine: Engine,
-    /// Tile layers `gemeente`, `wijk`, `buurt` (Web Mercator).
-    pub tiles: TileSet,
+    /// The tile source: the atlas, its tile layers `gemeente`, `wijk`, `buurt` (Web Mercator)
+    /// and the standings they are coloured by.
+    pub source: Choropleth,
     /// Point lookup per level, over the same boundaries as the tiles (RD).
     pub indexes: Vec<(Level, RegionIndex)>,
     /// Rendered tiles.
     pub tile_cache: TileCache,
-    /// Index, z-score and band per group, as tiles colour by them.
-    pub standings: Standings,
 }
 
 impl Loaded {
-    /// Prepare the atlas for serving: index the diagnose, build the tile layers from the newest
-    /// boundary layer of each level per gemeente, and the point indexes.
+    /// Prepare the atlas for serving: the tile layers from the newest boundary layer of each
+    /// level per gemeente, and the point indexes.
     pub fn new(atlas: Atlas, tile_cache_bytes: usize) -> Result<Self, ServerError> {
-        let engine = Engine::new(&atlas)?;
-        Self::with_engine(atlas, engine, tile_cache_bytes)
-    }
-
-    /// As [`Loaded::new`] with the engine already built, for instance by
-    /// [`buurt_diagnose::atlas::open_indexed`], which keeps the start-up memory low.
-    pub fn with_engine(
-        atlas: Atlas,
-        engine: Engine,
-        tile_cache_bytes: usize,
-    ) -> Result<Self, ServerError> {
-        let mut source_layers = Vec::new();
-        let mut indexes = Vec::new();
-        for level in TILE_LEVELS {
-            let shapes = newest_shapes(&atlas, level);
-            if shapes.is_empty() {
-                return Err(ServerError::NoLayer { level });
-            }
-            indexes.push((level, RegionIndex::new(&shapes)));
-            source_layers.push(source_layer(level, &shapes));
-        }
-        let tiles = TileSet::new(source_layers, TileSetOptions::default()).map_err(|source| {
-            ServerError::Tiles {
-                layer: "gemeente, wijk, buurt".into(),
-                source,
-            }
-        })?;
+        let source = Choropleth::new(Arc::new(atlas), &TILE_LEVELS, RegionCode::Nederland)?;
+        let indexes = TILE_LEVELS
+            .iter()
+            .map(|&level| (level, RegionIndex::new(source.shapes(level))))
+            .collect();
         tracing::info!(
-            layers = ?tiles.layer_names(),
+            layers = ?source.tile_set().layer_names(),
             "server state prepared"
         );
         Ok(Self {
-            atlas,
-            engine,
-            tiles,
+            source,
             indexes,
             tile_cache: TileCache::new(tile_cache_bytes),
-            standings: Standings::default(),
         })
+    }
+
+    /// The atlas served.
+    #[must_use]
+    pub fn atlas(&self) -> &Atlas {
+        self.source.atlas()
     }
 
     /// The point index of a level.

@@ -12,8 +12,8 @@ use buurt_core::{Catalogue, Level, MissingReason, RegionCode};
 use buurt_diagnose::diagnose::Diagnose;
 use buurt_diagnose::diagnose::bands::Band;
 use buurt_io::crs::{PointWgs84, wgs84_to_web_mercator};
-use buurt_server::values::value_at;
 use buurt_server::{AppState, Loaded, router};
+use buurt_tiles::choropleth::{IndicatorIx, value_at};
 use buurt_tiles::mvt::decode_tile;
 use buurt_tiles::{PropValue, TileId};
 use geo::Intersects;
@@ -188,25 +188,21 @@ async fn indicators_within_a_gemeente_are_those_with_values_there() {
         all.len()
     );
     let buurten: Vec<RegionCode> = loaded
-        .atlas
+        .atlas()
         .regions()
         .iter()
         .filter(|r| r.level == Level::Buurt && r.key.code.as_str().starts_with("BU0344"))
         .map(|r| r.key.code)
         .collect();
-    let catalogue = loaded.atlas.catalogue();
+    let catalogue = loaded.atlas().catalogue();
     // Listed: some Utrecht buurt has a value in each listed year; not listed: none has any.
     for info in all {
         let id = info["id"].as_str().unwrap();
-        let ix = catalogue
-            .indicators()
-            .iter()
-            .position(|i| i.id == id)
-            .unwrap() as u16;
+        let ix = IndicatorIx::of(catalogue, id).unwrap();
         let listed = utrecht.iter().find(|u| u["id"] == id);
         let has_value = |year: Option<u16>| {
             buurten.iter().any(|&code| {
-                value_at(&loaded.atlas, &loaded.engine, code, ix, year)
+                value_at(loaded.atlas(), code, ix, year)
                     .is_some_and(|c| c.value.is_some() && year.is_none_or(|y| c.year == y))
             })
         };
@@ -311,7 +307,7 @@ async fn regions_list_detail_and_errors() {
 #[tokio::test]
 async fn profile_equals_the_diagnose_and_csv_matches() {
     let loaded = state().0.loaded();
-    let d = Diagnose::with_engine(&loaded.atlas, &loaded.engine);
+    let d = Diagnose::new(loaded.atlas());
     for (uri, code, year) in [
         ("/api/v1/regions/WK034405/profile", "WK034405", None),
         (
@@ -455,7 +451,7 @@ async fn area_diagnose_and_body_errors() {
     );
     let served: Value = serde_json::from_slice(&bytes).unwrap();
     let loaded = state().0.loaded();
-    let d = Diagnose::with_engine(&loaded.atlas, &loaded.engine);
+    let d = Diagnose::new(loaded.atlas());
     let expected = d
         .area(
             "Wijkpact",
@@ -542,7 +538,7 @@ async fn tile_holds_every_utrecht_buurt_once() {
         geo_types::coord! {x: b.min().x + margin, y: b.min().y + margin},
         geo_types::coord! {x: b.max().x - margin, y: b.max().y - margin},
     );
-    let source = loaded.tiles.source_layer("buurt").unwrap();
+    let source = loaded.source.tile_set().source_layer("buurt").unwrap();
     let expected: Vec<&str> = source
         .features
         .iter()
@@ -559,7 +555,7 @@ async fn tile_holds_every_utrecht_buurt_once() {
     assert!(codes.iter().any(|c| c == "BU03440613"));
     // Default properties: the headline indicators, each a value or a reason.
     let headline: Vec<String> = loaded
-        .atlas
+        .atlas()
         .catalogue()
         .headline()
         .map(|i| i.id.clone())
@@ -628,19 +624,20 @@ async fn tile_holds_every_utrecht_buurt_once() {
 async fn suppressed_values_stay_out_of_tiles() {
     let loaded = state().0.loaded();
     let ix = loaded
-        .atlas
+        .atlas()
         .catalogue()
         .indicators()
         .iter()
         .position(|i| i.id == "eenzaam_65plus")
-        .unwrap() as u16;
+        .map(|_| IndicatorIx::of(loaded.atlas().catalogue(), "eenzaam_65plus").unwrap())
+        .unwrap();
     let suppressed = loaded
-        .atlas
+        .atlas()
         .regions()
         .iter()
         .filter(|r| r.level == Level::Buurt && r.key.code.as_str().starts_with("BU0344"))
         .find(|r| {
-            value_at(&loaded.atlas, &loaded.engine, r.key.code, ix, None)
+            value_at(loaded.atlas(), r.key.code, ix, None)
                 .is_some_and(|c| c.missing == Some(MissingReason::Suppressed))
         })
         .expect("a suppressed buurt in Utrecht");
@@ -685,9 +682,9 @@ async fn suppressed_values_stay_out_of_tiles() {
 #[tokio::test]
 async fn tiles_carry_the_index_and_band_of_the_profile() {
     let loaded = state().0.loaded();
-    let diagnose = Diagnose::with_engine(&loaded.atlas, &loaded.engine);
+    let diagnose = Diagnose::new(loaded.atlas());
     let region = loaded
-        .atlas
+        .atlas()
         .regions()
         .iter()
         .find(|r| r.key.code.as_str() == "BU03440613")
@@ -734,7 +731,7 @@ async fn tiles_carry_the_index_and_band_of_the_profile() {
 async fn label_tiles_hold_a_point_inside_each_region() {
     let loaded = state().0.loaded();
     let region = loaded
-        .atlas
+        .atlas()
         .regions()
         .iter()
         .find(|r| r.key.code.as_str() == "BU03440111")

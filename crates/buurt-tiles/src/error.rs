@@ -5,6 +5,26 @@ use std::path::PathBuf;
 /// Anything that can go wrong while preparing, rendering, decoding or exporting tiles.
 #[derive(Debug, thiserror::Error)]
 pub enum TileError {
+    /// The atlas holds no boundary layer for a level asked for.
+    #[error("the atlas has no boundary layer for level {level}")]
+    NoLayer {
+        /// The level.
+        level: buurt_core::Level,
+    },
+    /// No region of a level lies within the code asked for.
+    #[error("no {level} in the atlas lies within {within}")]
+    NothingWithin {
+        /// The level.
+        level: buurt_core::Level,
+        /// The code asked for.
+        within: buurt_core::RegionCode,
+    },
+    /// An indicator id is not in the catalogue.
+    #[error("unknown indicator '{id}'")]
+    UnknownIndicator {
+        /// The id asked for.
+        id: String,
+    },
     /// A tile address outside the pyramid.
     #[error("tile {z}/{x}/{y}: {problem}")]
     InvalidTile {

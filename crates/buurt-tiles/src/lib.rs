@@ -14,10 +14,13 @@
 //! - [`pyramid`]: [`TileSet::build_pyramid`] renders a zoom range in parallel into a
 //!   [`TileSink`].
 //! - [`export`]: PMTiles v3 and MBTiles sinks, a GeoJSON writer, gzip.
+//! - [`choropleth`]: the tile source over the atlas ([`choropleth::Choropleth`]: `tile`,
+//!   `tilejson`), used by `buurt serve` and `buurt tiles export` alike.
 //!
 //! Suppressed indicator values never enter a tile by accident: the property callback decides
 //! what each feature carries (see [`TileSet::render`]).
 
+pub mod choropleth;
 mod clip;
 pub mod error;
 pub mod export;

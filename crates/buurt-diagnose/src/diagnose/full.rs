@@ -22,16 +22,14 @@
 use std::ops::Range;
 use std::sync::Mutex;
 
-use buurt_core::Level;
+use buurt_atlas::{Atlas, CellIndex, GroupKey};
+use buurt_core::{Indicator, Level};
 use polars::prelude::{Column, DataFrame};
 
 use super::bands::Band;
-use super::engine::{Engine, GroupKey};
 use super::profile::Benchmarks;
+use super::standing::{self, ALL_OF_LEVEL, MIN_VALUES};
 use crate::error::Result;
-
-/// Fewer values than this in a gemeente give no z-score within it (as in profiles).
-const MIN_VALUES_FOR_Z: usize = 3;
 
 /// One row per cell of the chosen level, in engine order: by group (dataset, indicator,
 /// year), then region. Missing values have NaN standings.
@@ -74,7 +72,7 @@ impl FullTable {
         5 * self.len() * size_of::<f32>() + self.runs.len() * size_of::<CellRun>()
     }
 
-    /// The cell of a row (see [`Engine::cell_value`]).
+    /// The cell of a row (see [`CellIndex::cell_value`]).
     ///
     /// # Panics
     ///
@@ -102,23 +100,23 @@ impl FullTable {
 
     /// The value of a row's cell (`None` when missing).
     #[must_use]
-    pub fn value(&self, engine: &Engine, row: usize) -> Option<f64> {
-        let v = engine.cell_value[self.cell(row)];
+    pub fn value(&self, engine: &CellIndex, row: usize) -> Option<f64> {
+        let v = engine.cell_values()[self.cell(row)];
         v.is_finite().then_some(v)
     }
 
     /// The published wijk, gemeente and NL values of the same group as a row.
     #[must_use]
-    pub fn benchmarks(&self, engine: &Engine, row: usize) -> Benchmarks {
+    pub fn benchmarks(&self, engine: &CellIndex, row: usize) -> Benchmarks {
         let cell = self.cell(row);
-        parent_values(engine, engine.group(engine.cell_group[cell]), cell)
+        parent_values(engine, engine.group(engine.cell_groups()[cell]), cell)
     }
 
     /// As a polars DataFrame: region, dataset, indicator, year, value, the three benchmarks
     /// (Float64), the five standings (Float32) and the band from `z_gemeente`.
     pub fn to_dataframe(
         &self,
-        engine: &Engine,
+        engine: &CellIndex,
         catalogue: &buurt_core::Catalogue,
     ) -> Result<DataFrame> {
         let n = self.len();
@@ -131,7 +129,7 @@ impl FullTable {
         let region: Vec<String> = cells()
             .map(|c| engine.cell_region(c).code.to_string())
             .collect();
-        let group: Vec<GroupKey> = cells().map(|c| engine.cell_group[c]).collect();
+        let group: Vec<GroupKey> = cells().map(|c| engine.cell_groups()[c]).collect();
         let dataset: Vec<&str> = group
             .iter()
             .map(|g| engine.datasets()[usize::from(g.dataset)].as_str())
@@ -142,14 +140,14 @@ impl FullTable {
             .collect();
         let year: Vec<i32> = group.iter().map(|g| i32::from(g.year)).collect();
         let value: Vec<Option<f64>> = cells()
-            .map(|c| Some(engine.cell_value[c]).filter(|v| v.is_finite()))
+            .map(|c| Some(engine.cell_values()[c]).filter(|v| v.is_finite()))
             .collect();
         // Rows of a group are contiguous: look its range up once, not per row.
         let mut range = 0..0;
         let benchmarks: Vec<Benchmarks> = cells()
             .map(|c| {
                 if !range.contains(&c) {
-                    range = engine.group(engine.cell_group[c]);
+                    range = engine.group(engine.cell_groups()[c]);
                 }
                 parent_values(engine, range.clone(), c)
             })
@@ -160,7 +158,7 @@ impl FullTable {
         let band: Vec<Option<&str>> = self
             .z_gemeente
             .iter()
-            .map(|z| z.is_finite().then(|| band_key(Band::of_z(f64::from(*z)))))
+            .map(|z| z.is_finite().then(|| Band::of_z(f64::from(*z)).as_str()))
             .collect();
         Ok(DataFrame::new(
             n,
@@ -191,33 +189,23 @@ struct CellRun {
     cells: Range<usize>,
 }
 
-fn band_key(b: Band) -> &'static str {
-    match b {
-        Band::WellBelow => "well_below",
-        Band::Below => "below",
-        Band::Around => "around",
-        Band::Above => "above",
-        Band::WellAbove => "well_above",
-    }
-}
-
 /// The published parent values of `cell`, whose group is `group`.
-fn parent_values(engine: &Engine, group: Range<usize>, cell: usize) -> Benchmarks {
-    let r = engine.cell_region[cell] as usize;
+fn parent_values(engine: &CellIndex, group: Range<usize>, cell: usize) -> Benchmarks {
+    let r = engine.cell_regions()[cell];
     let of = |parent: Option<u32>| cell_value_of(engine, group.clone(), parent?);
     Benchmarks {
-        wijk: of(engine.parent_wijk[r]),
-        gemeente: of(engine.parent_gemeente[r]),
-        nl: of(engine.nederland[r]),
+        wijk: of(engine.parent_wijk(r)),
+        gemeente: of(engine.parent_gemeente(r)),
+        nl: of(engine.nederland(r)),
     }
 }
 
 /// The finite value of `region` among `cells` (sorted by region).
-fn cell_value_of(engine: &Engine, cells: Range<usize>, region: u32) -> Option<f64> {
-    let at = engine.cell_region[cells.clone()]
+fn cell_value_of(engine: &CellIndex, cells: Range<usize>, region: u32) -> Option<f64> {
+    let at = engine.cell_regions()[cells.clone()]
         .binary_search(&region)
         .ok()?;
-    let v = engine.cell_value[cells.start + at];
+    let v = engine.cell_values()[cells.start + at];
     v.is_finite().then_some(v)
 }
 
@@ -225,54 +213,53 @@ fn cell_value_of(engine: &Engine, cells: Range<usize>, region: u32) -> Option<f6
 ///
 /// ```no_run
 /// use buurt_core::Level;
-/// use buurt_diagnose::diagnose::{Diagnose, full::full_table};
+/// use buurt_diagnose::diagnose::full::full_table;
 /// # fn atlas() -> buurt_diagnose::Atlas { unimplemented!() }
 /// let atlas = atlas();
-/// let diagnose = Diagnose::new(&atlas)?;
-/// let engine = diagnose.engine();
-/// let table = full_table(engine, Level::Buurt, &|_| true);
+/// let table = full_table(&atlas, Level::Buurt, &|_| true);
 /// for row in 0..table.len() {
-///     let gemeente = table.benchmarks(engine, row).gemeente;
+///     let gemeente = table.benchmarks(atlas.cells(), row).gemeente;
 ///     println!("{} {:?} {}", table.cell(row), gemeente, table.z_gemeente[row]);
 /// }
-/// # Ok::<(), buurt_diagnose::DiagnoseError>(())
 /// ```
 #[must_use]
 pub fn full_table(
-    engine: &Engine,
+    atlas: &Atlas,
     level: Level,
     keep: &(dyn Fn(GroupKey) -> bool + Sync),
 ) -> FullTable {
     let mut out = FullTable::default();
-    full_table_into(engine, level, keep, &mut out);
+    full_table_into(atlas, level, keep, &mut out);
     out
 }
 
 /// As [`full_table`], writing into `out` and reusing its memory when it already has the size
 /// (a process that recomputes the table, e.g. after a reload, then pays no allocation).
 pub fn full_table_into(
-    engine: &Engine,
+    atlas: &Atlas,
     level: Level,
     keep: &(dyn Fn(GroupKey) -> bool + Sync),
     out: &mut FullTable,
 ) {
+    let engine = atlas.cells();
+    let catalogue = atlas.catalogue().indicators();
     assert!(
-        u32::try_from(engine.cell_value.len()).is_ok(),
+        u32::try_from(engine.cell_values().len()).is_ok(),
         "more cells than the u32 row numbers of a group can name"
     );
     let mut groups: Vec<GroupKey> = engine.group_keys().copied().filter(|g| keep(*g)).collect();
     groups.sort_unstable();
-    let level_of = |r: u32| engine.regions[r as usize].code.level();
+    let level_of = |r: u32| engine.region_key(r).code.level();
     // Cells of a group are sorted by region and region codes by level (land, gemeente, wijk,
     // buurt), so the cells of `level` are one run, after those of the levels above it.
-    let spans: Vec<(Range<usize>, Range<usize>)> = groups
+    let spans: Vec<(GroupKey, Range<usize>)> = groups
         .iter()
         .map(|g| {
             let all = engine.group(*g);
-            let regions = &engine.cell_region[all.clone()];
+            let regions = &engine.cell_regions()[all.clone()];
             let start = all.start + regions.partition_point(|&r| level_of(r) < level);
             let end = all.start + regions.partition_point(|&r| level_of(r) <= level);
-            (all.start..start, start..end)
+            (*g, start..end)
         })
         .collect();
     let total = spans.iter().map(|(_, cells)| cells.len()).sum();
@@ -300,11 +287,11 @@ pub fn full_table_into(
     }
     let mut jobs = Vec::with_capacity(spans.len());
     let mut rest = Out::of(out);
-    for (parents, cells) in spans {
+    for (group, cells) in spans {
         let (mine, tail) = rest.split_at(cells.len());
         rest = tail;
         jobs.push(Job {
-            parents,
+            group,
             cells,
             out: mine,
         });
@@ -316,9 +303,9 @@ pub fn full_table_into(
     // Groups are handed out one at a time, so a thread slowed by other work takes fewer.
     let queue = Mutex::new(jobs.into_iter());
     let work = || {
-        let mut scratch = Scratch::new(engine.regions.len());
+        let mut scratch = Scratch::new(engine.region_count() as usize);
         while let Some(job) = queue.lock().ok().and_then(|mut q| q.next()) {
-            one_group(engine, job, &mut scratch);
+            one_group(engine, catalogue, level, job, &mut scratch);
         }
     };
     std::thread::scope(|scope| {
@@ -331,8 +318,7 @@ pub fn full_table_into(
 
 /// One group's cells of the level and their rows of the output.
 struct Job<'a> {
-    /// The group's cells of the levels above (the gemeente values are among them).
-    parents: Range<usize>,
+    group: GroupKey,
     cells: Range<usize>,
     out: Out<'a>,
 }
@@ -418,7 +404,7 @@ struct Scratch {
 impl Scratch {
     fn new(regions: usize) -> Self {
         Self {
-            bucket_of: vec![u32::MAX; regions + 1],
+            bucket_of: vec![u32::MAX; regions + 2],
             buckets: Vec::new(),
             row_value: Vec::new(),
             row_bucket: Vec::new(),
@@ -431,6 +417,11 @@ impl Scratch {
     }
 
     fn no_gemeente(&self) -> usize {
+        self.bucket_of.len() - 2
+    }
+
+    /// The slot of the comparison set of all gemeenten.
+    fn all_of_level(&self) -> usize {
         self.bucket_of.len() - 1
     }
 }
@@ -540,12 +531,12 @@ impl Distinct {
         self.below.resize(self.keys.len(), 0);
         self.rank.resize(self.keys.len(), 0.0);
         let n: u32 = self.counts.iter().sum();
-        let scale = 100.0 / f64::from(n);
         let mut below = 0u32;
         for &(_, id) in &self.by_value {
             let count = self.counts[id as usize];
             self.below[id as usize] = below;
-            self.rank[id as usize] = ((f64::from(below) + 0.5 * f64::from(count)) * scale) as f32;
+            self.rank[id as usize] = standing::rank(below as usize, count as usize, n as usize)
+                .map_or(f32::NAN, |r| r as f32);
             below += count;
         }
         for &slot in &self.slots {
@@ -565,14 +556,21 @@ fn sort_key(v: f64) -> u64 {
     }
 }
 
-fn one_group(engine: &Engine, job: Job<'_>, s: &mut Scratch) {
+fn one_group(
+    engine: &CellIndex,
+    catalogue: &[Indicator],
+    level: Level,
+    job: Job<'_>,
+    s: &mut Scratch,
+) {
     let Job {
-        parents,
+        group: key,
         cells,
         mut out,
     } = job;
-    let values = &engine.cell_value[cells.clone()];
+    let values = &engine.cell_values()[cells.clone()];
     let none = s.no_gemeente();
+    let all = s.all_of_level();
     s.buckets.clear();
     s.row_value.clear();
     s.row_bucket.clear();
@@ -582,8 +580,11 @@ fn one_group(engine: &Engine, job: Job<'_>, s: &mut Scratch) {
     let (mut current, mut bucket) = (usize::MAX, 0usize);
     let mut sum = 0.0;
     for (i, (c, &v)) in cells.clone().zip(values).enumerate() {
-        let slot =
-            engine.parent_gemeente[engine.cell_region[c] as usize].map_or(none, |p| p as usize);
+        let slot = match standing::comparison_parent(engine, level, engine.cell_regions()[c]) {
+            Some(ALL_OF_LEVEL) => all,
+            Some(p) => p as usize,
+            None => none,
+        };
         if slot != current {
             current = slot;
             if s.bucket_of[slot] == u32::MAX {
@@ -613,7 +614,7 @@ fn one_group(engine: &Engine, job: Job<'_>, s: &mut Scratch) {
         }
     }
     let n = s.distinct.finish();
-    let group = Spread::of(values.iter().copied().filter(|v| v.is_finite()), sum, n, 1);
+    let group = Spread::of(values.iter().copied().filter(|v| v.is_finite()), sum, n);
     // The rows in value order: a counting sort on the distinct values, whose counts are known.
     s.value_cursor.clone_from(&s.distinct.below);
     s.by_value.resize(n, 0);
@@ -646,8 +647,13 @@ fn one_group(engine: &Engine, job: Job<'_>, s: &mut Scratch) {
     let mut start = 0;
     for b in &s.buckets {
         let rows = &s.by_bucket[start..start + b.len as usize];
+        let parent = if b.slot == all {
+            ALL_OF_LEVEL
+        } else {
+            b.slot as u32
+        };
         let gemeente = (b.slot != none)
-            .then(|| cell_value_of(engine, parents.clone(), b.slot as u32).unwrap_or(f64::NAN));
+            .then(|| standing::reference(engine, catalogue, key, parent).unwrap_or(f64::NAN));
         ctx.bucket(rows, b.sum, gemeente, &mut out);
         start += rows.len();
     }
@@ -670,10 +676,11 @@ impl Spread {
         inv_sd: f64::NAN,
     };
 
-    fn of(values: impl Iterator<Item = f64>, sum: f64, n: usize, min_n: usize) -> Self {
+    /// As [`standing::z_score`] defines it, with the division turned into a multiplication.
+    fn of(values: impl Iterator<Item = f64>, sum: f64, n: usize) -> Self {
         let mean = sum / n as f64;
         let sd = (values.map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64).sqrt();
-        let inv_sd = if n >= min_n && sd > 0.0 {
+        let inv_sd = if n >= MIN_VALUES && sd > 0.0 {
             1.0 / sd
         } else {
             f64::NAN
@@ -703,16 +710,12 @@ impl Standings<'_> {
         let n = rows.len();
         let local = if gemeente.is_some() {
             let values = rows.iter().map(|&i| self.values[i as usize]);
-            Spread::of(values, sum, n, MIN_VALUES_FOR_Z)
+            Spread::of(values, sum, n)
         } else {
             Spread::NONE
         };
-        let index_scale = 100.0 / gemeente.unwrap_or(f64::NAN);
-        let rank_scale = if gemeente.is_some() {
-            100.0 / n as f64
-        } else {
-            f64::NAN
-        };
+        // As standing::index: no index without a finite, non-zero reference.
+        let index_scale = standing::index(1.0, gemeente).map_or(f64::NAN, |x| x);
         let mut start = 0;
         while start < n {
             // A run of ties: rows with the same value id.
@@ -721,7 +724,9 @@ impl Standings<'_> {
             while end < n && self.row_value[rows[end] as usize] == id {
                 end += 1;
             }
-            let rank_gemeente = ((start + end) as f64 * 0.5 * rank_scale) as f32;
+            let rank_gemeente = gemeente
+                .and_then(|_| standing::rank(start, end - start, n))
+                .map_or(f32::NAN, |r| r as f32);
             let rank_nl = self.distinct.rank[id as usize];
             for &i in &rows[start..end] {
                 let i = i as usize;
@@ -739,9 +744,11 @@ impl Standings<'_> {
 
 #[cfg(test)]
 mod tests {
-    use buurt_core::{Indeling, MissingReason, RegionKey};
+    use buurt_atlas::Cell;
+    use buurt_core::{Catalogue, Indeling, RegionKey};
 
     use super::*;
+    use crate::diagnose::standing::GroupStanding;
 
     const G: GroupKey = GroupKey {
         dataset: 0,
@@ -754,19 +761,24 @@ mod tests {
         year: 2020,
     };
 
-    /// An engine of `(group, region code, indeling, value)` cells; NaN is an empty cell.
-    fn engine<S: AsRef<str>>(cells: &[(GroupKey, S, u16, f64)]) -> Engine {
-        let rows = cells
+    /// An atlas of `(group, region code, indeling, value)` cells of one dataset (the groups'
+    /// indicators are catalogue positions); NaN is an empty cell.
+    fn atlas<S: AsRef<str>>(cells: &[(GroupKey, S, u16, f64)]) -> Atlas {
+        let catalogue = Catalogue::builtin().unwrap();
+        let ids: Vec<String> = catalogue
+            .indicators()
             .iter()
-            .map(|(g, code, indeling, v)| {
-                let key = RegionKey::new(code.as_ref().parse().unwrap(), Indeling::new(*indeling));
-                (*g, key, *v, v.is_nan().then_some(MissingReason::Empty))
-            })
+            .map(|i| i.id.clone())
             .collect();
-        Engine::from_rows(vec!["test".into()], rows)
+        let cells = cells.iter().map(|(g, code, indeling, v)| {
+            let key = RegionKey::new(code.as_ref().parse().unwrap(), Indeling::new(*indeling));
+            let id = &ids[usize::from(g.indicator)];
+            Cell::new("test", key, id, g.year, v.is_finite().then_some(*v))
+        });
+        Atlas::from_cells(catalogue, cells).unwrap()
     }
 
-    fn row(engine: &Engine, t: &FullTable, g: GroupKey, code: &str, indeling: u16) -> usize {
+    fn row(engine: &CellIndex, t: &FullTable, g: GroupKey, code: &str, indeling: u16) -> usize {
         let key = RegionKey::new(code.parse().unwrap(), Indeling::new(indeling));
         let cell = engine.cell(g, engine.region_index(&key).unwrap()).unwrap();
         t.row_of(cell).unwrap()
@@ -778,7 +790,7 @@ mod tests {
 
     #[test]
     fn standings_by_hand() {
-        let e = engine(&[
+        let a = atlas(&[
             (G, "NL01", 2020, 25.0),
             (G, "GM0001", 2020, 20.0),
             (G, "WK000101", 2020, 18.0),
@@ -791,7 +803,8 @@ mod tests {
             (G, "BU00030101", 2020, 40.0),
             (G, "BU00030102", 2020, 50.0),
         ]);
-        let t = full_table(&e, Level::Buurt, &|_| true);
+        let e = a.cells();
+        let t = full_table(&a, Level::Buurt, &|_| true);
         assert_eq!(t.len(), 7);
         assert_eq!(t.bytes(), 7 * 20 + size_of::<CellRun>());
         assert!(t.cells().is_sorted());
@@ -859,51 +872,21 @@ mod tests {
             .collect()
     }
 
-    /// The standings of one row computed the slow, obvious way.
-    fn reference(e: &Engine, level: Level, cell: usize) -> [f64; 5] {
-        let v = e.cell_value[cell];
-        if !v.is_finite() {
-            return [f64::NAN; 5];
-        }
-        let gm_of = |c: usize| e.parent_gemeente[e.cell_region[c] as usize];
-        let peers: Vec<usize> = e
-            .group(e.cell_group[cell])
-            .filter(|&c| e.cell_region(c).code.level() == level && e.cell_value[c].is_finite())
-            .collect();
-        let stand = |set: &[usize], min_n: usize| {
-            let xs: Vec<f64> = set.iter().map(|&c| e.cell_value[c]).collect();
-            let n = xs.len() as f64;
-            let m = xs.iter().sum::<f64>() / n;
-            let sd = (xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n).sqrt();
-            let z = if xs.len() >= min_n && sd > 0.0 {
-                (v - m) / sd
-            } else {
-                f64::NAN
-            };
-            let below = xs.iter().filter(|&&x| x < v).count() as f64;
-            // Ties are exact: equal published values.
-            let equal = xs.iter().filter(|&&x| x.total_cmp(&v).is_eq()).count() as f64;
-            (z, (below + 0.5 * equal) / n * 100.0)
-        };
-        let (z_nl, rank_nl) = stand(&peers, 1);
-        let Some(gm) = gm_of(cell) else {
-            return [f64::NAN, f64::NAN, f64::NAN, z_nl, rank_nl];
-        };
-        let local: Vec<usize> = peers
-            .iter()
-            .copied()
-            .filter(|&c| gm_of(c) == Some(gm))
-            .collect();
-        let (z_gm, rank_gm) = stand(&local, 3);
-        let gm_value = e
-            .cell(e.cell_group[cell], gm)
-            .map_or(f64::NAN, |c| e.cell_value[c]);
-        [v / gm_value * 100.0, z_gm, rank_gm, z_nl, rank_nl]
-    }
-
-    fn check_against_reference(e: &Engine, level: Level, t: &FullTable) {
+    /// The full table agrees, row by row, with the standing kernel computed per group.
+    fn check_against_kernel(a: &Atlas, level: Level, t: &FullTable) {
+        let e = a.cells();
+        let catalogue = a.catalogue().indicators();
         for (row, cell) in t.cells().enumerate() {
-            let want = reference(e, level, cell);
+            let g = e.cell_groups()[cell];
+            let want = GroupStanding::compute(e, catalogue, g, level).of_cell(e, cell);
+            let want = [
+                want.index,
+                want.z_gemeente,
+                want.rank_gemeente,
+                want.z_nl,
+                want.rank_nl,
+            ]
+            .map(|x| x.unwrap_or(f64::NAN));
             let got = [
                 t.index_gemeente[row],
                 t.z_gemeente[row],
@@ -945,13 +928,16 @@ mod tests {
                 }
             }
         }
-        let e = engine(&cells);
-        let t = full_table(&e, Level::Buurt, &|_| true);
+        let a = atlas(&cells);
+        let t = full_table(&a, Level::Buurt, &|_| true);
         assert_eq!(t.len(), 2 * 3 * 3 * 12 + 18);
-        check_against_reference(&e, Level::Buurt, &t);
-        let t = full_table(&e, Level::Wijk, &|g| g == G2);
+        check_against_kernel(&a, Level::Buurt, &t);
+        let t = full_table(&a, Level::Wijk, &|g| g == G2);
         assert_eq!(t.len(), 9);
-        check_against_reference(&e, Level::Wijk, &t);
+        check_against_kernel(&a, Level::Wijk, &t);
+        // Gemeenten stand among all gemeenten, indexed against Nederland.
+        let t = full_table(&a, Level::Gemeente, &|_| true);
+        check_against_kernel(&a, Level::Gemeente, &t);
     }
 
     #[test]
@@ -971,10 +957,10 @@ mod tests {
                 v,
             ));
         }
-        let e = engine(&cells);
-        let t = full_table(&e, Level::Buurt, &|_| true);
+        let a = atlas(&cells);
+        let t = full_table(&a, Level::Buurt, &|_| true);
         assert_eq!(t.len(), 3000);
-        check_against_reference(&e, Level::Buurt, &t);
+        check_against_kernel(&a, Level::Buurt, &t);
     }
 
     #[test]
@@ -983,7 +969,7 @@ mod tests {
         for (i, v) in values(60, 3).into_iter().enumerate() {
             cells.push((G, format!("BU000101{i:02}"), 2020, v));
         }
-        let e = engine(&cells);
+        let e = atlas(&cells);
         let fresh = full_table(&e, Level::Buurt, &|_| true);
         let mut reused = fresh.clone();
         reused.z_gemeente.fill(9.0);

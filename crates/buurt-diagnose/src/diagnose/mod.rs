@@ -4,7 +4,7 @@
 //! use buurt_diagnose::{Atlas, diagnose::Diagnose};
 //! # fn atlas() -> Atlas { unimplemented!() }
 //! let atlas = atlas();
-//! let diagnose = Diagnose::new(&atlas)?;
+//! let diagnose = Diagnose::new(&atlas);
 //! let oost = diagnose.profile("WK034405", None)?;
 //! for punt in &oost.aandachtspunten {
 //!     println!("{}", punt.text);
@@ -13,67 +13,45 @@
 //! ```
 
 pub mod aandachtspunten;
+pub(crate) mod aggregate;
 pub mod bands;
-mod engine;
-pub mod engine_build;
-pub(crate) mod engine_file;
 pub mod full;
-pub mod group_standing;
 pub mod profile;
 pub mod render;
 pub mod scores;
+pub mod standing;
 
 use buurt_core::{BuurtCode, Indeling, Level, RegionCode, RegionKey};
 
-pub use engine::{Engine, GroupKey};
+pub use buurt_atlas::{CellIndex, GroupKey};
 pub use profile::{
     Aandachtspunt, Benchmarks, IndicatorProfile, Parents, Profile, RegionRef, Scores, SeriesPoint,
     Trend,
 };
 pub use scores::Weights;
 
-use self::profile::{Subject, indicator_profiles};
+use self::aggregate::Subject;
+use self::profile::indicator_profiles;
 use crate::atlas::Atlas;
 use crate::error::{DiagnoseError, Result};
 
-/// The diagnose of an atlas: indexes the long table once, then answers profile queries.
-///
-/// A long-running process (the server) keeps the [`Engine`] beside its atlas and borrows both
-/// per request with [`Diagnose::with_engine`]; a one-off caller uses [`Diagnose::new`].
-#[derive(Debug)]
+/// The diagnose of an atlas: answers profile queries from its cell index.
+#[derive(Debug, Clone, Copy)]
 pub struct Diagnose<'a> {
     atlas: &'a Atlas,
-    engine: std::borrow::Cow<'a, Engine>,
 }
 
 impl<'a> Diagnose<'a> {
-    /// Index the atlas.
-    pub fn new(atlas: &'a Atlas) -> Result<Self> {
-        Ok(Self {
-            atlas,
-            engine: std::borrow::Cow::Owned(Engine::new(atlas)?),
-        })
-    }
-
-    /// Use an engine built earlier from the same atlas (see [`Engine::new`]).
+    /// The diagnose of `atlas`.
     #[must_use]
-    pub fn with_engine(atlas: &'a Atlas, engine: &'a Engine) -> Self {
-        Self {
-            atlas,
-            engine: std::borrow::Cow::Borrowed(engine),
-        }
+    pub fn new(atlas: &'a Atlas) -> Self {
+        Self { atlas }
     }
 
     /// The atlas this diagnose reads.
     #[must_use]
     pub fn atlas(&self) -> &'a Atlas {
         self.atlas
-    }
-
-    /// The indexed cells.
-    #[must_use]
-    pub fn engine(&self) -> &Engine {
-        &self.engine
     }
 
     /// The profile of a region (any spelling of its code), with each indicator at its latest
@@ -109,7 +87,7 @@ impl<'a> Diagnose<'a> {
             });
         }
         let subject = Subject::Region { key, keys };
-        let indicators = indicator_profiles(self.atlas, &self.engine, &subject, year);
+        let indicators = indicator_profiles(self.atlas, &subject, year);
         let parents = Parents {
             wijk: code
                 .wijk()
@@ -172,7 +150,7 @@ impl<'a> Diagnose<'a> {
             keys.push(self.comparable_keys(RegionKey::new(code, ind)));
         }
         let subject = Subject::Area { buurten: keys };
-        let indicators = indicator_profiles(self.atlas, &self.engine, &subject, year);
+        let indicators = indicator_profiles(self.atlas, &subject, year);
         let parents = Parents {
             wijk: None,
             gemeente: Some(self.region_ref(RegionCode::Gemeente(gemeente), indeling)),
@@ -219,16 +197,7 @@ impl<'a> Diagnose<'a> {
     }
 
     fn comparable_keys(&self, key: RegionKey) -> Vec<u32> {
-        self.engine
-            .keys_of(key.code)
-            .into_iter()
-            .filter(|k| {
-                self.atlas
-                    .comparability()
-                    .same_region(key.code, key.indeling, k.indeling)
-            })
-            .filter_map(|k| self.engine.region_index(&k))
-            .collect()
+        self.atlas.comparable_regions(key)
     }
 
     fn region_ref(&self, code: RegionCode, indeling: Indeling) -> RegionRef {

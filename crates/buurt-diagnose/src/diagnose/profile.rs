@@ -1,16 +1,14 @@
 //! The profile of one region or user-defined area: every indicator with its benchmarks,
 //! standing, uncertainty and trend, then the aandachtspunten and the composite scores.
 
-use buurt_core::{
-    Aggregation, Indicator, Level, MissingReason, Polarity, RegionKey, SourceTable, Theme, Unit,
-};
+use buurt_core::{Indicator, Level, MissingReason, Polarity, SourceTable, Theme, Unit};
 use serde::{Deserialize, Serialize};
 
+use buurt_atlas::{Atlas, CellIndex, GroupKey, index_of};
+
+use super::aggregate::{Found, Subject, parent_value};
 use super::bands::{Band, STABLE_CHANGE};
-use super::engine::{Engine, GroupKey};
-use crate::atlas::Atlas;
-use crate::atlas::index_of;
-use crate::stats::distribution::{mean_sd, percentile_rank, z_score};
+use super::standing::{self, GroupStanding};
 use crate::stats::interval::{Interval, poisson_exact, wilson};
 use crate::stats::shrinkage::{AreaCount, eb_rates};
 use crate::stats::trend::{Fit, fit, slopes_differ};
@@ -218,239 +216,6 @@ pub struct Profile {
     pub scores: Scores,
 }
 
-/// What a profile is about.
-pub(crate) enum Subject {
-    /// A region; `keys` are its comparable region indices (one per indeling).
-    Region { key: RegionKey, keys: Vec<u32> },
-    /// A set of buurten, each with its comparable region indices.
-    Area { buurten: Vec<Vec<u32>> },
-}
-
-/// A value with the region index it was read from (for parents) and its missing reason.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Found {
-    pub value: f64,
-    pub missing: Option<MissingReason>,
-    /// A region whose parents apply (any buurt of an area).
-    pub anchor: u32,
-}
-
-impl Subject {
-    pub(crate) fn level(&self) -> Level {
-        match self {
-            Subject::Region { key, .. } => key.code.level(),
-            Subject::Area { .. } => Level::Wijk,
-        }
-    }
-
-    /// The value in a group, aggregated over the buurten for an area.
-    pub(crate) fn find(
-        &self,
-        engine: &Engine,
-        catalogue: &[Indicator],
-        g: GroupKey,
-    ) -> Option<Found> {
-        match self {
-            Subject::Region { keys, .. } => keys.iter().find_map(|&r| {
-                engine.cell(g, r).map(|c| {
-                    let (value, missing) = engine.cell_value(c);
-                    Found {
-                        value,
-                        missing,
-                        anchor: r,
-                    }
-                })
-            }),
-            Subject::Area { buurten } => aggregate_area(engine, catalogue, g, buurten),
-        }
-    }
-}
-
-fn group_value(engine: &Engine, g: GroupKey, region: u32) -> Option<(f64, Option<MissingReason>)> {
-    engine.cell(g, region).map(|c| engine.cell_value(c))
-}
-
-/// The area's value in group `g`: counts summed, rates as ratio of sums, model estimates as a
-/// weighted mean. Any buurt without a value makes the aggregate missing, except for model
-/// estimates, which average over the buurten that have one.
-fn aggregate_area(
-    engine: &Engine,
-    catalogue: &[Indicator],
-    g: GroupKey,
-    buurten: &[Vec<u32>],
-) -> Option<Found> {
-    let ind = &catalogue[usize::from(g.indicator)];
-    let cells: Vec<(u32, f64, Option<MissingReason>)> = buurten
-        .iter()
-        .filter_map(|keys| {
-            keys.iter()
-                .find_map(|&r| group_value(engine, g, r).map(|(v, m)| (r, v, m)))
-        })
-        .collect();
-    let anchor = cells.first()?.0;
-    if cells.len() < buurten.len() {
-        return Some(Found {
-            value: f64::NAN,
-            missing: Some(MissingReason::Empty),
-            anchor,
-        });
-    }
-    let first_missing = cells.iter().find_map(|c| c.2);
-    let value = match ind.aggregation {
-        Aggregation::Sum => {
-            if let Some(m) = first_missing {
-                return Some(Found {
-                    value: f64::NAN,
-                    missing: Some(m),
-                    anchor,
-                });
-            }
-            cells.iter().map(|c| c.1).sum()
-        }
-        Aggregation::RatioOfSums => {
-            let (Some(n), Some(d)) = (
-                index_of(catalogue, ind.numerator.as_ref()),
-                index_of(catalogue, ind.denominator.as_ref()),
-            ) else {
-                return None;
-            };
-            let sum = |ix: u16| -> Option<f64> {
-                let gg = GroupKey { indicator: ix, ..g };
-                cells
-                    .iter()
-                    .map(|c| {
-                        group_value(engine, gg, c.0)
-                            .map(|x| x.0)
-                            .filter(|v| v.is_finite())
-                    })
-                    .sum()
-            };
-            match (sum(n), sum(d)) {
-                (Some(num), Some(den)) if den >= f64::from(ind.min_population.max(1)) => {
-                    num / den * ind.scale
-                }
-                (Some(_), Some(_)) => {
-                    return Some(Found {
-                        value: f64::NAN,
-                        missing: Some(MissingReason::BelowMinimum),
-                        anchor,
-                    });
-                }
-                _ => {
-                    return Some(Found {
-                        value: f64::NAN,
-                        missing: Some(first_missing.unwrap_or(MissingReason::NoDenominator)),
-                        anchor,
-                    });
-                }
-            }
-        }
-        Aggregation::PublishedParent | Aggregation::WeightedMean => {
-            let weight = index_of(catalogue, ind.weight.as_ref());
-            let mut num = 0.0;
-            let mut den = 0.0;
-            for (r, v, _) in cells.iter().filter(|c| c.1.is_finite()) {
-                let w = weight
-                    .and_then(|w| weight_of(engine, w, g.year, *r))
-                    .unwrap_or(1.0);
-                num += v * w;
-                den += w;
-            }
-            if den <= 0.0 {
-                return Some(Found {
-                    value: f64::NAN,
-                    missing: Some(first_missing.unwrap_or(MissingReason::Empty)),
-                    anchor,
-                });
-            }
-            num / den
-        }
-        Aggregation::None => return None,
-    };
-    Some(Found {
-        value,
-        missing: None,
-        anchor,
-    })
-}
-
-/// A weight for region `r` (e.g. inwoners): from any dataset, the year nearest to `year`.
-fn weight_of(engine: &Engine, weight: u16, year: u16, r: u32) -> Option<f64> {
-    let code = engine.region_key(r).code;
-    engine
-        .cells_of(code, weight)
-        .into_iter()
-        .map(|(g, c)| (g.year.abs_diff(year), engine.cell_value(c).0))
-        .filter(|(_, v)| v.is_finite())
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, v)| v)
-}
-
-/// The value of parent `p` in group `g`: its published row, else computed from its children.
-fn parent_value(
-    engine: &Engine,
-    catalogue: &[Indicator],
-    g: GroupKey,
-    p: Option<u32>,
-) -> Option<f64> {
-    let p = p?;
-    if let Some((v, _)) = group_value(engine, g, p) {
-        return v.is_finite().then_some(v);
-    }
-    // Not published in this source: aggregate the children the source has.
-    let children: Vec<u32> = engine
-        .group(g)
-        .map(|c| engine.cell_region[c])
-        .filter(|&r| {
-            engine.parent_wijk[r as usize] == Some(p)
-                || (engine.parent_gemeente[r as usize] == Some(p)
-                    && engine.region_key(r).code.level() == Level::Wijk)
-        })
-        .collect();
-    if children.is_empty() {
-        return None;
-    }
-    let area = Subject::Area {
-        buurten: children.into_iter().map(|c| vec![c]).collect(),
-    };
-    area.find(engine, catalogue, g)
-        .and_then(|f| f.value.is_finite().then_some(f.value))
-}
-
-/// Siblings' values for standing: same level, same gemeente (or all gemeenten for a gemeente).
-fn standing(
-    engine: &Engine,
-    g: GroupKey,
-    level: Level,
-    gemeente: Option<u32>,
-    x: f64,
-) -> (Option<f64>, Option<f64>, Option<f64>, Option<f64>) {
-    let mut local = Vec::new();
-    let mut all = Vec::new();
-    for c in engine.group(g) {
-        let r = engine.cell_region[c];
-        let v = engine.cell_value[c];
-        if !v.is_finite() || engine.region_key(r).code.level() != level {
-            continue;
-        }
-        all.push(v);
-        if level == Level::Gemeente || engine.parent_gemeente[r as usize] == gemeente {
-            local.push(v);
-        }
-    }
-    let stats = |vals: &mut Vec<f64>| {
-        if vals.len() < 3 {
-            return (None, None);
-        }
-        vals.sort_by(f64::total_cmp);
-        let z = mean_sd(vals).and_then(|(m, s)| z_score(x, m, s));
-        (z, Some(percentile_rank(vals, x)))
-    };
-    let (zg, rg) = stats(&mut local);
-    let (zn, rn) = stats(&mut all);
-    (zg, rg, zn, rn)
-}
-
 fn is_model_estimate(ind: &Indicator) -> bool {
     ind.sources
         .iter()
@@ -459,7 +224,7 @@ fn is_model_estimate(ind: &Indicator) -> bool {
 
 /// Numerator and denominator counts of a rate in group `g` for the subject, if the source has them.
 fn counts(
-    engine: &Engine,
+    engine: &CellIndex,
     catalogue: &[Indicator],
     g: GroupKey,
     subject: &Subject,
@@ -500,7 +265,7 @@ fn interval_for(unit: Unit, k: f64, n: f64, scale: f64) -> Option<Interval> {
 
 /// EB-smoothed rate of a buurt or wijk toward its gemeente, from its siblings' counts.
 fn eb_value(
-    engine: &Engine,
+    engine: &CellIndex,
     catalogue: &[Indicator],
     g: GroupKey,
     level: Level,
@@ -511,11 +276,11 @@ fn eb_value(
     let mut areas = Vec::new();
     let mut own_pos = None;
     for c in engine.group(g) {
-        let r = engine.cell_region[c];
-        let v = engine.cell_value[c];
+        let r = engine.cell_regions()[c];
+        let v = engine.cell_values()[c];
         if !v.is_finite()
             || engine.region_key(r).code.level() != level
-            || engine.parent_gemeente[r as usize] != gemeente
+            || engine.parent_gemeente(r) != gemeente
         {
             continue;
         }
@@ -544,19 +309,18 @@ fn eb_value(
 /// Build the indicator part of a profile.
 pub(crate) fn indicator_profiles(
     atlas: &Atlas,
-    engine: &Engine,
     subject: &Subject,
     requested_year: Option<u16>,
 ) -> Vec<IndicatorProfile> {
     let catalogue = atlas.catalogue().indicators();
+    let engine = atlas.cells();
     let level = subject.level();
     let mut out = Vec::new();
     for (ix, ind) in catalogue.iter().enumerate() {
         let Ok(ix) = u16::try_from(ix) else { continue };
         // Every (dataset, year) group of this indicator that the subject has a value in.
         let mut found: Vec<(GroupKey, Found)> = Vec::new();
-        for d in 0..engine.datasets.len() {
-            let Ok(d) = u16::try_from(d) else { continue };
+        for d in engine.dataset_ids() {
             for &year in engine.years(d, ix) {
                 let g = GroupKey {
                     dataset: d,
@@ -572,15 +336,8 @@ pub(crate) fn indicator_profiles(
             continue;
         }
         found.sort_by_key(|(g, _)| (g.year, g.dataset));
-        let upto: Vec<&(GroupKey, Found)> = found
-            .iter()
-            .filter(|(g, _)| requested_year.is_none_or(|y| g.year <= y))
-            .collect();
-        let Some(&&(g, current)) = upto
-            .iter()
-            .rev()
-            .find(|(_, f)| f.value.is_finite())
-            .or_else(|| upto.last())
+        let Some(&(g, current)) =
+            standing::choose_year(&found, requested_year, |f| f.value.is_finite())
         else {
             continue;
         };
@@ -590,21 +347,23 @@ pub(crate) fn indicator_profiles(
         } else {
             current.missing.or(Some(MissingReason::Empty))
         };
-        let anchor = current.anchor as usize;
+        let anchor = current.anchor;
         let gemeente_ix = if level == Level::Gemeente {
             None
         } else {
-            engine.parent_gemeente[anchor]
+            engine.parent_gemeente(anchor)
         };
         let benchmarks = Benchmarks {
             wijk: if matches!(subject, Subject::Region { .. }) {
-                parent_value(engine, catalogue, g, engine.parent_wijk[anchor])
+                parent_value(engine, catalogue, g, engine.parent_wijk(anchor))
             } else {
                 None
             },
             gemeente: parent_value(engine, catalogue, g, gemeente_ix),
-            nl: group_value(engine, g, engine.nederland[anchor].unwrap_or(u32::MAX))
-                .map(|x| x.0)
+            nl: engine
+                .nederland(anchor)
+                .and_then(|nl| engine.cell(g, nl))
+                .map(|c| engine.cell_values()[c])
                 .filter(|v| v.is_finite()),
         };
         let reference = if level == Level::Gemeente {
@@ -612,10 +371,10 @@ pub(crate) fn indicator_profiles(
         } else {
             benchmarks.gemeente
         };
-        let (z_gm, rank_gm, z_nl, rank_nl) = match value {
-            Some(x) => standing(engine, g, level, engine.parent_gemeente[anchor], x),
-            None => (None, None, None, None),
-        };
+        let stand = value.map_or_else(standing::Standing::default, |x| {
+            GroupStanding::compute(engine, catalogue, g, level)
+                .of_value(x, standing::comparison_parent(engine, level, anchor))
+        });
         let (interval, significant, eb, uncertainty) = match value {
             Some(_) if is_model_estimate(ind) => (
                 None,
@@ -633,7 +392,7 @@ pub(crate) fn indicator_profiles(
                             catalogue,
                             g,
                             level,
-                            engine.parent_gemeente[anchor],
+                            engine.parent_gemeente(anchor),
                             current.anchor,
                         ),
                         _ => None,
@@ -677,20 +436,17 @@ pub(crate) fn indicator_profiles(
             polarity: ind.polarity,
             age_group: ind.age_group.as_str().to_owned(),
             headline: ind.headline,
-            dataset: engine.datasets[usize::from(g.dataset)].clone(),
+            dataset: engine.datasets()[usize::from(g.dataset)].clone(),
             year: g.year,
             value,
             missing_reason: missing,
             benchmarks,
-            index_gemeente: value
-                .zip(reference)
-                .filter(|(_, r)| *r != 0.0)
-                .map(|(v, r)| v / r * 100.0),
-            z_gemeente: z_gm,
-            rank_gemeente: rank_gm,
-            z_nl,
-            rank_nl,
-            band: z_gm.map(Band::of_z),
+            index_gemeente: value.and_then(|v| standing::index(v, reference)),
+            z_gemeente: stand.z_gemeente,
+            rank_gemeente: stand.rank_gemeente,
+            z_nl: stand.z_nl,
+            rank_nl: stand.rank_nl,
+            band: stand.band,
             interval,
             significant,
             eb_value: eb,
@@ -704,7 +460,7 @@ pub(crate) fn indicator_profiles(
 
 #[allow(clippy::too_many_arguments)]
 fn series_and_trend(
-    engine: &Engine,
+    engine: &CellIndex,
     catalogue: &[Indicator],
     subject: &Subject,
     ind: &Indicator,

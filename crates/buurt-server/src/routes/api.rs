@@ -8,7 +8,8 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use buurt_core::{BuurtCode, Level, RegionCode};
-use buurt_diagnose::diagnose::{Diagnose, Engine, GroupKey, Weights, render};
+use buurt_diagnose::atlas::{CellIndex, GroupKey};
+use buurt_diagnose::diagnose::{Diagnose, Weights, render};
 use buurt_diagnose::stats::classify::{Method, breaks};
 use buurt_io::crs::{PointWgs84, geometry_rd_to_wgs84};
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{JsonBody, P, Q};
 use crate::state::{AppState, TILE_LEVELS, known_code};
-use crate::values::{value_at, years_of};
+use buurt_tiles::choropleth::{IndicatorIx, value_at, years_of};
 
 /// The serde name of a catalogue enum (`theme`, `unit`, `polarity`), as the profile JSON writes it.
 fn serde_name<T: Serialize>(value: &T) -> String {
@@ -46,8 +47,8 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
     let loaded = state.loaded();
     Json(Health {
         status: "ok".into(),
-        regions: loaded.atlas.regions().len(),
-        indicators: loaded.atlas.catalogue().len(),
+        regions: loaded.atlas().regions().len(),
+        indicators: loaded.atlas().catalogue().len(),
     })
 }
 
@@ -100,15 +101,15 @@ pub async fn indicators(
 ) -> Result<Json<Vec<IndicatorInfo>>, ApiError> {
     let loaded = state.loaded();
     let level = parse_level(query.level.as_deref())?;
-    let within = parse_within(&loaded.atlas, query.within.as_deref())?;
+    let within = parse_within(loaded.atlas(), query.within.as_deref())?;
     if query.level.is_some() && within.is_none() {
         return Err(ApiError::bad(
             "level",
             "needs within (a gemeente or wijk code) to filter indicators",
         ));
     }
-    let engine = &loaded.engine;
-    // The engine's regions of that level within the code, in any indeling.
+    let engine = loaded.atlas().cells();
+    // The regions of that level within the code, in any indeling.
     let places: Vec<u32> = within.map_or_else(Vec::new, |w| {
         (0..engine.region_count())
             .filter(|&r| {
@@ -118,11 +119,14 @@ pub async fn indicators(
             .collect()
     });
     let mut out = Vec::new();
-    for (i, ind) in loaded.atlas.catalogue().indicators().iter().enumerate() {
-        let Ok(ix) = u16::try_from(i) else { continue };
+    let catalogue = loaded.atlas().catalogue();
+    for ind in catalogue.indicators() {
+        let Ok(ix) = IndicatorIx::of(catalogue, &ind.id) else {
+            continue;
+        };
         let mut years = years_of(engine, ix);
         if within.is_some() {
-            years.retain(|&year| published_in(engine, ix, year, &places));
+            years.retain(|&year| published_in(engine, ix.get(), year, &places));
             if years.is_empty() {
                 continue;
             }
@@ -144,7 +148,7 @@ pub async fn indicators(
 }
 
 /// Whether any of `places` has a published value of indicator `ix` in `year`, in any source.
-fn published_in(engine: &Engine, ix: u16, year: u16, places: &[u32]) -> bool {
+fn published_in(engine: &CellIndex, ix: u16, year: u16, places: &[u32]) -> bool {
     engine
         .dataset_ids()
         .map(|dataset| GroupKey {
@@ -257,9 +261,9 @@ pub async fn regions(
 ) -> Result<Json<Vec<RegionSummary>>, ApiError> {
     let loaded = state.loaded();
     let level = parse_level(query.level.as_deref())?;
-    let within = parse_within(&loaded.atlas, query.within.as_deref())?;
+    let within = parse_within(loaded.atlas(), query.within.as_deref())?;
     Ok(Json(
-        newest_regions(&loaded.atlas, level, within)
+        newest_regions(loaded.atlas(), level, within)
             .into_iter()
             .map(summary)
             .collect(),
@@ -306,20 +310,20 @@ pub async fn region(
     P(code): P<String>,
 ) -> Result<Json<RegionDetail>, ApiError> {
     let loaded = state.loaded();
-    let (code, indeling) = known_code(&loaded.atlas, &code)?;
+    let (code, indeling) = known_code(loaded.atlas(), &code)?;
     let key = buurt_core::RegionKey::new(code, indeling);
     let info = loaded
-        .atlas
+        .atlas()
         .region(&key)
         .ok_or_else(|| ApiError::NotFound(format!("unknown region code '{code}'")))?;
     let geometry = loaded
-        .atlas
+        .atlas()
         .geometry_rd(&key)
         .map(|g| geojson_multipolygon(&geometry_rd_to_wgs84(g)));
     Ok(Json(RegionDetail {
         region: summary(info),
         indelingen: loaded
-            .atlas
+            .atlas()
             .indelingen_of(code)
             .iter()
             .map(|i| i.year())
@@ -342,8 +346,8 @@ fn profile_of(
     year: Option<u16>,
 ) -> Result<buurt_diagnose::diagnose::Profile, ApiError> {
     let loaded = state.loaded();
-    known_code(&loaded.atlas, code)?;
-    Ok(Diagnose::with_engine(&loaded.atlas, &loaded.engine).profile(code, year)?)
+    known_code(loaded.atlas(), code)?;
+    Ok(Diagnose::new(loaded.atlas()).profile(code, year)?)
 }
 
 /// The diagnose of a region: the same JSON as `buurt diagnose CODE`.
@@ -444,15 +448,10 @@ pub async fn indicator_values(
     Q(query): Q<ValuesQuery>,
 ) -> Result<Json<IndicatorValues>, ApiError> {
     let loaded = state.loaded();
-    let catalogue = loaded.atlas.catalogue();
-    let ix = catalogue
-        .indicators()
-        .iter()
-        .position(|i| i.id == id)
-        .and_then(|p| u16::try_from(p).ok())
-        .ok_or_else(|| ApiError::NotFound(format!("unknown indicator '{id}'")))?;
+    let ix = IndicatorIx::of(loaded.atlas().catalogue(), &id)
+        .map_err(|e| ApiError::NotFound(e.to_string()))?;
     let level = parse_level(query.level.as_deref())?;
-    let within = parse_within(&loaded.atlas, query.within.as_deref())?;
+    let within = parse_within(loaded.atlas(), query.within.as_deref())?;
     let classes = query.classes.unwrap_or(5);
     if !(1..=MAX_CLASSES).contains(&classes) {
         return Err(ApiError::bad(
@@ -464,10 +463,10 @@ pub async fn indicator_values(
     let method: Method = method_name
         .parse()
         .map_err(|e: String| ApiError::bad("method", e))?;
-    let values: Vec<RegionValue> = newest_regions(&loaded.atlas, level, within)
+    let values: Vec<RegionValue> = newest_regions(loaded.atlas(), level, within)
         .into_iter()
         .map(|r| {
-            let cell = value_at(&loaded.atlas, &loaded.engine, r.key.code, ix, query.year);
+            let cell = value_at(loaded.atlas(), r.key.code, ix, query.year);
             RegionValue {
                 code: r.key.code.to_string(),
                 name: r.name.clone(),
@@ -531,7 +530,7 @@ pub async fn area_diagnose(
         })
         .collect::<Result<_, _>>()?;
     let loaded = state.loaded();
-    let diagnose = Diagnose::with_engine(&loaded.atlas, &loaded.engine);
+    let diagnose = Diagnose::new(loaded.atlas());
     Ok(Json(diagnose.area(
         &request.name,
         &buurten,
@@ -604,9 +603,9 @@ pub async fn locate(
             .and_then(|i| i.locate_wgs84(point))
             .map(|code| LocatedRegion {
                 name: loaded
-                    .atlas
+                    .atlas()
                     .latest_indeling(code)
-                    .and_then(|i| loaded.atlas.region(&buurt_core::RegionKey::new(code, i)))
+                    .and_then(|i| loaded.atlas().region(&buurt_core::RegionKey::new(code, i)))
                     .map_or_else(|| code.to_string(), |r| r.name.clone()),
                 code: code.to_string(),
             })

@@ -17,11 +17,11 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 
+use crate::cache::etag_of;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Largest accepted request body (an area of a few hundred buurt codes fits easily).
-pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+pub use crate::extract::BODY_LIMIT_BYTES;
 
 /// Longest a request may take before it is answered with 503.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -129,20 +129,6 @@ fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .unwrap_or("unknown cause");
     tracing::error!(panic = text, "handler panicked");
     ApiError::Internal("internal error while answering the request".into()).into_response()
-}
-
-/// FNV-1a, 64 bit: a stable content hash for ETags (the same bytes give the same tag across
-/// restarts, which `DefaultHasher` does not promise).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-/// The strong ETag of a body: `"<16 hex digits>"`.
-pub(crate) fn etag_of(bytes: &[u8]) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{:016x}\"", fnv1a(bytes)))
-        .unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
 }
 
 /// For successful GETs: a strong ETag from the (uncompressed) body unless the handler set one

@@ -7,22 +7,20 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use buurt_io::crs::{PointWebMercator, web_mercator_to_wgs84};
-use buurt_tiles::{LABEL_LAYER, MAX_ZOOM, TileId};
+use buurt_tiles::choropleth::TileQuery as SourceQuery;
+use buurt_tiles::{LABEL_LAYER, MAX_ZOOM, TileError, TileId};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::cache::EncodedTile;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{P, Q};
 use crate::state::{AppState, Loaded, TILE_LEVELS};
-use crate::values::{feature_properties, resolve_indicators};
 
 /// The media type of Mapbox Vector Tiles.
 pub const MVT_MEDIA_TYPE: &str = "application/vnd.mapbox-vector-tile";
 
-/// The largest zoom advertised in TileJSON; deeper tiles are rendered on request.
-pub const TILEJSON_MAX_ZOOM: u8 = 16;
+pub use buurt_tiles::choropleth::TILEJSON_MAX_ZOOM;
 
 /// Query of the tile and TileJSON routes.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -34,13 +32,22 @@ pub struct TileQuery {
     pub year: Option<u16>,
 }
 
-/// The indicators asked for, with their catalogue positions.
-fn requested_indicators(
-    loaded: &Loaded,
-    list: Option<&str>,
-) -> Result<Vec<(String, u16)>, ApiError> {
-    resolve_indicators(loaded.atlas.catalogue(), list)
+/// The query resolved by the tile source (indicators looked up once).
+fn source_query(loaded: &Loaded, query: &TileQuery) -> Result<SourceQuery, ApiError> {
+    loaded
+        .source
+        .query(query.indicators.as_deref(), query.year)
         .map_err(|e| ApiError::NotFound(e.to_string()))
+}
+
+/// A tile source error as the client sees it: its own mistakes as 4xx, the rest as 500.
+fn tile_error(tile: TileId, e: TileError) -> ApiError {
+    match e {
+        TileError::UnknownLayer { .. } | TileError::UnknownIndicator { .. } => {
+            ApiError::NotFound(e.to_string())
+        }
+        e => ApiError::Internal(format!("tile {tile} could not be rendered: {e}")),
+    }
 }
 
 fn check_layer(layer: &str) -> Result<(), ApiError> {
@@ -102,28 +109,18 @@ pub async fn tile(
     if let Some(hit) = loaded.tile_cache.get(&key) {
         return Ok(tile_response(&hit, gzip));
     }
-    let indicators = requested_indicators(&loaded, query.indicators.as_deref())?;
+    let source_query = source_query(&loaded, &query)?;
     let encoded = {
-        let year = query.year;
         let render_state = Arc::clone(&loaded);
         let encoded = tokio::task::spawn_blocking(move || {
-            let l = &render_state;
-            l.tiles
-                .render(tile, &[layer.as_str()], &|_, f| {
-                    feature_properties(
-                        &l.atlas,
-                        &l.engine,
-                        &l.standings,
-                        &indicators,
-                        year,
-                        &f.code,
-                    )
-                })
+            render_state
+                .source
+                .tile(tile, &layer, &source_query)
                 .map(|mvt| Arc::new(EncodedTile::new(mvt)))
         })
         .await
         .map_err(|e| ApiError::Internal(format!("tile {tile} rendering stopped: {e}")))?
-        .map_err(|e| ApiError::Internal(format!("tile {tile} could not be rendered: {e}")))?;
+        .map_err(|e| tile_error(tile, e))?;
         loaded.tile_cache.insert(key, Arc::clone(&encoded));
         encoded
     };
@@ -206,14 +203,19 @@ pub async fn tilejson(
         .ok_or_else(|| ApiError::NotFound(format!("no route for /tiles/{file}")))?;
     check_layer(layer)?;
     let loaded = state.loaded();
-    let indicators = requested_indicators(&loaded, query.indicators.as_deref())?;
+    let resolved = source_query(&loaded, &query)?;
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
+    let catalogue = loaded.atlas().catalogue();
     let mut params = Vec::new();
     if query.indicators.is_some() {
-        let ids: Vec<&str> = indicators.iter().map(|(id, _)| id.as_str()).collect();
+        let ids: Vec<&str> = resolved
+            .indicators
+            .iter()
+            .map(|ix| ix.id(catalogue))
+            .collect();
         params.push(format!("indicators={}", ids.join(",")));
     }
     if let Some(y) = query.year {
@@ -224,51 +226,13 @@ pub async fn tilejson(
     } else {
         format!("?{}", params.join("&"))
     };
-    let mut fields = serde_json::Map::new();
-    if layer == LABEL_LAYER {
-        fields.insert("layer".into(), json!("String"));
-    }
-    fields.insert("code".into(), json!("String"));
-    fields.insert("name".into(), json!("String"));
-    for (id, _) in &indicators {
-        fields.insert(id.clone(), json!("Number"));
-        fields.insert(format!("{id}_year"), json!("Number"));
-        fields.insert(format!("{id}_missing"), json!("String"));
-        fields.insert(format!("{id}_index"), json!("Number"));
-        fields.insert(format!("{id}_band"), json!("String"));
-    }
-    // Label points lie inside the polygons of every level.
-    let bounds_of: Vec<&str> = if layer == LABEL_LAYER {
-        loaded.tiles.layer_names()
-    } else {
-        vec![layer]
-    };
-    let bounds = loaded
-        .tiles
-        .bounds_web_mercator(&bounds_of)
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map(|b| {
-            let min = web_mercator_to_wgs84(PointWebMercator::new(b.min().x, b.min().y));
-            let max = web_mercator_to_wgs84(PointWebMercator::new(b.max().x, b.max().y));
-            [min.lon, min.lat, max.lon, max.lat]
-        });
-    let mut tilejson = json!({
-        "tilejson": "3.0.0",
-        "name": format!("buurt {layer}"),
-        "scheme": "xyz",
-        "tiles": [format!("http://{host}/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt{query_text}")],
-        "minzoom": 0,
-        "maxzoom": TILEJSON_MAX_ZOOM,
-        "vector_layers": [{
-            "id": layer,
-            "fields": fields,
-            "minzoom": 0,
-            "maxzoom": TILEJSON_MAX_ZOOM,
-        }],
-    });
-    if let Some(b) = bounds {
-        tilejson["bounds"] = json!(b);
-        tilejson["center"] = json!([f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3]), 12]);
-    }
+    let url = format!("http://{host}/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt{query_text}");
+    let tilejson = loaded
+        .source
+        .tilejson(layer, &resolved, &url)
+        .map_err(|e| match e {
+            TileError::UnknownLayer { .. } => ApiError::NotFound(e.to_string()),
+            e => ApiError::Internal(format!("TileJSON of {layer}: {e}")),
+        })?;
     Ok(Json(tilejson))
 }

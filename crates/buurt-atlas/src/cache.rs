@@ -2,37 +2,40 @@
 //! EPSG:28992, and a manifest that fingerprints every input file, so `buurt serve` starts in
 //! well under a second and a changed input is noticed.
 //!
-//! Layout: `manifest.json`, `values.parquet`, `geometry.geojson`. A save writes a fresh
-//! directory beside the old one and swaps it in only when complete: a failed save never
-//! damages a good cache.
+//! Layout: `manifest.json` (regions, comparability, report, input fingerprints),
+//! `cells.bin` (the cell index, see `cells_file`), `values.parquet` (the long table, for
+//! analysts and to rebuild the index when `cells.bin` is damaged) and `geometry.geojson`. A
+//! save writes a fresh directory beside the old one and swaps it in only when complete: a
+//! failed save never damages a good cache.
 
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use buurt_core::{Catalogue, Indeling, Level, RegionCode};
+use buurt_core::{Catalogue, Indeling, Level, RegionCode, RegionKey};
 use buurt_io::{BoundaryLayer, Problem, RegionShape};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use polars::prelude::{DataFrame, ParquetReader, ParquetWriter, SerReader};
 use serde::{Deserialize, Serialize};
 
-use super::comparability::Comparability;
-use super::report::ValidationReport;
-use super::{Atlas, RegionInfo};
-use crate::diagnose::Engine;
-use crate::diagnose::engine_build::EngineBuilder;
-use crate::error::{DiagnoseError, Result};
+use crate::atlas::{Atlas, RegionInfo};
+use crate::cells::CellIndex;
+use crate::cells_build::CellIndexBuilder;
+use crate::comparability::Comparability;
+use crate::error::{Result, cache_err};
+use crate::report::ValidationReport;
 
-/// 2: values.parquet in row groups of [`VALUES_BATCH_ROWS`], so it can be streamed.
-const FORMAT: u32 = 2;
+/// 3: the cell index (`cells.bin`) is part of every cache; values.parquet in row groups of
+/// [`VALUES_BATCH_ROWS`], so it can be streamed.
+const FORMAT: u32 = 3;
 /// Rows per Parquet row group, and per batch when the table is streamed into an engine.
 const VALUES_BATCH_ROWS: usize = 256 * 1024;
 const MANIFEST: &str = "manifest.json";
 const VALUES: &str = "values.parquet";
 const GEOMETRY: &str = "geometry.geojson";
-/// The diagnose index of `values.parquet`, written by the first `buurt serve` that streamed it.
-pub(super) const ENGINE: &str = "engine.bin";
+/// The cell index.
+const CELLS: &str = "cells.bin";
 
 /// The fingerprint of one input file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,13 +100,6 @@ fn catalogue_hash(catalogue: &Catalogue) -> String {
     fnv1a(&format!("{:?}", catalogue.indicators()))
 }
 
-pub(crate) fn cache_err(path: &Path, e: impl std::fmt::Display) -> DiagnoseError {
-    DiagnoseError::Cache {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
-}
-
 impl Atlas {
     /// Whether the cache in `cache_dir` was made from the files now in `data_dir` with this
     /// catalogue and this version of buurt.
@@ -147,11 +143,11 @@ impl Atlas {
         let manifest = Manifest {
             format: FORMAT,
             buurt_version: env!("CARGO_PKG_VERSION").to_owned(),
-            catalogue_hash: catalogue_hash(&self.catalogue),
-            inputs: self.inputs.clone(),
-            regions: self.regions.clone(),
-            comparability: self.comparability.clone(),
-            report: self.report.clone(),
+            catalogue_hash: catalogue_hash(self.catalogue()),
+            inputs: self.inputs().to_vec(),
+            regions: self.regions().to_vec(),
+            comparability: self.comparability().clone(),
+            report: self.report().clone(),
         };
         let path = staging.join(MANIFEST);
         let file = File::create(&path).map_err(|e| cache_err(&path, e))?;
@@ -159,15 +155,18 @@ impl Atlas {
 
         let path = staging.join(VALUES);
         let file = File::create(&path).map_err(|e| cache_err(&path, e))?;
-        let mut values = self.values.clone();
+        let mut values = self.to_dataframe()?;
         ParquetWriter::new(BufWriter::new(file))
             .with_row_group_size(Some(VALUES_BATCH_ROWS))
             .finish(&mut values)
             .map_err(|e| cache_err(&path, e))?;
 
+        drop(values);
+        crate::cells_file::write(self.cells(), &staging.join(CELLS))?;
+
         let path = staging.join(GEOMETRY);
         let file = File::create(&path).map_err(|e| cache_err(&path, e))?;
-        serde_json::to_writer(BufWriter::new(file), &GeoJson::from_layers(&self.layers))
+        serde_json::to_writer(BufWriter::new(file), &GeoJson::from_layers(self.layers()))
             .map_err(|e| cache_err(&path, e))?;
 
         let old = sibling(cache_dir, "old");
@@ -185,86 +184,12 @@ impl Atlas {
         Ok(())
     }
 
-    /// Read an atlas from `cache_dir` (check [`Atlas::cache_status`] first).
+    /// Read an atlas from `cache_dir` (check [`Atlas::cache_status`] first): regions and
+    /// geometry, and the cell index from `cells.bin`; when that file is missing or damaged, the
+    /// long table is streamed into a new index batch by batch (never held whole) and the file
+    /// written again.
     pub fn load_cache(cache_dir: &Path, catalogue: Catalogue) -> Result<Self> {
-        Self::load_cache_parts(cache_dir, catalogue, true)
-    }
-
-    /// Read an atlas from `cache_dir` and index its long table batch by batch, never holding the
-    /// table whole: the atlas comes back with an empty [`values`](Atlas::values) table, and the
-    /// [`Engine`] answers every diagnose query.
-    pub(crate) fn load_cache_indexed(
-        cache_dir: &Path,
-        catalogue: Catalogue,
-    ) -> Result<(Self, Engine)> {
         let started = std::time::Instant::now();
-        let atlas = Self::load_cache_parts(cache_dir, catalogue, false)?;
-        tracing::debug!(
-            ms = started.elapsed().as_millis(),
-            "atlas regions and geometry read from the cache"
-        );
-        let engine_path = cache_dir.join(ENGINE);
-        if engine_path.exists() {
-            match crate::diagnose::engine_file::read(&engine_path) {
-                Ok(engine) => {
-                    tracing::debug!(
-                        ms = started.elapsed().as_millis(),
-                        "diagnose index read from the cache"
-                    );
-                    return Ok((atlas, engine));
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "diagnose index unreadable; indexing the long table");
-                }
-            }
-        }
-        let path = cache_dir.join(VALUES);
-        let open = || File::open(&path).map_err(|e| cache_err(&path, e));
-        let rows = ParquetReader::new(open()?)
-            .num_rows()
-            .map_err(|e| cache_err(&path, e))?;
-        let mut builder = EngineBuilder::new(&atlas.catalogue);
-        // One thread decodes the next batch while this one indexes the last: start-up time is
-        // the slower of the two, not their sum.
-        std::thread::scope(|scope| -> Result<()> {
-            let (batches, received) = std::sync::mpsc::sync_channel::<Result<DataFrame>>(1);
-            let read = |offset: usize| {
-                open().and_then(|file| {
-                    ParquetReader::new(file)
-                        .with_slice(Some((offset, VALUES_BATCH_ROWS.min(rows - offset))))
-                        .finish()
-                        .map_err(|e| cache_err(&path, e))
-                })
-            };
-            scope.spawn(move || {
-                for offset in (0..rows).step_by(VALUES_BATCH_ROWS) {
-                    let batch = read(offset);
-                    let failed = batch.is_err();
-                    if batches.send(batch).is_err() || failed {
-                        break;
-                    }
-                }
-            });
-            for batch in received {
-                builder.push(&batch?)?;
-            }
-            Ok(())
-        })?;
-        tracing::debug!(
-            ms = started.elapsed().as_millis(),
-            rows,
-            "long table streamed"
-        );
-        let engine = builder.finish()?;
-        tracing::debug!(ms = started.elapsed().as_millis(), "diagnose index built");
-        // For the next start; the cache is usable without it.
-        if let Err(e) = crate::diagnose::engine_file::write(&engine, &engine_path) {
-            tracing::warn!(error = %e, "diagnose index not cached");
-        }
-        Ok((atlas, engine))
-    }
-
-    fn load_cache_parts(cache_dir: &Path, catalogue: Catalogue, with_values: bool) -> Result<Self> {
         let path = cache_dir.join(MANIFEST);
         let file = File::open(&path).map_err(|e| cache_err(&path, e))?;
         let manifest: Manifest =
@@ -275,30 +200,96 @@ impl Atlas {
                 "made with another indicator catalogue; rebuild it",
             ));
         }
-        let path = cache_dir.join(VALUES);
-        let file = File::open(&path).map_err(|e| cache_err(&path, e))?;
-        let mut reader = ParquetReader::new(file);
-        if !with_values {
-            // The schema only: an empty table with the same columns.
-            reader = reader.with_slice(Some((0, 0)));
-        }
-        let values = reader.finish().map_err(|e| cache_err(&path, e))?;
         let path = cache_dir.join(GEOMETRY);
         let file = File::open(&path).map_err(|e| cache_err(&path, e))?;
         let geojson: GeoJson =
             serde_json::from_reader(BufReader::new(file)).map_err(|e| cache_err(&path, e))?;
         let layers = geojson.into_layers().map_err(|e| cache_err(&path, e))?;
-        let mut atlas = Self::from_parts(
+        tracing::debug!(
+            ms = started.elapsed().as_millis(),
+            "atlas regions and geometry read from the cache"
+        );
+        let mut keys: Vec<_> = manifest.regions.iter().map(|r| r.key).collect();
+        keys.sort_unstable();
+        let cells_path = cache_dir.join(CELLS);
+        let read = crate::cells_file::read(&cells_path).and_then(|cells| {
+            if cells.region_keys() == keys.as_slice() {
+                Ok(cells)
+            } else {
+                Err(cache_err(&cells_path, "its regions are not the manifest's"))
+            }
+        });
+        let cells = match read {
+            Ok(cells) => {
+                tracing::debug!(
+                    ms = started.elapsed().as_millis(),
+                    "cell index read from the cache"
+                );
+                cells
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cell index unreadable; indexing the long table");
+                let cells = stream_values(cache_dir, &catalogue, keys)?;
+                tracing::debug!(ms = started.elapsed().as_millis(), "cell index built");
+                // For the next start; the cache is usable without it.
+                if let Err(e) = crate::cells_file::write(&cells, &cells_path) {
+                    tracing::warn!(error = %e, "cell index not cached");
+                }
+                cells
+            }
+        };
+        Ok(Self::assemble(
             catalogue,
             manifest.regions,
             layers,
-            values,
+            cells,
             manifest.comparability,
             manifest.report,
-        );
-        atlas.inputs = manifest.inputs;
-        Ok(atlas)
+            manifest.inputs,
+        ))
     }
+}
+
+/// Index the cached long table batch by batch, numbering `regions` too.
+fn stream_values(
+    cache_dir: &Path,
+    catalogue: &Catalogue,
+    regions: Vec<RegionKey>,
+) -> Result<CellIndex> {
+    let path = cache_dir.join(VALUES);
+    let open = || File::open(&path).map_err(|e| cache_err(&path, e));
+    let rows = ParquetReader::new(open()?)
+        .num_rows()
+        .map_err(|e| cache_err(&path, e))?;
+    let mut builder = CellIndexBuilder::new(catalogue);
+    // One thread decodes the next batch while this one indexes the last: the time is the
+    // slower of the two, not their sum.
+    std::thread::scope(|scope| -> Result<()> {
+        let (batches, received) = std::sync::mpsc::sync_channel::<Result<DataFrame>>(1);
+        let read = |offset: usize| {
+            open().and_then(|file| {
+                ParquetReader::new(file)
+                    .with_slice(Some((offset, VALUES_BATCH_ROWS.min(rows - offset))))
+                    .finish()
+                    .map_err(|e| cache_err(&path, e))
+            })
+        };
+        scope.spawn(move || {
+            for offset in (0..rows).step_by(VALUES_BATCH_ROWS) {
+                let batch = read(offset);
+                let failed = batch.is_err();
+                if batches.send(batch).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        for batch in received {
+            builder.push(&batch?)?;
+        }
+        Ok(())
+    })?;
+    tracing::debug!(rows, "long table streamed");
+    builder.finish(regions)
 }
 
 fn sibling(dir: &Path, suffix: &str) -> PathBuf {

@@ -20,8 +20,8 @@ struct MinimumRule {
     min: f64,
 }
 
-/// The catalogue position of the indicator `id` (as the long table and the engine number them).
-pub(crate) fn index_of(indicators: &[Indicator], id: Option<&String>) -> Option<u16> {
+/// The catalogue position of the indicator `id` (as the cell index numbers indicators).
+pub fn index_of(indicators: &[Indicator], id: Option<&String>) -> Option<u16> {
     let id = id?;
     indicators
         .iter()

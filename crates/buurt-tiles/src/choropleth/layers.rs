@@ -1,5 +1,5 @@
 //! The tile layers built from the atlas: per level the newest boundaries of each gemeente, in
-//! Web Mercator. Shared by the server and `buurt tiles export`.
+//! Web Mercator.
 
 use std::collections::HashMap;
 
@@ -7,9 +7,9 @@ use buurt_core::{GemeenteCode, Indeling, Level, RegionCode};
 use buurt_diagnose::Atlas;
 use buurt_io::RegionShape;
 use buurt_io::crs::geometry_rd_to_web_mercator;
-use buurt_tiles::{SourceFeature, SourceLayer};
 
-use crate::error::ServerError;
+use crate::error::TileError;
+use crate::tileset::{SourceFeature, SourceLayer};
 
 /// The features of `level` from the newest boundary layer of each gemeente, in code order: what
 /// the tiles show and `/api/v1/locate` finds.
@@ -68,40 +68,23 @@ pub fn source_layer(level: Level, shapes: &[RegionShape]) -> SourceLayer {
 ///
 /// # Errors
 ///
-/// [`ServerError::NoLayer`] when the atlas has no boundaries of `level`,
-/// [`ServerError::NothingWithin`] when none of them lies within `within`.
+/// [`TileError::NoLayer`] when the atlas has no boundaries of `level`,
+/// [`TileError::NothingWithin`] when none of them lies within `within`.
 pub fn shapes_within(
     atlas: &Atlas,
     level: Level,
     within: &RegionCode,
-) -> Result<Vec<RegionShape>, ServerError> {
+) -> Result<Vec<RegionShape>, TileError> {
     let mut shapes = newest_shapes(atlas, level);
     if shapes.is_empty() {
-        return Err(ServerError::NoLayer { level });
+        return Err(TileError::NoLayer { level });
     }
     shapes.retain(|s| s.code.is_within(within));
     if shapes.is_empty() {
-        return Err(ServerError::NothingWithin {
+        return Err(TileError::NothingWithin {
             level,
             within: *within,
         });
     }
     Ok(shapes)
-}
-
-/// Tile layers of `levels` (any of [`TILE_LEVELS`](crate::TILE_LEVELS)) as the server serves them, keeping only
-/// regions within `within`.
-///
-/// # Errors
-///
-/// As [`shapes_within`].
-pub fn tile_layers(
-    atlas: &Atlas,
-    levels: &[Level],
-    within: &RegionCode,
-) -> Result<Vec<SourceLayer>, ServerError> {
-    levels
-        .iter()
-        .map(|&level| Ok(source_layer(level, &shapes_within(atlas, level, within)?)))
-        .collect()
 }

@@ -1,4 +1,5 @@
-//! The compact, indexed form of the atlas's long table that every diagnose query reads.
+//! The cell index: the atlas's one value store, which every diagnose query, map and export
+//! reads.
 //!
 //! Cells are sorted by (dataset, indicator, year, region) so that a whole comparison group —
 //! all regions of one indicator in one year of one source — is one contiguous slice, and a
@@ -9,14 +10,10 @@ use std::ops::Range;
 
 use buurt_core::{Indeling, Level, MissingReason, RegionCode, RegionKey};
 
-use super::engine_build::EngineBuilder;
-use crate::atlas::Atlas;
-use crate::error::Result;
-
 /// A group of comparable cells: one dataset, indicator and year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct GroupKey {
-    /// Index into [`Engine::datasets`].
+    /// Index into [`CellIndex::datasets`].
     pub dataset: u16,
     /// Index into the catalogue.
     pub indicator: u16,
@@ -24,9 +21,10 @@ pub struct GroupKey {
     pub year: u16,
 }
 
-/// The indexed cells.
+/// The indexed cells. Regions are numbered in key order, the same numbering as
+/// [`Atlas::regions`](crate::Atlas::regions).
 #[derive(Debug, Clone)]
-pub struct Engine {
+pub struct CellIndex {
     pub(crate) datasets: Vec<String>,
     /// Every region key that has cells, sorted; cells refer to it by position.
     pub(crate) regions: Vec<RegionKey>,
@@ -44,30 +42,8 @@ pub struct Engine {
     pub(crate) years: HashMap<(u16, u16), Vec<u16>>,
 }
 
-/// One cell before indexing: group, region, value (NaN when missing) and why it is missing.
-#[cfg(test)]
-pub(crate) type Row = (GroupKey, RegionKey, f64, Option<MissingReason>);
-
-impl Engine {
-    /// Index the atlas's long table.
-    pub fn new(atlas: &Atlas) -> Result<Self> {
-        let mut builder = EngineBuilder::new(atlas.catalogue());
-        builder.push(atlas.values())?;
-        builder.finish()
-    }
-
-    /// Index cells given as (group, region, value, missing reason); `datasets` names the
-    /// groups' dataset indices.
-    #[cfg(test)]
-    pub(crate) fn from_rows(datasets: Vec<String>, rows: Vec<Row>) -> Self {
-        let mut builder = EngineBuilder::for_cells(datasets);
-        for (group, region, value, missing) in rows {
-            builder.push_cell(group, region, value, missing);
-        }
-        builder.finish().expect("a small test table fits the index")
-    }
-
-    /// The engine over cells sorted by (group, region); `cell_region` indexes `regions`
+impl CellIndex {
+    /// The index over cells sorted by (group, region); `cell_region` indexes `regions`
     /// (sorted, distinct).
     pub(crate) fn assemble(
         datasets: Vec<String>,
@@ -154,7 +130,7 @@ impl Engine {
         &self.datasets
     }
 
-    /// The dataset ids of [`GroupKey::dataset`], one per entry of [`Engine::datasets`].
+    /// The dataset ids of [`GroupKey::dataset`], one per entry of [`CellIndex::datasets`].
     pub fn dataset_ids(&self) -> impl Iterator<Item = u16> + use<> {
         // Construction rejects more datasets than u16 holds; the filter only keeps the type.
         (0..self.datasets.len()).filter_map(|d| u16::try_from(d).ok())
@@ -250,14 +226,65 @@ impl Engine {
         out
     }
 
-    /// The regions with cells for `code` (one per indeling).
+    /// The region keys of `code`, one per indeling, oldest first.
     #[must_use]
-    pub fn keys_of(&self, code: RegionCode) -> Vec<RegionKey> {
+    pub fn keys_of(&self, code: RegionCode) -> &[RegionKey] {
         let start = self.regions.partition_point(|k| k.code < code);
-        self.regions[start..]
-            .iter()
-            .take_while(|k| k.code == code)
-            .copied()
-            .collect()
+        let end = start + self.regions[start..].partition_point(|k| k.code == code);
+        &self.regions[start..end]
+    }
+
+    /// Every region key, in key order (position = region number).
+    #[must_use]
+    pub fn region_keys(&self) -> &[RegionKey] {
+        &self.regions
+    }
+
+    /// The group of every cell, in cell order.
+    #[must_use]
+    pub fn cell_groups(&self) -> &[GroupKey] {
+        &self.cell_group
+    }
+
+    /// The region number of every cell, in cell order (sorted within a group).
+    #[must_use]
+    pub fn cell_regions(&self) -> &[u32] {
+        &self.cell_region
+    }
+
+    /// The value of every cell (NaN when missing), in cell order.
+    #[must_use]
+    pub fn cell_values(&self) -> &[f64] {
+        &self.cell_value
+    }
+
+    /// Why each cell is missing, in cell order.
+    #[must_use]
+    pub fn cell_missing_reasons(&self) -> &[Option<MissingReason>] {
+        &self.cell_missing
+    }
+
+    /// The wijk of region `r` (for a buurt), in the same indeling.
+    #[must_use]
+    pub fn parent_wijk(&self, r: u32) -> Option<u32> {
+        self.parent_wijk[r as usize]
+    }
+
+    /// The gemeente of region `r` (for a buurt or wijk), in the same indeling.
+    #[must_use]
+    pub fn parent_gemeente(&self, r: u32) -> Option<u32> {
+        self.parent_gemeente[r as usize]
+    }
+
+    /// Nederland in the indeling of region `r` (none for Nederland itself).
+    #[must_use]
+    pub fn nederland(&self, r: u32) -> Option<u32> {
+        self.nederland[r as usize]
+    }
+
+    /// The level of region `r`.
+    #[must_use]
+    pub fn level_of(&self, r: u32) -> Level {
+        self.regions[r as usize].code.level()
     }
 }

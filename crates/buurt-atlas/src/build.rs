@@ -9,14 +9,16 @@ use buurt_core::{
 };
 use buurt_io::registry::LoadedSources;
 use buurt_io::{BoundaryLayer, Observation, TableDataset};
-use polars::prelude::{Categories, Column, DataFrame, DataType};
+use polars::prelude::DataFrame;
 
-use super::cache::InputFile;
-use super::comparability::Comparability;
-use super::derive::derive_values;
-use super::report::{DatasetReport, JoinCoverage, ParentCheck, ValidationReport};
-use super::{Atlas, RegionInfo, columns};
-use crate::error::{DiagnoseError, Result};
+use crate::atlas::{Atlas, RegionInfo};
+use crate::cache::InputFile;
+use crate::cells_build::CellIndexBuilder;
+use crate::comparability::Comparability;
+use crate::derive::derive_values;
+use crate::error::{AtlasError, Result};
+use crate::long_table::LongRows;
+use crate::report::{DatasetReport, JoinCoverage, ParentCheck, ValidationReport};
 
 pub use buurt_io::registry::Progress;
 
@@ -126,7 +128,7 @@ impl Atlas {
                 failures = failures.len(),
                 "atlas not built: validation failed"
             );
-            return Err(DiagnoseError::Validation {
+            return Err(AtlasError::Validation {
                 failures,
                 report: Box::new(report),
             });
@@ -134,52 +136,23 @@ impl Atlas {
 
         let regions = region_infos(&tables, &layers, &comparability);
         let values = long_table(&catalogue, &tables)?;
+        drop(tables);
+        let rows = values.height();
+        let mut builder = CellIndexBuilder::new(&catalogue);
+        builder.push(&values)?;
+        drop(values);
+        let cells = builder.finish(regions.iter().map(|r| r.key))?;
         report.seconds = started.elapsed().as_secs_f64();
-        tracing::info!(
-            regions = regions.len(),
-            rows = values.height(),
-            "atlas built"
-        );
-        let mut atlas = Self::from_parts(catalogue, regions, layers, values, comparability, report);
-        atlas.inputs = inputs;
-        Ok(atlas)
-    }
-
-    pub(super) fn from_parts(
-        catalogue: Catalogue,
-        regions: Vec<RegionInfo>,
-        layers: Vec<BoundaryLayer>,
-        values: DataFrame,
-        comparability: Comparability,
-        report: ValidationReport,
-    ) -> Self {
-        let by_key = regions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.key, i))
-            .collect();
-        let mut indelingen: HashMap<RegionCode, Vec<Indeling>> = HashMap::new();
-        for r in &regions {
-            indelingen
-                .entry(r.key.code)
-                .or_default()
-                .push(r.key.indeling);
-        }
-        for list in indelingen.values_mut() {
-            list.sort_unstable();
-            list.dedup();
-        }
-        Self {
+        tracing::info!(regions = regions.len(), rows, "atlas built");
+        Ok(Self::assemble(
             catalogue,
             regions,
-            by_key,
-            indelingen,
             layers,
-            values,
+            cells,
             comparability,
             report,
-            inputs: Vec::new(),
-        }
+            inputs,
+        ))
     }
 }
 
@@ -496,83 +469,37 @@ fn region_infos(
     out
 }
 
-/// The long table in polars, one row per observation.
+/// The long table of every observation (see [`crate::columns`]).
 fn long_table(catalogue: &Catalogue, tables: &[TableDataset]) -> Result<DataFrame> {
     let n: usize = tables.iter().map(|t| t.observations.len()).sum();
-    let mut dataset = Vec::with_capacity(n);
-    let mut region = Vec::with_capacity(n);
-    let mut level = Vec::with_capacity(n);
-    let mut indeling = Vec::with_capacity(n);
-    let mut year = Vec::with_capacity(n);
-    let mut indicator = Vec::with_capacity(n);
-    let mut age = Vec::with_capacity(n);
-    let mut value: Vec<Option<f64>> = Vec::with_capacity(n);
-    let mut missing: Vec<Option<&str>> = Vec::with_capacity(n);
+    let mut rows = LongRows::with_capacity(n);
     let indicators = catalogue.indicators();
     for t in tables {
         for o in &t.observations {
             let Observation {
-                region: code,
-                indeling: ind,
-                year: y,
-                indicator: i,
+                region,
+                indeling,
+                year,
+                indicator,
                 age_group,
-                value: v,
+                value,
             } = *o;
-            dataset.push(t.id.as_str());
-            region.push(code.as_str().to_owned());
-            level.push(code.level().as_str());
-            indeling.push(i32::from(ind.year()));
-            year.push(i32::from(y));
-            indicator.push(indicators[usize::from(i)].id.as_str());
-            age.push(age_group.as_str());
-            match v {
-                Value::Number(x) => {
-                    value.push(Some(x));
-                    missing.push(None);
-                }
-                Value::Missing(reason) => {
-                    value.push(None);
-                    missing.push(Some(reason.as_str()));
-                }
-                Value::Invalid => {
-                    // Loaders turn unreadable cells into errors; keep the row honest anyway.
-                    value.push(None);
-                    missing.push(Some(MissingReason::Empty.as_str()));
-                }
-            }
+            let (value, missing) = match value {
+                Value::Number(x) => (Some(x), None),
+                Value::Missing(reason) => (None, Some(reason)),
+                // Loaders turn unreadable cells into errors; keep the row honest anyway.
+                Value::Invalid => (None, Some(MissingReason::Empty)),
+            };
+            rows.push(
+                &t.id,
+                RegionKey::new(region, indeling),
+                year,
+                &indicators[usize::from(indicator)].id,
+                age_group.as_str(),
+                value,
+                missing,
+            );
         }
     }
-    // Text columns repeat a few thousand distinct values over millions of rows: categorical
-    // columns keep the table at about a third of its size in memory and in Parquet.
-    let categorical = DataType::from_categories(Categories::global());
-    let text =
-        |name: &str, values: Column| values.cast(&categorical).map(|c| c.with_name(name.into()));
-    let df = DataFrame::new(
-        n,
-        vec![
-            text(
-                columns::DATASET,
-                Column::new(columns::DATASET.into(), dataset),
-            )?,
-            text(columns::REGION, Column::new(columns::REGION.into(), region))?,
-            text(columns::LEVEL, Column::new(columns::LEVEL.into(), level))?,
-            Column::new(columns::INDELING.into(), indeling),
-            Column::new(columns::YEAR.into(), year),
-            text(
-                columns::INDICATOR,
-                Column::new(columns::INDICATOR.into(), indicator),
-            )?,
-            text(
-                columns::AGE_GROUP,
-                Column::new(columns::AGE_GROUP.into(), age),
-            )?,
-            Column::new(columns::VALUE.into(), value),
-            text(
-                columns::MISSING,
-                Column::new(columns::MISSING.into(), missing),
-            )?,
-        ],
-    )?;
-    Ok(df)
+    rows.into_frame()
 }

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use buurt_core::Level;
-use buurt_diagnose::diagnose::group_standing::GroupStanding;
-use buurt_diagnose::diagnose::{Engine, GroupKey};
+use buurt_core::{Indicator, Level};
+use buurt_diagnose::atlas::{CellIndex, GroupKey};
+use buurt_diagnose::diagnose::standing::GroupStanding;
 
 /// The standings computed so far. At most one entry per group and level of the catalogue, so
 /// the map needs no eviction.
@@ -18,12 +18,18 @@ pub struct Standings {
 
 impl Standings {
     /// The standing of `level` in `group`, computed now if this is the first request for it.
-    pub fn get(&self, engine: &Engine, group: GroupKey, level: Level) -> Arc<GroupStanding> {
+    pub fn get(
+        &self,
+        cells: &CellIndex,
+        catalogue: &[Indicator],
+        group: GroupKey,
+        level: Level,
+    ) -> Arc<GroupStanding> {
         if let Some(found) = self.lock().get(&(group, level)) {
             return Arc::clone(found);
         }
         // Computed outside the lock: two requests may both compute it; both results are equal.
-        let computed = Arc::new(GroupStanding::compute(engine, group, level));
+        let computed = Arc::new(GroupStanding::compute(cells, catalogue, group, level));
         Arc::clone(self.lock().entry((group, level)).or_insert(computed))
     }
 

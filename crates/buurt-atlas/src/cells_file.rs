@@ -1,6 +1,6 @@
-//! The engine's cells as one binary file beside the atlas cache (`engine.bin`), so that a
-//! restarted `buurt serve` reads its index in a fraction of the time it takes to stream and
-//! sort the long table again.
+//! The cell index as one binary file in the atlas cache (`cells.bin`), so that opening the
+//! cache reads the index in a fraction of the time it takes to stream and sort the long table
+//! again.
 //!
 //! Little-endian: magic and version; the dataset ids; the missing reasons used; the region keys
 //! (code text, indeling); then per cell, column by column: group (dataset, indicator, year as
@@ -12,16 +12,16 @@ use std::path::Path;
 
 use buurt_core::{Indeling, MissingReason, RegionKey};
 
-use super::engine::{Engine, GroupKey};
-use crate::atlas::cache_err as err;
-use crate::error::Result;
+use crate::cells::{CellIndex, GroupKey};
+use crate::error::{Result, cache_err as err};
 
 const MAGIC: &[u8; 8] = b"BUURTENG";
-const VERSION: u32 = 1;
+/// 2: the regions are all of the atlas's, with or without cells.
+const VERSION: u32 = 2;
 const NO_REASON: u8 = u8::MAX;
 
-/// Write `engine` to `path`, through a temporary file renamed into place when complete.
-pub(crate) fn write(engine: &Engine, path: &Path) -> Result<()> {
+/// Write `index` to `path`, through a temporary file renamed into place when complete.
+pub(crate) fn write(index: &CellIndex, path: &Path) -> Result<()> {
     let tmp = path.with_extension("bin.new");
     let result = (|| -> std::io::Result<()> {
         let mut out = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
@@ -31,36 +31,36 @@ pub(crate) fn write(engine: &Engine, path: &Path) -> Result<()> {
             out.write_all(&(s.len() as u32).to_le_bytes())?;
             out.write_all(s.as_bytes())
         };
-        out.write_all(&(engine.datasets.len() as u32).to_le_bytes())?;
-        for d in &engine.datasets {
+        out.write_all(&(index.datasets.len() as u32).to_le_bytes())?;
+        for d in &index.datasets {
             text(&mut out, d)?;
         }
         let mut reasons: Vec<MissingReason> =
-            engine.cell_missing.iter().flatten().copied().collect();
+            index.cell_missing.iter().flatten().copied().collect();
         reasons.sort_unstable();
         reasons.dedup();
         out.write_all(&(reasons.len() as u32).to_le_bytes())?;
         for r in &reasons {
             text(&mut out, r.as_str())?;
         }
-        out.write_all(&(engine.regions.len() as u32).to_le_bytes())?;
-        for k in &engine.regions {
+        out.write_all(&(index.regions.len() as u32).to_le_bytes())?;
+        for k in &index.regions {
             text(&mut out, &k.code.to_string())?;
             out.write_all(&k.indeling.year().to_le_bytes())?;
         }
-        out.write_all(&(engine.cell_value.len() as u64).to_le_bytes())?;
-        for g in &engine.cell_group {
+        out.write_all(&(index.cell_value.len() as u64).to_le_bytes())?;
+        for g in &index.cell_group {
             out.write_all(&g.dataset.to_le_bytes())?;
             out.write_all(&g.indicator.to_le_bytes())?;
             out.write_all(&g.year.to_le_bytes())?;
         }
-        for r in &engine.cell_region {
+        for r in &index.cell_region {
             out.write_all(&r.to_le_bytes())?;
         }
-        for v in &engine.cell_value {
+        for v in &index.cell_value {
             out.write_all(&v.to_bits().to_le_bytes())?;
         }
-        for m in &engine.cell_missing {
+        for m in &index.cell_missing {
             let code = m.map_or(NO_REASON, |m| {
                 reasons
                     .iter()
@@ -80,8 +80,8 @@ pub(crate) fn write(engine: &Engine, path: &Path) -> Result<()> {
     result.map_err(|e| err(path, e))
 }
 
-/// Read an engine written by [`write`].
-pub(crate) fn read(path: &Path) -> Result<Engine> {
+/// Read an index written by [`write`].
+pub(crate) fn read(path: &Path) -> Result<CellIndex> {
     let file = File::open(path).map_err(|e| err(path, e))?;
     let size = file.metadata().map_err(|e| err(path, e))?.len();
     let mut input = BufReader::with_capacity(1 << 20, file);
@@ -95,7 +95,7 @@ pub(crate) fn read(path: &Path) -> Result<Engine> {
         Ok(buf)
     };
     if bytes(8)? != MAGIC {
-        return Err(err(path, "not a buurt engine file"));
+        return Err(err(path, "not a buurt index file"));
     }
     let u32_of = |b: Vec<u8>| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
     if u32_of(bytes(4)?) != VERSION {
@@ -174,7 +174,7 @@ pub(crate) fn read(path: &Path) -> Result<Engine> {
             "a cell refers to a region or dataset the file lacks",
         ));
     }
-    Ok(Engine::assemble(
+    Ok(CellIndex::assemble(
         datasets,
         regions,
         cell_group,

@@ -1,6 +1,6 @@
-//! Building the [`Engine`] from the long table, batch by batch, in little memory: a serving
-//! process streams the cached table through here and never holds it whole (see
-//! [`crate::atlas::open_indexed`]).
+//! Building the [`CellIndex`] from the long table, batch by batch, in little memory: the atlas
+//! build pushes its table once, and an atlas read from a cache without its cell file streams
+//! the cached table through here and never holds it whole.
 //!
 //! Cells are kept column-wise while scanning (19 bytes a cell), region and group keys interned
 //! to small integers, and sorted through one packed `u64` key per cell instead of moving rows.
@@ -10,9 +10,10 @@ use std::collections::HashMap;
 use buurt_core::{Catalogue, Indeling, MissingReason, RegionCode, RegionKey};
 use polars::prelude::{Categorical32Chunked, Categories, Column, DataFrame, DataType};
 
-use super::engine::{Engine, GroupKey};
-use crate::atlas::columns;
-use crate::error::{DiagnoseError, Result};
+use crate::atlas::Cell;
+use crate::cells::{CellIndex, GroupKey};
+use crate::columns;
+use crate::error::{AtlasError, Result};
 
 /// Bits of the packed sort key: group rank | region rank | cell position.
 const POSITION_BITS: u32 = 26;
@@ -21,7 +22,7 @@ const GROUP_BITS: u32 = 64 - POSITION_BITS - REGION_BITS;
 
 /// Collects cells from long-table batches, then indexes them.
 #[derive(Debug)]
-pub struct EngineBuilder {
+pub struct CellIndexBuilder {
     indicator_ix: HashMap<String, u16>,
     datasets: Vec<String>,
     /// Parsed categories, by global category id.
@@ -84,7 +85,7 @@ fn intern<K: Copy + Eq + std::hash::Hash>(
     })
 }
 
-impl EngineBuilder {
+impl CellIndexBuilder {
     /// A builder for tables whose indicators are in `catalogue`.
     #[must_use]
     pub fn new(catalogue: &Catalogue) -> Self {
@@ -97,12 +98,6 @@ impl EngineBuilder {
                 .collect(),
             Vec::new(),
         )
-    }
-
-    /// A builder for cells added one by one with `push_cell`, of the named datasets.
-    #[cfg(test)]
-    pub(crate) fn for_cells(datasets: Vec<String>) -> Self {
-        Self::with_indicators(HashMap::new(), datasets)
     }
 
     fn with_indicators(indicator_ix: HashMap<String, u16>, datasets: Vec<String>) -> Self {
@@ -128,9 +123,9 @@ impl EngineBuilder {
     /// Add the rows of one batch of the long table (the atlas's columns; see [`columns`]).
     pub fn push(&mut self, df: &DataFrame) -> Result<()> {
         let first_row = self.rows_seen;
-        let bad = |what: &str, row: usize| DiagnoseError::Parameter {
-            name: "atlas",
-            message: format!("long table row {}: {what}", first_row + row),
+        let bad = |what: &str, row: usize| AtlasError::LongTableRow {
+            row: first_row + row,
+            message: what.to_owned(),
         };
         let (dataset_col, region_col, indicator_col, missing_col) = (
             categorical(df, columns::DATASET)?,
@@ -208,7 +203,7 @@ impl EngineBuilder {
                 ind.values()[i],
                 |text| {
                     indicator_ix.get(text).copied().ok_or_else(|| {
-                        DiagnoseError::Catalogue(buurt_core::CatalogueError::Unknown {
+                        AtlasError::Catalogue(buurt_core::CatalogueError::Unknown {
                             id: text.to_owned(),
                         })
                     })
@@ -264,7 +259,7 @@ impl EngineBuilder {
         cat: u32,
         indeling: u16,
         row: usize,
-        bad: &dyn Fn(&str, usize) -> DiagnoseError,
+        bad: &dyn Fn(&str, usize) -> AtlasError,
     ) -> Result<u32> {
         let slot = cat as usize;
         if slot >= self.regions_by_cat.len() {
@@ -296,25 +291,48 @@ impl EngineBuilder {
         self.cell_missing.reserve(additional);
     }
 
-    /// Add one cell.
-    #[cfg(test)]
-    pub(crate) fn push_cell(
-        &mut self,
-        group: GroupKey,
-        region: RegionKey,
-        value: f64,
-        missing: Option<MissingReason>,
-    ) {
+    /// Add one hand-made cell (see [`crate::Atlas::from_cells`]).
+    pub(crate) fn push_cell(&mut self, cell: &Cell) -> Result<()> {
+        let indicator = *self.indicator_ix.get(&cell.indicator).ok_or_else(|| {
+            AtlasError::Catalogue(buurt_core::CatalogueError::Unknown {
+                id: cell.indicator.clone(),
+            })
+        })?;
+        let dataset = match self.datasets.iter().position(|d| *d == cell.dataset) {
+            Some(d) => d,
+            None => {
+                self.datasets.push(cell.dataset.clone());
+                self.datasets.len() - 1
+            }
+        };
+        let dataset = u16::try_from(dataset).map_err(|_| AtlasError::TooLarge {
+            what: "datasets",
+            count: dataset,
+            bits: 16,
+        })?;
+        let group = GroupKey {
+            dataset,
+            indicator,
+            year: cell.year,
+        };
         let g = intern(&mut self.group_ids, &mut self.groups, group);
-        let r = intern(&mut self.region_ids, &mut self.regions, region);
+        let r = intern(&mut self.region_ids, &mut self.regions, cell.region);
         self.cell_group.push(g);
         self.cell_region.push(r);
-        self.cell_value.push(value);
-        self.cell_missing.push(missing);
+        self.cell_value.push(cell.value.unwrap_or(f64::NAN));
+        self.cell_missing.push(match cell.value {
+            Some(_) => None,
+            None => Some(cell.missing.unwrap_or(MissingReason::Empty)),
+        });
+        Ok(())
     }
 
-    /// Sort the cells by (group, region) and index them.
-    pub fn finish(self) -> Result<Engine> {
+    /// Sort the cells by (group, region) and index them. The index numbers the regions of the
+    /// cells and `regions` (the atlas's other regions, without cells), all in key order.
+    pub fn finish(mut self, regions: impl IntoIterator<Item = RegionKey>) -> Result<CellIndex> {
+        for key in regions {
+            intern(&mut self.region_ids, &mut self.regions, key);
+        }
         let Self {
             datasets,
             mut regions,
@@ -326,9 +344,10 @@ impl EngineBuilder {
             ..
         } = self;
         let n = cell_value.len();
-        let too_many = |what: &str, count: usize, bits: u32| DiagnoseError::Parameter {
-            name: "atlas",
-            message: format!("{count} {what}: more than the engine indexes (2^{bits})"),
+        let too_many = |what: &'static str, count: usize, bits: u32| AtlasError::TooLarge {
+            what,
+            count,
+            bits,
         };
         if n >= 1 << POSITION_BITS {
             return Err(too_many("cells", n, POSITION_BITS));
@@ -367,7 +386,7 @@ impl EngineBuilder {
         drop(cell_value);
         let sorted_missing: Vec<Option<MissingReason>> =
             keys.iter().map(|&k| cell_missing[position(k)]).collect();
-        Ok(Engine::assemble(
+        Ok(CellIndex::assemble(
             datasets,
             regions,
             sorted_group,

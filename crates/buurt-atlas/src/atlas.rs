@@ -1,0 +1,343 @@
+//! The [`Atlas`]: every region per indeling, its geometry, and the one indexed value store
+//! ([`CellIndex`]), read-only once opened.
+
+use buurt_core::{Catalogue, GemeenteCode, Indeling, Level, RegionCode, RegionKey};
+use buurt_io::BoundaryLayer;
+use buurt_io::crs::PointWgs84;
+use geo_types::MultiPolygon;
+use polars::prelude::DataFrame;
+use serde::{Deserialize, Serialize};
+
+use crate::cache::InputFile;
+use crate::cells::CellIndex;
+use crate::comparability::Comparability;
+use crate::error::Result;
+use crate::long_table::LongRows;
+use crate::report::ValidationReport;
+
+/// What the atlas knows about one region in one indeling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionInfo {
+    /// Code and indeling.
+    pub key: RegionKey,
+    /// Best available name (kwb `regio`, else the geometry's `statnaam`, else the code).
+    pub name: String,
+    /// Level.
+    pub level: Level,
+    /// Area in m² from the RD geometry, if a geometry of a comparable indeling exists.
+    pub area_m2: Option<f64>,
+    /// The centroid (WGS84 lon, lat), if a geometry exists. It may fall outside a concave region.
+    pub centroid_wgs84: Option<PointWgs84>,
+    /// A point guaranteed inside the region (WGS84 lon, lat), for labels and lookups.
+    pub interior_point_wgs84: Option<PointWgs84>,
+    /// The geometry layer that provides area and point.
+    pub geometry_layer: Option<String>,
+    /// Table datasets with values for this region.
+    pub datasets: Vec<String>,
+}
+
+impl RegionInfo {
+    /// A region known only by its key (no name, geometry or dataset yet).
+    #[must_use]
+    pub fn bare(key: RegionKey) -> Self {
+        Self {
+            key,
+            name: key.code.to_string(),
+            level: key.code.level(),
+            area_m2: None,
+            centroid_wgs84: None,
+            interior_point_wgs84: None,
+            geometry_layer: None,
+            datasets: Vec::new(),
+        }
+    }
+}
+
+/// The validated, read-only atlas: regions, geometries and the cell index.
+///
+/// Regions and cells share one numbering: region `i` of [`Atlas::regions`] is region `i` of
+/// [`Atlas::cells`], in (code, indeling) order.
+#[derive(Debug)]
+pub struct Atlas {
+    catalogue: Catalogue,
+    regions: Vec<RegionInfo>,
+    layers: Vec<BoundaryLayer>,
+    cells: CellIndex,
+    comparability: Comparability,
+    report: ValidationReport,
+    inputs: Vec<InputFile>,
+}
+
+impl Atlas {
+    /// Put the parts together. The cell index must number exactly the regions given (see
+    /// [`crate::cells_build::CellIndexBuilder::finish`]); a region with cells but no info gets
+    /// a bare one.
+    pub(crate) fn assemble(
+        catalogue: Catalogue,
+        regions: Vec<RegionInfo>,
+        layers: Vec<BoundaryLayer>,
+        cells: CellIndex,
+        comparability: Comparability,
+        report: ValidationReport,
+        inputs: Vec<InputFile>,
+    ) -> Self {
+        let mut by_key: std::collections::HashMap<RegionKey, RegionInfo> =
+            regions.into_iter().map(|r| (r.key, r)).collect();
+        let regions = cells
+            .region_keys()
+            .iter()
+            .map(|k| by_key.remove(k).unwrap_or_else(|| RegionInfo::bare(*k)))
+            .collect();
+        debug_assert!(by_key.is_empty(), "the cell index numbers every region");
+        Self {
+            catalogue,
+            regions,
+            layers,
+            cells,
+            comparability,
+            report,
+            inputs,
+        }
+    }
+
+    /// An atlas of hand-made cells and no geometry, for tests and examples: every region of
+    /// the cells is known by its code, and codes are comparable across indelingen.
+    ///
+    /// ```
+    /// use buurt_atlas::{Atlas, Cell};
+    /// use buurt_core::{Catalogue, Indeling, RegionKey};
+    /// let key = |c: &str| RegionKey::new(c.parse().unwrap(), Indeling::new(2020));
+    /// let cell = |c: &str, v: f64| Cell::new("rivm", key(c), "eenzaam_65plus", 2020, Some(v));
+    /// let atlas = Atlas::from_cells(
+    ///     Catalogue::builtin()?,
+    ///     [cell("GM0344", 45.0), cell("BU03440001", 50.0)],
+    /// )?;
+    /// assert_eq!(atlas.regions().len(), 2);
+    /// assert_eq!(atlas.latest_indeling("BU03440001".parse()?), Some(Indeling::new(2020)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_cells(catalogue: Catalogue, cells: impl IntoIterator<Item = Cell>) -> Result<Self> {
+        let mut builder = crate::cells_build::CellIndexBuilder::new(&catalogue);
+        let mut comparability = Comparability::default();
+        for c in cells {
+            comparability.add(c.region.code, c.region.indeling);
+            builder.push_cell(&c)?;
+        }
+        let index = builder.finish(std::iter::empty())?;
+        Ok(Self::assemble(
+            catalogue,
+            Vec::new(),
+            Vec::new(),
+            index,
+            comparability,
+            ValidationReport::default(),
+            Vec::new(),
+        ))
+    }
+
+    /// The indicator catalogue the atlas was built with.
+    #[must_use]
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// The cell index: every value and missing reason, by (dataset, indicator, year) group
+    /// and region.
+    #[must_use]
+    pub fn cells(&self) -> &CellIndex {
+        &self.cells
+    }
+
+    /// The long table, one row per cell (dataset, region, level, indeling, year, indicator,
+    /// age group, value, missing reason; see [`crate::columns`]), made now from the cells:
+    /// for analysts and notebooks, and the Parquet cache.
+    pub fn to_dataframe(&self) -> Result<DataFrame> {
+        let indicators = self.catalogue.indicators();
+        let n = self.cells.cell_values().len();
+        let mut rows = LongRows::with_capacity(n);
+        for c in 0..n {
+            let g = self.cells.cell_groups()[c];
+            let key = self.cells.cell_region(c);
+            let ind = &indicators[usize::from(g.indicator)];
+            let (value, missing) = self.cells.cell_value(c);
+            rows.push(
+                &self.cells.datasets()[usize::from(g.dataset)],
+                key,
+                g.year,
+                &ind.id,
+                ind.age_group.as_str(),
+                value.is_finite().then_some(value),
+                missing,
+            );
+        }
+        rows.into_frame()
+    }
+
+    /// Every region in every indeling, in (code, indeling) order; the position is the region's
+    /// number in [`Atlas::cells`].
+    #[must_use]
+    pub fn regions(&self) -> &[RegionInfo] {
+        &self.regions
+    }
+
+    /// One region.
+    #[must_use]
+    pub fn region(&self, key: &RegionKey) -> Option<&RegionInfo> {
+        self.cells
+            .region_index(key)
+            .map(|i| &self.regions[i as usize])
+    }
+
+    /// The region numbered `ix` (see [`CellIndex::region_index`]).
+    #[must_use]
+    pub fn region_at(&self, ix: u32) -> &RegionInfo {
+        &self.regions[ix as usize]
+    }
+
+    /// The indelingen in which `code` exists, oldest first.
+    #[must_use]
+    pub fn indelingen_of(&self, code: RegionCode) -> Vec<Indeling> {
+        self.cells
+            .keys_of(code)
+            .iter()
+            .map(|k| k.indeling)
+            .collect()
+    }
+
+    /// The newest indeling in which `code` exists.
+    #[must_use]
+    pub fn latest_indeling(&self, code: RegionCode) -> Option<Indeling> {
+        self.cells.keys_of(code).last().map(|k| k.indeling)
+    }
+
+    /// Regions of `level` within `within` in `indeling`, in code order.
+    #[must_use]
+    pub fn regions_within(
+        &self,
+        within: RegionCode,
+        level: Level,
+        indeling: Indeling,
+    ) -> Vec<&RegionInfo> {
+        self.regions
+            .iter()
+            .filter(|r| {
+                r.level == level && r.key.indeling == indeling && r.key.code.is_within(&within)
+            })
+            .collect()
+    }
+
+    /// The geometry layers (EPSG:28992).
+    #[must_use]
+    pub fn layers(&self) -> &[BoundaryLayer] {
+        &self.layers
+    }
+
+    /// The geometry (EPSG:28992) of a region from the newest layer of a comparable indeling.
+    #[must_use]
+    pub fn geometry_rd(&self, key: &RegionKey) -> Option<&MultiPolygon<f64>> {
+        self.geometry_layer_for(key)
+            .and_then(|layer| layer.features.iter().find(|f| f.code == key.code))
+            .map(|f| &f.geometry_rd)
+    }
+
+    /// The layer that holds the geometry of `key`: same level, the code present, and the
+    /// layer's indeling comparable with the key's; the newest such layer wins.
+    #[must_use]
+    pub fn geometry_layer_for(&self, key: &RegionKey) -> Option<&BoundaryLayer> {
+        self.layers
+            .iter()
+            .filter(|l| l.level == key.code.level())
+            .filter(|l| {
+                self.comparability
+                    .same_region(key.code, key.indeling, l.indeling)
+            })
+            .filter(|l| l.features.iter().any(|f| f.code == key.code))
+            .max_by_key(|l| (l.indeling == key.indeling, l.indeling))
+    }
+
+    /// Which indelingen may be joined on code.
+    #[must_use]
+    pub fn comparability(&self) -> &Comparability {
+        &self.comparability
+    }
+
+    /// Whether wijk/buurt codes of `gemeente` mean the same areas in both indelingen.
+    #[must_use]
+    pub fn comparable(&self, gemeente: GemeenteCode, a: Indeling, b: Indeling) -> bool {
+        self.comparability.comparable(gemeente, a, b)
+    }
+
+    /// The region numbers of `code` in the indelingen that describe the same area as `key`
+    /// (oldest first): the cells that belong to one region's series.
+    #[must_use]
+    pub fn comparable_regions(&self, key: RegionKey) -> Vec<u32> {
+        self.cells
+            .keys_of(key.code)
+            .iter()
+            .filter(|k| {
+                self.comparability
+                    .same_region(key.code, key.indeling, k.indeling)
+            })
+            .filter_map(|k| self.cells.region_index(k))
+            .collect()
+    }
+
+    /// Fingerprints of the files the atlas was built from.
+    #[must_use]
+    pub fn inputs(&self) -> &[InputFile] {
+        &self.inputs
+    }
+
+    /// The validation report made while building.
+    #[must_use]
+    pub fn report(&self) -> &ValidationReport {
+        &self.report
+    }
+}
+
+/// One hand-made cell for [`Atlas::from_cells`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// Dataset id.
+    pub dataset: String,
+    /// Region and indeling.
+    pub region: RegionKey,
+    /// Indicator id (in the catalogue).
+    pub indicator: String,
+    /// Year.
+    pub year: u16,
+    /// The value; `None` is missing.
+    pub value: Option<f64>,
+    /// Why it is missing (`None` with a value; [`buurt_core::MissingReason::Empty`] when a
+    /// value is absent without a reason).
+    pub missing: Option<buurt_core::MissingReason>,
+}
+
+impl Cell {
+    /// A cell with a value, or missing as [`buurt_core::MissingReason::Empty`] without one.
+    #[must_use]
+    pub fn new(
+        dataset: &str,
+        region: RegionKey,
+        indicator: &str,
+        year: u16,
+        value: Option<f64>,
+    ) -> Self {
+        Self {
+            dataset: dataset.to_owned(),
+            region,
+            indicator: indicator.to_owned(),
+            year,
+            value,
+            missing: value.is_none().then_some(buurt_core::MissingReason::Empty),
+        }
+    }
+
+    /// The same cell, missing for `reason`.
+    #[must_use]
+    pub fn missing(mut self, reason: buurt_core::MissingReason) -> Self {
+        self.value = None;
+        self.missing = Some(reason);
+        self
+    }
+}

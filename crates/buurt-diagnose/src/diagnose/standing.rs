@@ -1,0 +1,267 @@
+//! Where a value stands: defined here once, and used by the profile, the full table and the
+//! map tiles alike.
+//!
+//! - **Year**: a region shows, per indicator, the newest year up to the one asked for that has
+//!   a value; when none has, the newest such year with its missing reason ([`choose_year`]). A
+//!   newer year that is suppressed does not hide an older published one.
+//! - **Comparison set**: the regions of the same level in the same gemeente; for gemeenten,
+//!   all gemeenten ([`comparison_parent`]).
+//! - **Index**: value / reference × 100, the reference being the gemeente's value (its
+//!   published row, else computed from its children) or, for a gemeente, Nederland's
+//!   ([`index`]).
+//! - **z-score**: against the mean and population sd of the comparison set; **percentile rank**:
+//!   the share below plus half the ties, × 100 ([`rank`]). Both need at least [`MIN_VALUES`]
+//!   values; z also needs sd > 0 ([`z_score`]). The same over the whole group gives `z_nl` and
+//!   `rank_nl`.
+//! - **Band**: from the z-score within the gemeente ([`Band::of_z`]).
+//!
+//! [`GroupStanding`] computes the statistics of one group and level once, for every value in
+//! it; the full table computes the same numbers in bulk with these functions.
+
+use std::collections::HashMap;
+
+use buurt_atlas::{CellIndex, GroupKey};
+use buurt_core::{Indicator, Level, RegionCode};
+
+use super::aggregate::{group_value, parent_value};
+pub use super::bands::Band;
+
+/// Fewer values than this in a comparison set give no z-score and no percentile rank.
+pub const MIN_VALUES: usize = 3;
+
+/// The comparison set of all gemeenten (a gemeente's comparison parent).
+pub const ALL_OF_LEVEL: u32 = u32::MAX;
+
+/// The year a region's value is read from, among `found` (its groups, sorted by year, then
+/// dataset): the newest up to `requested` whose value `has_value`, else the newest up to
+/// `requested`. `None` when no group is that old.
+///
+/// ```
+/// use buurt_diagnose::diagnose::standing::choose_year;
+/// use buurt_atlas::GroupKey;
+/// let g = |year| GroupKey { dataset: 0, indicator: 0, year };
+/// // 2024 suppressed: the map and the profile both show 2023.
+/// let found = [(g(2022), Some(1.0)), (g(2023), Some(2.0)), (g(2024), None)];
+/// assert_eq!(choose_year(&found, None, |v| v.is_some()).map(|f| f.0.year), Some(2023));
+/// assert_eq!(choose_year(&found, Some(2022), |v| v.is_some()).map(|f| f.0.year), Some(2022));
+/// let none = [(g(2024), None::<f64>)];
+/// assert_eq!(choose_year(&none, None, |v| v.is_some()).map(|f| f.0.year), Some(2024));
+/// assert!(choose_year(&none, Some(2020), |v| v.is_some()).is_none());
+/// ```
+pub fn choose_year<T>(
+    found: &[(GroupKey, T)],
+    requested: Option<u16>,
+    has_value: impl Fn(&T) -> bool,
+) -> Option<&(GroupKey, T)> {
+    let upto = found.partition_point(|(g, _)| requested.is_none_or(|y| g.year <= y));
+    let upto = &found[..upto];
+    upto.iter()
+        .rev()
+        .find(|(_, v)| has_value(v))
+        .or_else(|| upto.last())
+}
+
+/// The comparison parent of region `r` of `level`: its gemeente, or [`ALL_OF_LEVEL`] for a
+/// gemeente. `None` for a region without a gemeente in the cells.
+#[must_use]
+pub fn comparison_parent(cells: &CellIndex, level: Level, r: u32) -> Option<u32> {
+    if level == Level::Gemeente {
+        Some(ALL_OF_LEVEL)
+    } else {
+        cells.parent_gemeente(r)
+    }
+}
+
+/// The reference an index compares with in group `g`: the comparison parent's value (its
+/// published cell, else computed from its children), Nederland's for [`ALL_OF_LEVEL`].
+#[must_use]
+pub fn reference(
+    cells: &CellIndex,
+    catalogue: &[Indicator],
+    g: GroupKey,
+    parent: u32,
+) -> Option<f64> {
+    if parent == ALL_OF_LEVEL {
+        cells
+            .keys_of(RegionCode::Nederland)
+            .iter()
+            .filter_map(|k| cells.region_index(k))
+            .find_map(|r| group_value(cells, g, r))
+            .map(|(v, _)| v)
+            .filter(|v| v.is_finite())
+    } else {
+        parent_value(cells, catalogue, g, Some(parent))
+    }
+}
+
+/// value / reference × 100; `None` without a finite, non-zero reference.
+///
+/// ```
+/// use buurt_diagnose::diagnose::standing::index;
+/// assert_eq!(index(30.0, Some(20.0)), Some(150.0));
+/// assert_eq!(index(30.0, Some(0.0)), None);
+/// ```
+#[must_use]
+pub fn index(value: f64, reference: Option<f64>) -> Option<f64> {
+    reference
+        .filter(|r| r.is_finite() && *r != 0.0 && value.is_finite())
+        .map(|r| value / r * 100.0)
+}
+
+/// The z-score of `x` in a set of `n` values with `mean` and population `sd`; `None` below
+/// [`MIN_VALUES`] values or with sd 0.
+#[must_use]
+pub fn z_score(x: f64, mean: f64, sd: f64, n: usize) -> Option<f64> {
+    (n >= MIN_VALUES && sd > 0.0 && x.is_finite()).then(|| (x - mean) / sd)
+}
+
+/// The percentile rank (0–100) of a value with `below` smaller values and `ties` equal ones
+/// (itself included) among `n`; `None` below [`MIN_VALUES`] values.
+///
+/// ```
+/// use buurt_diagnose::diagnose::standing::rank;
+/// assert_eq!(rank(0, 1, 4), Some(12.5));
+/// assert_eq!(rank(1, 2, 4), Some(50.0));
+/// assert_eq!(rank(0, 1, 2), None);
+/// ```
+#[must_use]
+pub fn rank(below: usize, ties: usize, n: usize) -> Option<f64> {
+    (n >= MIN_VALUES).then(|| (below as f64 + 0.5 * ties as f64) / n as f64 * 100.0)
+}
+
+/// Where one value stands.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Standing {
+    /// Against the comparison parent (gemeente = 100; Nederland = 100 for a gemeente).
+    pub index: Option<f64>,
+    /// z within the comparison set.
+    pub z_gemeente: Option<f64>,
+    /// Percentile rank within the comparison set.
+    pub rank_gemeente: Option<f64>,
+    /// z within the whole group (all regions of the level in the source).
+    pub z_nl: Option<f64>,
+    /// Percentile rank within the whole group.
+    pub rank_nl: Option<f64>,
+    /// Band from `z_gemeente`.
+    pub band: Option<Band>,
+}
+
+/// A set of values: sorted, with mean and population sd.
+#[derive(Debug, Clone, Default)]
+struct ValueSet {
+    sorted: Vec<f64>,
+    mean: f64,
+    sd: f64,
+}
+
+impl ValueSet {
+    fn of(mut values: Vec<f64>) -> Self {
+        values.sort_unstable_by(f64::total_cmp);
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let sd = (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n).sqrt();
+        Self {
+            sorted: values,
+            mean,
+            sd,
+        }
+    }
+
+    fn z(&self, x: f64) -> Option<f64> {
+        z_score(x, self.mean, self.sd, self.sorted.len())
+    }
+
+    fn rank(&self, x: f64) -> Option<f64> {
+        let below = self.sorted.partition_point(|v| *v < x);
+        let upto = self.sorted.partition_point(|v| *v <= x);
+        rank(below, upto - below, self.sorted.len())
+    }
+}
+
+/// The statistics of one level in one group, computed once: what every value of the group
+/// needs for its standing.
+#[derive(Debug, Clone)]
+pub struct GroupStanding {
+    group: GroupKey,
+    level: Level,
+    /// Per comparison parent: its set and its reference value.
+    sets: HashMap<u32, (ValueSet, Option<f64>)>,
+    all: ValueSet,
+}
+
+impl GroupStanding {
+    /// The statistics of the regions of `level` in `group`.
+    #[must_use]
+    pub fn compute(
+        cells: &CellIndex,
+        catalogue: &[Indicator],
+        group: GroupKey,
+        level: Level,
+    ) -> Self {
+        let mut by_parent: HashMap<u32, Vec<f64>> = HashMap::new();
+        let mut all = Vec::new();
+        for c in cells.group(group) {
+            let r = cells.cell_regions()[c];
+            let v = cells.cell_values()[c];
+            if !v.is_finite() || cells.level_of(r) != level {
+                continue;
+            }
+            all.push(v);
+            if let Some(p) = comparison_parent(cells, level, r) {
+                by_parent.entry(p).or_default().push(v);
+            }
+        }
+        let sets = by_parent
+            .into_iter()
+            .map(|(p, values)| {
+                let reference = reference(cells, catalogue, group, p);
+                (p, (ValueSet::of(values), reference))
+            })
+            .collect();
+        Self {
+            group,
+            level,
+            sets,
+            all: ValueSet::of(all),
+        }
+    }
+
+    /// The group these statistics describe.
+    #[must_use]
+    pub fn group(&self) -> GroupKey {
+        self.group
+    }
+
+    /// The standing of value `x` in the comparison set of `parent` (see
+    /// [`comparison_parent`]); the index only when that set has values (else see [`index`]).
+    #[must_use]
+    pub fn of_value(&self, x: f64, parent: Option<u32>) -> Standing {
+        if !x.is_finite() {
+            return Standing::default();
+        }
+        let local = parent.and_then(|p| self.sets.get(&p));
+        let z = local.and_then(|(set, _)| set.z(x));
+        Standing {
+            index: local.and_then(|(_, reference)| index(x, *reference)),
+            z_gemeente: z,
+            rank_gemeente: local.and_then(|(set, _)| set.rank(x)),
+            z_nl: self.all.z(x),
+            rank_nl: self.all.rank(x),
+            band: z.map(Band::of_z),
+        }
+    }
+
+    /// The standing of `cell` (a cell of this group and level); all `None` when its value is
+    /// missing.
+    #[must_use]
+    pub fn of_cell(&self, cells: &CellIndex, cell: usize) -> Standing {
+        if cells.cell_missing_reasons()[cell].is_some() {
+            return Standing::default();
+        }
+        let r = cells.cell_regions()[cell];
+        self.of_value(
+            cells.cell_values()[cell],
+            comparison_parent(cells, self.level, r),
+        )
+    }
+}
