@@ -1,7 +1,8 @@
 // The web viewer in a real headless Chromium against `buurt serve` on the real data: the map
 // draws coloured buurten (read from the canvas pixels), the legend and colours follow the
-// indicator, a clicked buurt opens its profile with the API's values, the CSV and PNG downloads
-// hold what they should, the print layout fits one A4, and a shared URL reopens the same view.
+// indicator and mode, a clicked buurt opens its profile with the API's values, the CSV (of a
+// buurt and of an area) and PNG downloads hold what they should, the print layout fits one A4,
+// and a shared URL reopens the same view.
 // Screenshots and downloads go to tests/e2e/output/.
 
 import assert from 'node:assert/strict';
@@ -110,6 +111,15 @@ test('changing the indicator changes the colours and the legend', { timeout: 120
   assert.ok(changedShare(after1, index) > 0.05, 'the index view is drawn in other colours');
   const drawn = Object.entries(index.counts).filter(([k, n]) => k !== 'none' && n > 100);
   assert.ok(drawn.length >= 4, `index classes on the map: ${JSON.stringify(index.counts)}`);
+  // The legend's classes are the API's breaks over the index, its counts the API's indexes.
+  const byIndex = await api('/api/v1/indicators/eenpersoonshuishoudens/values?level=buurt&within=GM0344&classes=5&method=quantile&mode=index');
+  assert.equal(byIndex.mode, 'index');
+  const topIndex = byIndex.breaks[byIndex.breaks.length - 1];
+  assert.ok(legend3.includes(`– ${nl(topIndex, 0)} (`), `legend shows the API's largest index ${topIndex}:\n${legend3}`);
+  const counts = await page.locator('#legend li[data-class]').evaluateAll((lis) => lis.map((li) => Number(/\((\d+)\)$/.exec(li.textContent)[1])));
+  const withIndex = byIndex.values.filter((v) => v.index !== null).length;
+  assert.equal(counts.slice(0, -1).reduce((a, b) => a + b, 0), withIndex, `classified indexes: ${counts}`);
+  assert.equal(counts[counts.length - 1], byIndex.values.length - withIndex, 'regions without an index');
   await shot('03-index');
   await page.locator('#mode').selectOption('value');
   await page.locator('#indicator').selectOption('aandeel_65plus');
@@ -125,8 +135,10 @@ test('hovering a buurt shows its name and value', { timeout: 60_000 }, async () 
   const text = await tip.innerText();
   assert.match(text, new RegExp(region.name));
   const values = await api('/api/v1/indicators/aandeel_65plus/values?level=buurt&within=GM0344');
-  const v = values.values.find((x) => x.code === BUURT).value;
+  const { value: v, index } = values.values.find((x) => x.code === BUURT);
   assert.ok(text.includes(`${nl(v, 1)} %`), `tooltip shows ${v}:\n${text}`);
+  // The index is the service's (the tile's), as the values API gives it too.
+  assert.ok(text.includes(`index ${nl(index, 0)} (gemeente = 100)`), `tooltip shows index ${index}:\n${text}`);
   assert.match(text, /klasse \d van 5/);
   await shot('04-hover');
 });
@@ -211,6 +223,24 @@ test('shift-click builds an area and shows its diagnose', { timeout: 60_000 }, a
   assert.equal(Number(shown), inw.value);
   assert.match(page.url(), new RegExp(`region=${BUURT},${NEIGHBOUR}`));
   await shot('07-area');
+  // The area's CSV is the service's (a POST, saved from the answer): one row per indicator.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-csv').click()]);
+  const file = path.join(outputDir, download.suggestedFilename());
+  await download.saveAs(file);
+  assert.equal(download.suggestedFilename(), 'buurt-gebied.csv');
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  const columns = lines[0].split(',');
+  assert.equal(columns[0], 'code');
+  assert.equal(lines.length - 1, area.indicators.length);
+  assert.ok(lines.slice(1).every((l) => l.startsWith(`${area.code},`)), 'every row is the area\'s');
+  const row = lines.find((l) => l.includes(',inwoners,')).split(',');
+  assert.equal(Number(row[columns.indexOf('value')]), inw.value, row.join());
+  // Another year: the area's diagnose of that year.
+  await page.locator('#year').selectOption('2023');
+  await page.waitForFunction(() => /–2023;/.test(document.querySelector('#profile .years')?.textContent ?? ''));
+  assert.equal(await page.locator('#profile .error').count(), 0);
+  await page.locator('#year').selectOption('');
+  await page.waitForFunction(() => !/–2023;/.test(document.querySelector('#profile .years')?.textContent ?? ''));
   await page.locator('#clear-area').click();
   await page.locator('#profile h2', { hasText: 'Buurtprofiel' }).waitFor();
 });

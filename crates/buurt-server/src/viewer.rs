@@ -52,6 +52,8 @@ const ASSETS: &[Asset] = &[
     asset!("js/map.js", JS),
     asset!("js/profile.js", JS),
     asset!("js/url-state.js", JS),
+    asset!("js/store.js", JS),
+    asset!("js/latest.js", JS),
     asset!("vendor/maplibre-gl.js", JS),
     asset!("vendor/maplibre-gl.css", CSS),
     asset!(

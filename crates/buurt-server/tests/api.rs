@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use buurt_core::{Catalogue, Level, MissingReason, RegionCode};
 use buurt_diagnose::diagnose::Diagnose;
 use buurt_diagnose::diagnose::bands::Band;
+use buurt_diagnose::stats::classify::{Method, breaks};
 use buurt_io::crs::{PointWgs84, wgs84_to_web_mercator};
 use buurt_server::{AppState, Loaded, router};
 use buurt_tiles::choropleth::{IndicatorIx, value_at};
@@ -133,6 +134,27 @@ async fn health_and_openapi() {
         assert!(paths.contains_key(p), "openapi.json lacks {p}");
     }
     assert!(doc["paths"]["/api/v1/areas/diagnose"]["post"].is_object());
+    // The values' `mode` and the area's `format=csv` are documented.
+    let param_names = |op: &Value| -> Vec<String> {
+        op["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let values_op = &doc["paths"]["/api/v1/indicators/{id}/values"]["get"];
+    assert!(param_names(values_op).contains(&"mode".to_owned()));
+    let area_op = &doc["paths"]["/api/v1/areas/diagnose"]["post"];
+    assert!(param_names(area_op).contains(&"format".to_owned()));
+    let area_ok = &area_op["responses"]["200"]["content"];
+    assert!(area_ok["text/csv"].is_object(), "{area_ok}");
+    assert_eq!(
+        area_ok["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Profile"
+    );
+    let region_value = &doc["components"]["schemas"]["RegionValue"]["properties"];
+    assert!(region_value["index"].is_object() && region_value["band"].is_object());
 
     // The profile's schema describes the JSON the route returns: every field it sends is
     // declared, every required field is sent, for the profile and for an indicator in it.
@@ -418,6 +440,111 @@ async fn indicator_values_with_breaks_and_errors() {
 }
 
 #[tokio::test]
+async fn indicator_values_carry_the_tiles_index_and_band_and_classify_either() {
+    const CODE: &str = "BU03440613";
+    let uri = "/api/v1/indicators/mantelzorger_18plus/values?level=buurt&within=GM0344&year=2020";
+    let by_value = get_json(uri).await;
+    let by_index = get_json(&format!("{uri}&mode=index")).await;
+    assert_eq!(by_value["mode"], "value");
+    assert_eq!(by_index["mode"], "index");
+    // Per region the same values, index and band in either mode.
+    assert_eq!(by_value["values"], by_index["values"]);
+
+    // The index and band of a known buurt are those of its feature in the tile.
+    let loaded = state().0.loaded();
+    let region = loaded
+        .atlas()
+        .regions()
+        .iter()
+        .find(|r| r.key.code.as_str() == CODE)
+        .unwrap();
+    let tile = tile_at(region.interior_point_wgs84.unwrap(), 14);
+    let (status, _, body) = get(&format!(
+        "/tiles/buurt/{tile}.mvt?indicators=mantelzorger_18plus&year=2020"
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let decoded = decode_tile(&body).unwrap();
+    let feature = decoded
+        .layer("buurt")
+        .unwrap()
+        .features
+        .iter()
+        .find(|f| f.property("code").and_then(|c| c.as_str()) == Some(CODE))
+        .unwrap();
+    let row = by_index["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == CODE)
+        .unwrap();
+    let tile_index = feature
+        .property("mantelzorger_18plus_index")
+        .and_then(PropValue::as_f64)
+        .unwrap();
+    assert_eq!(row["index"].as_f64(), Some(tile_index));
+    assert_eq!(
+        row["band"].as_str(),
+        feature
+            .property("mantelzorger_18plus_band")
+            .and_then(PropValue::as_str)
+    );
+
+    // The index puts the gemeente at 100: a buurt's value against the gemeente's value.
+    let gemeente = get_json(
+        "/api/v1/indicators/mantelzorger_18plus/values?level=gemeente&within=GM0344&year=2020",
+    )
+    .await;
+    let gemeente_value = gemeente["values"][0]["value"].as_f64().unwrap();
+    let value = row["value"].as_f64().unwrap();
+    assert!((tile_index - value / gemeente_value * 100.0).abs() <= 0.05);
+
+    // No index or band without a value.
+    for r in by_value["values"].as_array().unwrap() {
+        if r["value"].is_null() {
+            assert!(r["index"].is_null() && r["band"].is_null(), "{r}");
+        }
+    }
+
+    // The breaks classify the values, or with mode=index the indexes.
+    let column = |v: &Value, key: &str| -> Vec<f64> {
+        v["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r[key].as_f64())
+            .collect()
+    };
+    let floats = |v: &Value| -> Vec<f64> {
+        v["breaks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b.as_f64().unwrap())
+            .collect()
+    };
+    let indexes = column(&by_index, "index");
+    assert!(indexes.len() > 50, "{} indexes", indexes.len());
+    assert_eq!(
+        floats(&by_value),
+        breaks(&column(&by_value, "value"), 5, Method::Quantile)
+    );
+    assert_eq!(floats(&by_index), breaks(&indexes, 5, Method::Quantile));
+    assert_ne!(floats(&by_index), floats(&by_value));
+    let max = indexes.iter().copied().fold(f64::MIN, f64::max);
+    assert_eq!(floats(&by_index).last().copied(), Some(max));
+
+    for bad in ["mode=indx", "mode=", "mode=VALUE"] {
+        let (status, msg) = get_error(&format!(
+            "/api/v1/indicators/mantelzorger_18plus/values?{bad}"
+        ))
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {msg}");
+        assert!(msg.contains("'mode'"), "{bad}: {msg}");
+    }
+}
+
+#[tokio::test]
 async fn locate_utrecht_centraal() {
     let v = get_json("/api/v1/locate?lon=5.1100&lat=52.0894").await;
     assert_eq!(v["buurt"]["code"], "BU03440613");
@@ -460,7 +587,24 @@ async fn area_diagnose_and_body_errors() {
             &buurt_diagnose::diagnose::Weights::default(),
         )
         .unwrap();
-    assert_eq!(served, serde_json::to_value(expected).unwrap());
+    assert_eq!(served, serde_json::to_value(&expected).unwrap());
+
+    // With format=csv the same profile as a region's profile.csv writes it.
+    let (status, headers, bytes) = send(post_json("/api/v1/areas/diagnose?format=csv", body)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    let mut csv = Vec::new();
+    buurt_diagnose::diagnose::render::write_csv(std::slice::from_ref(&expected), &mut csv).unwrap();
+    assert_eq!(bytes.as_ref(), csv.as_slice());
+    let (status, _, bytes) = send(post_json("/api/v1/areas/diagnose?format=json", body)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&bytes).unwrap(),
+        serde_json::to_value(&expected).unwrap()
+    );
+    let (status, msg) = error_of(post_json("/api/v1/areas/diagnose?format=xlsx", body)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(msg.contains("'format'") && msg.contains("xlsx"), "{msg}");
 
     let (status, msg) = error_of(post_json("/api/v1/areas/diagnose", "{not json")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{msg}");

@@ -1,6 +1,7 @@
-// The service's JSON API, as the viewer uses it (same origin as the page).
+// The service's JSON API, as the viewer uses it (same origin as the page). Every call takes the
+// AbortSignal of its request (see latest.js) as its last argument.
 
-async function getJson(url, init) {
+async function fetchOk(url, init) {
   const response = await fetch(url, init);
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
@@ -11,23 +12,26 @@ async function getJson(url, init) {
     }
     throw new Error(`${url}: ${message}`);
   }
-  return response.json();
+  return response;
 }
 
-export const config = () => getJson('/viewer/config.json');
+const getJson = async (url, signal) => (await fetchOk(url, { signal })).json();
+
+export const config = (signal) => getJson('/viewer/config.json', signal);
+
 // The whole catalogue; with level and within, only the indicators (and years) that have
 // published values there.
-export function indicators(level, within) {
-  if (!level) return getJson('/api/v1/indicators');
-  return getJson(`/api/v1/indicators?${new URLSearchParams({ level, within })}`);
+export function indicators(level, within, signal) {
+  if (!level) return getJson('/api/v1/indicators', signal);
+  return getJson(`/api/v1/indicators?${new URLSearchParams({ level, within })}`, signal);
 }
 
-export function regions(level, within) {
+export function regions(level, within, signal) {
   const q = new URLSearchParams({ level, within });
-  return getJson(`/api/v1/regions?${q}`);
+  return getJson(`/api/v1/regions?${q}`, signal);
 }
 
-export const region = (code) => getJson(`/api/v1/regions/${encodeURIComponent(code)}`);
+export const region = (code, signal) => getJson(`/api/v1/regions/${encodeURIComponent(code)}`, signal);
 
 export function profileUrl(code, year, format = 'json') {
   const q = year ? `?year=${year}` : '';
@@ -35,21 +39,37 @@ export function profileUrl(code, year, format = 'json') {
   return `/api/v1/regions/${encodeURIComponent(code)}/${file}${q}`;
 }
 
-export const profile = (code, year) => getJson(profileUrl(code, year));
+export const profile = (code, year, signal) => getJson(profileUrl(code, year), signal);
 
-export function areaDiagnose(name, buurten, year) {
-  return getJson('/api/v1/areas/diagnose', {
+function postArea(name, buurten, year, format, signal) {
+  return fetchOk(`/api/v1/areas/diagnose${format === 'csv' ? '?format=csv' : ''}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name, buurten, year: year || null }),
+    // The year from the URL is text; the service takes a number.
+    body: JSON.stringify({ name, buurten, year: year ? Number(year) : null }),
+    signal,
   });
 }
 
-/** Values of one indicator per region with class breaks (upper bounds, the last = maximum). */
-export function values(id, { level, within, year, method, classes }) {
-  const q = new URLSearchParams({ level, within, method, classes: String(classes) });
+/** The diagnose of an area of buurten. */
+export async function areaDiagnose(name, buurten, year, signal) {
+  return (await postArea(name, buurten, year, 'json', signal)).json();
+}
+
+/** The same diagnose as the service's CSV (a Blob), one row per indicator. */
+export async function areaDiagnoseCsv(name, buurten, year, signal) {
+  return (await postArea(name, buurten, year, 'csv', signal)).blob();
+}
+
+/**
+ * Values of one indicator per region (with their index and band against the gemeente) and
+ * class breaks (upper bounds, the last = maximum) over the values or, with mode `index`, over
+ * the indexes.
+ */
+export function values(id, { level, within, year, method, classes, mode }, signal) {
+  const q = new URLSearchParams({ level, within, method, classes: String(classes), mode });
   if (year) q.set('year', year);
-  return getJson(`/api/v1/indicators/${encodeURIComponent(id)}/values?${q}`);
+  return getJson(`/api/v1/indicators/${encodeURIComponent(id)}/values?${q}`, signal);
 }
 
 /** The vector tile URL template of a layer carrying one indicator. */

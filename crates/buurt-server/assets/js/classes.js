@@ -54,29 +54,28 @@ export function divergingColors(classes, polarity) {
 }
 
 /**
- * Classes from the API's breaks (upper bounds, the last one the maximum) and the smallest value:
- * `[{low, high, color, count}]`. For the index, breaks are scaled by 100 / gemeente value (every
- * method classifies the same regions the same under a positive scale).
+ * Classes from the API's breaks (upper bounds, the last one the maximum) and the numbers they
+ * classify (the regions' values, or their indexes for `mode` index, as the API gave them):
+ * `[{low, high, color, count}]`, `low` of the first class the smallest number.
  */
-export function makeClasses({ breaks, numbers, mode, gemeenteValue, polarity }) {
+export function makeClasses({ breaks, numbers, mode, polarity }) {
   if (!breaks.length || !numbers.length) return [];
-  const scale = mode === 'index' ? 100 / gemeenteValue : 1;
-  const min = Math.min(...numbers) * scale;
-  const highs = breaks.map((b) => b * scale);
-  const classes = highs.map((high, i) => ({ low: i === 0 ? min : highs[i - 1], high, count: 0 }));
-  for (const v of numbers) {
-    const x = v * scale;
-    const i = classes.findIndex((c) => x <= c.high * (1 + 1e-12) + 1e-12);
-    classes[i === -1 ? classes.length - 1 : i].count += 1;
-  }
+  const min = Math.min(...numbers);
+  const classes = breaks.map((high, i) => ({ low: i === 0 ? min : breaks[i - 1], high, count: 0 }));
+  for (const x of numbers) classes[classOf(classes, x)].count += 1;
   const colors = mode === 'index' ? divergingColors(classes, polarity) : sample(VIRIDIS, classes.length);
   classes.forEach((c, i) => { c.color = colors[i]; });
   return classes;
 }
 
+// A break with room for rounding: the API's breaks are numbers of the data, which must fall in
+// the class they close.
+const upTo = (high) => high + Math.abs(high) * 1e-12 + 1e-12;
+
+/** The class of `x` (breaks are inclusive upper bounds; above the last, the last); -1 for no number. */
 export function classOf(classes, x) {
   if (x === null || x === undefined || !Number.isFinite(x)) return -1;
-  const i = classes.findIndex((c) => x <= c.high * (1 + 1e-12) + 1e-12);
+  const i = classes.findIndex((c) => x <= upTo(c.high));
   return i === -1 ? classes.length - 1 : i;
 }
 
@@ -85,28 +84,19 @@ export function rangeText(c, mode, unit) {
   return `${f(c.low)} – ${f(c.high)}`;
 }
 
-/**
- * The number a feature is classified by: the value, or its index against the gemeente
- * (`<id>_index` from the tiles, else computed from the gemeente value).
- */
-export function featureNumber(id, mode, gemeenteValue) {
-  if (mode !== 'index') return ['get', id];
-  const computed = gemeenteValue
-    ? ['*', 100, ['/', ['to-number', ['get', id]], gemeenteValue]]
-    : null;
-  return computed ? ['coalesce', ['get', `${id}_index`], computed] : ['get', `${id}_index`];
+/** The feature property a map of `mode` classifies: the value, or its index from the tiles. */
+export function featureProperty(id, mode) {
+  return mode === 'index' ? `${id}_index` : id;
 }
 
 /** The fill colour of a feature: its class colour, or the no-data colour. */
-export function fillExpression(id, mode, gemeenteValue, classes) {
+export function fillExpression(id, mode, classes) {
   if (!classes.length) return NO_DATA_COLOR;
-  const input = featureNumber(id, mode, gemeenteValue);
+  const property = featureProperty(id, mode);
   // Breaks are inclusive upper bounds; `step` starts a class at its stop, so each stop sits just
-  // above the previous class's upper bound.
-  const steps = ['step', ['to-number', input], classes[0].color];
-  for (let i = 1; i < classes.length; i += 1) {
-    const h = classes[i - 1].high;
-    steps.push(h + Math.abs(h) * 1e-12 + 1e-12, classes[i].color);
-  }
-  return ['case', ['has', id], steps, NO_DATA_COLOR];
+  // above the previous class's upper bound (as `classOf` has it).
+  const steps = ['step', ['to-number', ['get', property]], classes[0].color];
+  for (let i = 1; i < classes.length; i += 1) steps.push(upTo(classes[i - 1].high), classes[i].color);
+  // A feature without the number (no value, or no index without a gemeente value) has no class.
+  return ['case', ['has', property], steps, NO_DATA_COLOR];
 }

@@ -1,33 +1,53 @@
-// The viewer: controls ↔ URL state ↔ map, legend, hover tooltip and the profile panel.
+// The viewer: controls → store (and URL) → map, legend, hover tooltip and the profile panel.
+//
+// What the user chose lives in one store (store.js); `onChange` below is the one place a change
+// reaches the screen and the address bar. Every request goes through `latest` (latest.js), so a
+// newer request of the same kind cancels the older one. Every number shown comes from the
+// service (values, indexes, bands and class breaks): the page computes no statistic itself.
 
 import * as api from './api.js';
-import { classOf, fillExpression, makeClasses, NO_DATA_COLOR, rangeText } from './classes.js';
+import { classOf, featureProperty, fillExpression, makeClasses, NO_DATA_COLOR, rangeText } from './classes.js';
 import {
   BANDS, THEMES, escapeHtml, formatIndex, formatValue, indicatorLabel, missingLabel, themeLabel, unitLabel,
 } from './format.js';
+import { isAbort, latest } from './latest.js';
 import { ChoroplethMap } from './map.js';
 import * as profilePanel from './profile.js';
+import { createStore } from './store.js';
 import * as urlState from './url-state.js';
 
 const $ = (id) => document.getElementById(id);
 const controls = {
   indicator: $('indicator'), year: $('year'), level: $('level'), mode: $('mode'), method: $('method'), classes: $('classes'),
 };
+// The choices that change the map (the others: `region`, the selection).
+const MAP_KEYS = ['indicator', 'year', 'level', 'mode', 'method', 'classes', 'gemeente'];
 
-const view = {
-  state: urlState.read(),
+/** What the user chose: indicator, year, level, mode, method, classes, gemeente, region. */
+const store = createStore(urlState.read());
+
+/** What the service told us about the page's gemeente (read by the rendering below). */
+const loaded = {
   catalogue: new Map(),
-  available: null,
-  classes: [],
-  valuesYears: [],
-  gemeenteValue: null,
-  regions: [],
-  map: null,
+  available: new Map(), // the indicators with values at the chosen level, by id
+  regions: [], // wijken and buurten of the gemeente, for search and labels
+  gemeenteName: null,
 };
+
+/** The map as drawn: the state it shows, its classes, the regions without a number, the years. */
+let drawn = { state: store.get(), classes: [], missingCount: 0, years: [] };
+
+let map;
+let areaJsonUrl = null;
 
 function setStatus(text) {
   $('status').textContent = text;
   $('status').hidden = !text;
+}
+
+/** Shows a failed request; a request cancelled by a newer one is no failure. */
+function report(e) {
+  if (!isAbort(e)) setStatus(`Fout: ${e.message}`);
 }
 
 function fillIndicatorSelect(list) {
@@ -53,102 +73,120 @@ function fillIndicatorSelect(list) {
   }
 }
 
-// The indicators with values for the chosen level in the gemeente: the picker offers only
-// those, so no choice ends in an empty map.
-async function refreshAvailable() {
-  const list = await api.indicators(view.state.level, view.state.gemeente);
-  view.available = new Map(list.map((info) => [info.id, info]));
+/**
+ * The indicators with values for `level` in the gemeente: the picker offers only those, so no
+ * choice ends in an empty map.
+ */
+async function loadAvailable(level, gemeente) {
+  const list = await latest('available', (signal) => api.indicators(level, gemeente, signal));
+  loaded.available = new Map(list.map((info) => [info.id, info]));
   fillIndicatorSelect(list);
-  if (!view.available.has(view.state.indicator)) {
-    const fallback = view.available.has(urlState.DEFAULTS.indicator)
+}
+
+const yearsOf = (indicator) => [...((loaded.available.get(indicator) ?? loaded.catalogue.get(indicator))?.years ?? [])];
+
+/** `s` with an indicator the picker offers and a year that indicator has. */
+function fitToAvailable(s) {
+  let { indicator, year } = s;
+  if (!loaded.available.has(indicator)) {
+    const list = [...loaded.available.values()];
+    indicator = loaded.available.has(urlState.DEFAULTS.indicator)
       ? urlState.DEFAULTS.indicator
-      : (list.find((i) => i.headline) ?? list[0])?.id;
-    if (fallback) view.state.indicator = fallback;
+      : (list.find((i) => i.headline) ?? list[0])?.id ?? indicator;
   }
+  if (year && !yearsOf(indicator).includes(Number(year))) year = '';
+  return { ...s, indicator, year };
 }
 
-function fillYearSelect() {
-  const info = view.available?.get(view.state.indicator) ?? view.catalogue.get(view.state.indicator);
-  const years = [...(info?.years ?? [])].sort((a, b) => b - a);
-  if (view.state.year && !years.includes(Number(view.state.year))) view.state.year = '';
-  controls.year.innerHTML = `<option value="">nieuwste</option>${years.map((y) => `<option value="${y}">${y}</option>`).join('')}`;
-  controls.year.value = view.state.year;
-}
-
-function syncControls() {
-  const s = view.state;
+function syncControls(s) {
   controls.indicator.value = s.indicator;
-  fillYearSelect();
+  const years = yearsOf(s.indicator).sort((a, b) => b - a);
+  controls.year.innerHTML = `<option value="">nieuwste</option>${years.map((y) => `<option value="${y}">${y}</option>`).join('')}`;
+  controls.year.value = s.year;
   controls.level.value = s.level;
   controls.mode.value = s.mode;
   controls.method.value = s.method;
   controls.classes.value = String(s.classes);
 }
 
+/** A control changed: the new choice, fitted to what the gemeente has, goes to the store. */
+async function choose(key, raw) {
+  const value = key === 'classes' ? Number(raw) : raw;
+  // Another level offers other indicators: load those before choosing among them.
+  if (key === 'level') await loadAvailable(value, store.get().gemeente);
+  const changed = store.set(fitToAvailable({ ...store.get(), [key]: value }));
+  // Nothing changed (a refilled picker, say): the controls show the state again.
+  if (!changed.length) syncControls(store.get());
+}
+
+/** The one place a change of state reaches the address bar and the screen. */
+function onChange(s, changed) {
+  urlState.write(s);
+  syncControls(s);
+  if (MAP_KEYS.some((k) => changed.has(k))) drawChoropleth().catch(report);
+  if (changed.has('region') || changed.has('year')) showSelection().catch(report);
+}
+
 function legendRows() {
-  const info = view.catalogue.get(view.state.indicator);
-  const rows = view.classes.map((c) => ({ color: c.color, text: `${rangeText(c, view.state.mode, info?.unit)} (${c.count})` }));
-  rows.push({ color: NO_DATA_COLOR, text: `geen gegevens / onderdrukt (${view.missingCount})`, noData: true });
+  const { state, classes, missingCount } = drawn;
+  const info = loaded.catalogue.get(state.indicator);
+  const rows = classes.map((c) => ({ color: c.color, text: `${rangeText(c, state.mode, info?.unit)} (${c.count})` }));
+  rows.push({ color: NO_DATA_COLOR, text: `geen gegevens / onderdrukt (${missingCount})`, noData: true });
   return rows;
 }
 
+function legendUnit() {
+  const { state } = drawn;
+  return state.mode === 'index' ? 'index, gemeente = 100' : unitLabel(loaded.catalogue.get(state.indicator)?.unit);
+}
+
 function legendTitle() {
-  const info = view.catalogue.get(view.state.indicator);
-  const unit = view.state.mode === 'index' ? 'index, gemeente = 100' : unitLabel(info?.unit);
-  return `${indicatorLabel(info)}${unit ? ` (${unit})` : ''}`;
+  const unit = legendUnit();
+  return `${indicatorLabel(loaded.catalogue.get(drawn.state.indicator))}${unit ? ` (${unit})` : ''}`;
+}
+
+function levelText(s) {
+  return `${s.level === 'buurt' ? 'Buurten' : 'Wijken'} van ${loaded.gemeenteName ?? s.gemeente}`;
 }
 
 function renderLegend() {
-  const s = view.state;
-  const years = view.valuesYears.length ? view.valuesYears.join(', ') : '–';
+  const { state: s, classes, years } = drawn;
   const methodText = { quantile: 'kwantielen', jenks: 'natuurlijke grenzen (Jenks)', equal: 'gelijke intervallen' }[s.method];
   const rows = legendRows().map((r, i) => `<li data-class="${r.noData ? 'none' : i}"><span class="swatch${r.noData ? ' nodata' : ''}" style="background:${r.color}"></span>${escapeHtml(r.text)}</li>`).join('');
   $('legend').innerHTML = `<h2>${escapeHtml(legendTitle())}</h2>
-    <p>${s.level === 'buurt' ? 'Buurten' : 'Wijken'} van ${escapeHtml(view.gemeenteName ?? s.gemeente)} · ${escapeHtml(years)} · ${view.classes.length} klassen, ${methodText}</p>
+    <p>${escapeHtml(levelText(s))} · ${escapeHtml(years.length ? years.join(', ') : '–')} · ${classes.length} klassen, ${methodText}</p>
     <ul>${rows}</ul>`;
 }
 
-let drawing = 0;
-
-async function updateChoropleth() {
-  // Controls may change again while values load: only the newest request draws.
-  drawing += 1;
-  const token = drawing;
-  const s = { ...view.state };
-  const info = view.catalogue.get(s.indicator);
-  setStatus('Kaart laden…');
-  const opts = { level: s.level, within: s.gemeente, year: s.year, method: s.method, classes: s.classes };
-  const [values, gemeente] = await Promise.all([
-    api.values(s.indicator, opts),
-    api.values(s.indicator, { ...opts, level: 'gemeente' }),
-  ]);
-  if (token !== drawing) return;
-  view.gemeenteValue = gemeente.values.find((v) => v.code === s.gemeente)?.value ?? null;
-  view.gemeenteName = gemeente.values.find((v) => v.code === s.gemeente)?.name ?? s.gemeente;
-  const numbers = values.values.map((v) => v.value).filter((v) => v !== null && Number.isFinite(v));
-  view.missingCount = values.values.length - numbers.length;
-  view.valuesYears = [...new Set(values.values.filter((v) => v.value !== null).map((v) => v.year))].sort();
-  let message = '';
-  if (s.mode === 'index' && !(view.gemeenteValue > 0)) {
-    message = 'Geen gemeentewaarde voor deze indicator: de index kan niet worden berekend.';
-  }
-  view.classes = message ? [] : makeClasses({
-    breaks: values.breaks, numbers, mode: s.mode, gemeenteValue: view.gemeenteValue, polarity: info?.polarity,
+/** The choropleth of the current state: values (or indexes) and breaks from the API. */
+function drawChoropleth() {
+  return latest('choropleth', async (signal) => {
+    const s = store.get();
+    setStatus('Kaart laden…');
+    const { level, gemeente: within, year, method, classes, mode } = s;
+    const answer = await api.values(s.indicator, { level, within, year, method, classes, mode }, signal);
+    // The numbers the map classifies: each region's value, or its index (gemeente = 100).
+    const numbers = answer.values.map((v) => (mode === 'index' ? v.index : v.value)).filter(Number.isFinite);
+    drawn = {
+      state: s,
+      classes: makeClasses({ breaks: answer.breaks, numbers, mode, polarity: loaded.catalogue.get(s.indicator)?.polarity }),
+      missingCount: answer.values.length - numbers.length,
+      years: [...new Set(answer.values.filter((v) => v.value !== null).map((v) => v.year))].sort(),
+    };
+    map.setChoropleth({ indicator: s.indicator, year, level, within, fill: fillExpression(s.indicator, mode, drawn.classes) });
+    renderLegend();
+    let message = '';
+    if (!numbers.length) {
+      message = mode === 'index'
+        ? 'Geen index voor deze indicator op dit niveau in deze gemeente (geen gemeentewaarde om mee te vergelijken).'
+        : 'Geen waarden voor deze indicator op dit niveau in deze gemeente.';
+    }
+    setStatus(message);
+    await map.idle();
+    signal.throwIfAborted();
+    // The view drawn, for the end-to-end tests (and anyone scripting the page) to wait on.
+    document.body.dataset.mapReady = `${s.indicator}|${s.year}|${s.level}|${s.mode}|${s.method}|${s.classes}`;
   });
-  if (!numbers.length) message = 'Geen waarden voor deze indicator op dit niveau in deze gemeente.';
-  view.map.setChoropleth({
-    indicator: s.indicator,
-    year: s.year,
-    level: s.level,
-    within: s.gemeente,
-    fill: fillExpression(s.indicator, s.mode, view.gemeenteValue, view.classes),
-  });
-  renderLegend();
-  setStatus(message);
-  await view.map.idle();
-  if (token !== drawing) return;
-  // The view drawn, for the end-to-end tests (and anyone scripting the page) to wait on.
-  document.body.dataset.mapReady = `${s.indicator}|${s.year}|${s.level}|${s.mode}|${s.method}|${s.classes}`;
 }
 
 function tooltip(hover) {
@@ -157,21 +195,22 @@ function tooltip(hover) {
     el.hidden = true;
     return;
   }
-  const s = view.state;
+  // What the tiles say about the region, classified as the map drawn.
+  const { state: s, classes } = drawn;
   const p = hover.properties;
-  const info = view.catalogue.get(s.indicator);
+  const info = loaded.catalogue.get(s.indicator);
   const value = p[s.indicator];
   let body;
   if (value === undefined || value === null) {
     body = `<p>${escapeHtml(missingLabel(p[`${s.indicator}_missing`]))}</p>`;
   } else {
-    const index = p[`${s.indicator}_index`] ?? (view.gemeenteValue > 0 ? (value / view.gemeenteValue) * 100 : null);
-    const x = s.mode === 'index' ? index : value;
-    const k = classOf(view.classes, x);
+    const index = p[`${s.indicator}_index`];
+    const year = p[`${s.indicator}_year`];
     const band = p[`${s.indicator}_band`];
-    body = `<p class="tip-value">${escapeHtml(formatValue(value, info?.unit))}${p[`${s.indicator}_year`] ? ` <span>(${p[`${s.indicator}_year`]})</span>` : ''}</p>
-      ${index !== null ? `<p>index ${formatIndex(index)} (gemeente = 100)</p>` : ''}
-      ${k >= 0 ? `<p>klasse ${k + 1} van ${view.classes.length}: ${escapeHtml(rangeText(view.classes[k], s.mode, info?.unit))}</p>` : ''}
+    const k = classOf(classes, p[featureProperty(s.indicator, s.mode)]);
+    body = `<p class="tip-value">${escapeHtml(formatValue(value, info?.unit))}${year ? ` <span>(${year})</span>` : ''}</p>
+      ${index !== undefined && index !== null ? `<p>index ${formatIndex(index)} (gemeente = 100)</p>` : ''}
+      ${k >= 0 ? `<p>klasse ${k + 1} van ${classes.length}: ${escapeHtml(rangeText(classes[k], s.mode, info?.unit))}</p>` : ''}
       ${band ? `<p>${escapeHtml(BANDS[band] ?? band)}</p>` : ''}`;
   }
   el.innerHTML = `<h3>${escapeHtml(p.name)}</h3><p class="code">${escapeHtml(p.code)}</p>${body}`;
@@ -192,66 +231,74 @@ function downloadBlob(blob, name) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-let showing = 0;
+/** An area's CSV is the service's answer to a POST: fetched, then saved as a file. */
+async function downloadAreaCsv(name, buurten, year) {
+  const blob = await latest('area-csv', (signal) => api.areaDiagnoseCsv(name, buurten, year, signal));
+  downloadBlob(blob, 'buurt-gebied.csv');
+}
 
-async function showSelection() {
-  showing += 1;
-  const token = showing;
-  const codes = view.state.region;
-  view.map.setSelection(codes);
-  const el = $('profile');
-  if (!codes.length) {
-    el.innerHTML = $('intro').innerHTML;
-    return;
-  }
-  el.setAttribute('aria-busy', 'true');
-  try {
-    const year = view.state.year;
-    if (codes.length === 1) {
-      const profile = await api.profile(codes[0], year);
-      if (token !== showing) return;
-      profilePanel.render(el, profile, {
-        catalogue: view.catalogue,
-        isArea: false,
-        downloads: { csvUrl: api.profileUrl(codes[0], year, 'csv'), jsonUrl: api.profileUrl(codes[0], year), base: `buurt-profiel-${codes[0]}` },
-      });
-    } else {
-      const profile = await api.areaDiagnose(`Gebied van ${codes.length} buurten`, codes, year);
-      if (token !== showing) return;
-      // An area has no URL of its own: its downloads are made here, the previous ones freed.
-      for (const url of view.areaUrls ?? []) URL.revokeObjectURL(url);
-      const csv = URL.createObjectURL(new Blob([profilePanel.toCsv(profile)], { type: 'text/csv' }));
-      const json = URL.createObjectURL(new Blob([JSON.stringify(profile, null, 2)], { type: 'application/json' }));
-      view.areaUrls = [csv, json];
-      profilePanel.render(el, profile, {
-        catalogue: view.catalogue,
-        isArea: true,
-        names: new Map(view.regions.map((r) => [r.code, r.name])),
-        downloads: { csvUrl: csv, jsonUrl: json, base: 'buurt-gebied' },
-        onClear: () => select([], false),
-      });
+/** The profile of the selected region, or the diagnose of the selected area. */
+function showSelection() {
+  return latest('profile', async (signal) => {
+    const { region: codes, year } = store.get();
+    map.setSelection(codes);
+    const el = $('profile');
+    if (!codes.length) {
+      el.innerHTML = $('intro').innerHTML;
+      delete el.dataset.code;
+      return;
     }
-    el.dataset.code = codes.join(',');
-  } catch (e) {
-    el.innerHTML = `<p class="error">Profiel niet beschikbaar: ${escapeHtml(e.message)}</p>`;
-  } finally {
-    el.removeAttribute('aria-busy');
-  }
+    el.setAttribute('aria-busy', 'true');
+    try {
+      if (codes.length === 1) {
+        const profile = await api.profile(codes[0], year, signal);
+        profilePanel.render(el, profile, {
+          catalogue: loaded.catalogue,
+          isArea: false,
+          downloads: { csvUrl: api.profileUrl(codes[0], year, 'csv'), jsonUrl: api.profileUrl(codes[0], year), base: `buurt-profiel-${codes[0]}` },
+        });
+      } else {
+        const name = `Gebied van ${codes.length} buurten`;
+        const profile = await api.areaDiagnose(name, codes, year, signal);
+        // An area has no URL of its own: its JSON is the answer at hand, the previous one freed.
+        if (areaJsonUrl) URL.revokeObjectURL(areaJsonUrl);
+        areaJsonUrl = URL.createObjectURL(new Blob([JSON.stringify(profile, null, 2)], { type: 'application/json' }));
+        profilePanel.render(el, profile, {
+          catalogue: loaded.catalogue,
+          isArea: true,
+          names: new Map(loaded.regions.map((r) => [r.code, r.name])),
+          downloads: {
+            onCsv: () => downloadAreaCsv(name, codes, year).catch((e) => report(new Error(`CSV niet beschikbaar: ${e.message}`))),
+            jsonUrl: areaJsonUrl,
+            base: 'buurt-gebied',
+          },
+          onClear: () => select([], false).catch(report),
+        });
+      }
+      el.dataset.code = codes.join(',');
+    } catch (e) {
+      if (isAbort(e)) throw e;
+      el.innerHTML = `<p class="error">Profiel niet beschikbaar: ${escapeHtml(e.message)}</p>`;
+    } finally {
+      if (!signal.aborted) el.removeAttribute('aria-busy');
+    }
+  });
 }
 
 /** Select a region, or with `add` toggle buurten in the area (a wijk adds its buurten). */
 async function select(codes, add) {
   let next = codes;
   if (add) {
-    const current = new Set(view.state.region.filter((c) => c.startsWith('BU')));
     const buurten = [];
     for (const code of codes) {
       if (code.startsWith('WK')) {
-        buurten.push(...(await api.regions('buurt', code)).map((r) => r.code));
+        const inWijk = await latest('wijk-buurten', (signal) => api.regions('buurt', code, signal));
+        buurten.push(...inWijk.map((r) => r.code));
       } else {
         buurten.push(code);
       }
     }
+    const current = new Set(store.get().region.filter((c) => c.startsWith('BU')));
     const allIn = buurten.every((c) => current.has(c));
     for (const c of buurten) {
       if (allIn) current.delete(c);
@@ -259,78 +306,70 @@ async function select(codes, add) {
     }
     next = [...current].sort();
   }
-  view.state.region = next;
-  urlState.write(view.state);
-  await showSelection();
+  store.set({ region: next });
 }
 
-async function loadRegions() {
-  const [wijken, buurten, gemeenten] = await Promise.all([
-    api.regions('wijk', view.state.gemeente),
-    api.regions('buurt', view.state.gemeente),
-    api.regions('gemeente', 'NL'),
-  ]);
-  view.regions = [...wijken, ...buurten].filter((r) => r.interior_point_wgs84);
-  $('region-names').innerHTML = view.regions
-    .map((r) => `<option value="${escapeHtml(`${r.name} (${r.code})`)}"></option>`).join('');
-  // Neighbouring gemeenten are named for orientation; the one shown is named in the legend.
-  const around = gemeenten.filter((g) => g.interior_point_wgs84 && g.code !== view.state.gemeente);
-  view.map.setLabels([...view.regions, ...around]);
+function loadRegions() {
+  return latest('regions', async (signal) => {
+    const { gemeente } = store.get();
+    const [wijken, buurten, gemeenten] = await Promise.all([
+      api.regions('wijk', gemeente, signal),
+      api.regions('buurt', gemeente, signal),
+      api.regions('gemeente', 'NL', signal),
+    ]);
+    loaded.regions = [...wijken, ...buurten].filter((r) => r.interior_point_wgs84);
+    $('region-names').innerHTML = loaded.regions
+      .map((r) => `<option value="${escapeHtml(`${r.name} (${r.code})`)}"></option>`).join('');
+    // Neighbouring gemeenten are named for orientation; the one shown is named in the legend.
+    const around = gemeenten.filter((g) => g.interior_point_wgs84 && g.code !== gemeente);
+    map.setLabels([...loaded.regions, ...around]);
+  });
 }
 
 function onSearch() {
   const text = $('search').value.trim();
   const code = /\(([A-Z]{2}\d+)\)$/.exec(text)?.[1];
-  const found = view.regions.find((r) => r.code === code)
-    ?? view.regions.find((r) => r.name.toLowerCase() === text.toLowerCase());
+  const found = loaded.regions.find((r) => r.code === code)
+    ?? loaded.regions.find((r) => r.name.toLowerCase() === text.toLowerCase());
   if (!found) return;
-  view.map.map.flyTo({ center: found.interior_point_wgs84, zoom: found.level === 'buurt' ? 14 : 13 });
-  select([found.code], false);
+  map.map.flyTo({ center: found.interior_point_wgs84, zoom: found.level === 'buurt' ? 14 : 13 });
+  select([found.code], false).catch(report);
   $('search').value = '';
 }
 
 async function exportPng() {
-  const s = view.state;
-  const blob = await view.map.toPng({
+  const blob = await map.toPng({
     title: legendTitle(),
-    subtitle: `${s.level === 'buurt' ? 'Buurten' : 'Wijken'} van ${view.gemeenteName ?? s.gemeente}, ${view.valuesYears.join(', ')}`,
-    legend: { title: s.mode === 'index' ? 'index, gemeente = 100' : unitLabel(view.catalogue.get(s.indicator)?.unit) || 'waarde', rows: legendRows() },
+    subtitle: `${levelText(drawn.state)}, ${drawn.years.join(', ')}`,
+    legend: { title: legendUnit() || 'waarde', rows: legendRows() },
   });
-  downloadBlob(blob, `buurt-kaart-${s.indicator}-${s.level}.png`);
+  downloadBlob(blob, `buurt-kaart-${drawn.state.indicator}-${drawn.state.level}.png`);
 }
 
 async function main() {
-  const [config, indicators] = await Promise.all([api.config(), api.indicators()]);
-  for (const info of indicators) view.catalogue.set(info.id, info);
-  if (!view.catalogue.has(view.state.indicator)) view.state.indicator = urlState.DEFAULTS.indicator;
-  await refreshAvailable();
+  const [config, indicators] = await latest('start', (signal) => Promise.all([api.config(signal), api.indicators(null, null, signal)]));
+  for (const info of indicators) loaded.catalogue.set(info.id, info);
+  if (!loaded.catalogue.has(store.get().indicator)) store.set({ indicator: urlState.DEFAULTS.indicator });
+  await loadAvailable(store.get().level, store.get().gemeente);
+  store.set(fitToAvailable(store.get()));
   controls.classes.innerHTML = [3, 4, 5, 6, 7].map((n) => `<option value="${n}">${n}</option>`).join('');
-  syncControls();
+  syncControls(store.get());
 
   // Before the map writes its position into the hash: a shared link brings its own.
   const hadPosition = /^#\d/.test(window.location.hash);
-  view.map = new ChoroplethMap($('map'), {
+  map = new ChoroplethMap($('map'), {
     baseStyleUrl: config.base_style_url,
     onHover: tooltip,
-    onClick: (code, _level, shift) => select([code], shift),
+    onClick: (code, _level, shift) => select([code], shift).catch(report),
   });
   const [, gemeente] = await Promise.all([
-    view.map.init(),
-    hadPosition ? null : api.region(view.state.gemeente).catch(() => null),
+    map.init(),
+    latest('gemeente', (signal) => api.region(store.get().gemeente, signal)).catch(() => null),
   ]);
-  if (gemeente?.geometry) view.map.fitGeometry(gemeente.geometry);
+  loaded.gemeenteName = gemeente?.name ?? null;
+  if (gemeente?.geometry && !hadPosition) map.fitGeometry(gemeente.geometry);
   for (const [key, el] of Object.entries(controls)) {
-    el.addEventListener('change', async () => {
-      view.state[key] = key === 'classes' ? Number(el.value) : el.value;
-      if (key === 'level') {
-        await refreshAvailable().catch((e) => setStatus(`Fout: ${e.message}`));
-        syncControls();
-      }
-      if (key === 'indicator') fillYearSelect();
-      urlState.write(view.state);
-      updateChoropleth().catch((e) => setStatus(`Fout: ${e.message}`));
-      if (key === 'year') showSelection();
-    });
+    el.addEventListener('change', () => choose(key, el.value).catch(report));
   }
   $('search').addEventListener('change', onSearch);
   $('search').addEventListener('keydown', (e) => { if (e.key === 'Enter') onSearch(); });
@@ -338,11 +377,13 @@ async function main() {
     // A base map from another origin without CORS headers makes the canvas unreadable.
     setStatus(`De kaart kon niet als PNG worden bewaard: ${e.message}`);
   }));
-  urlState.write(view.state);
-  await Promise.all([updateChoropleth(), loadRegions(), showSelection()]);
+  store.subscribe(onChange);
+  urlState.write(store.get());
+  await Promise.all([drawChoropleth(), loadRegions(), showSelection()]);
 }
 
 main().catch((e) => {
+  if (isAbort(e)) return;
   setStatus(`De kaart kon niet laden: ${e.message}`);
   throw e;
 });

@@ -120,7 +120,7 @@ function allIndicators(profile) {
     const rows = list.map((ind) => `<tr data-indicator="${escapeHtml(ind.id)}"><td>${escapeHtml(indicatorLabel(ind))}</td>
       <td class="num">${ind.value === null ? escapeHtml(missingLabel(ind.missing_reason)) : escapeHtml(formatValue(ind.value, ind.unit))}</td>
       <td class="num">${escapeHtml(formatValue(ind.benchmarks?.gemeente, ind.unit))}</td>
-      <td class="num">${ind.index_gemeente === null || ind.index_gemeente === undefined ? '–' : formatIndex(ind.index_gemeente * 100)}</td>
+      <td class="num">${formatIndex(ind.index_gemeente)}</td>
       <td>${ind.year ?? ''}</td><td>${band(ind)}</td></tr>`).join('');
     return `<details class="theme-table"><summary>${escapeHtml(themeLabel(theme))} (${list.length})</summary>
       <table class="small"><thead><tr><th>indicator</th><th>waarde</th><th>gemeente</th><th>index</th><th>jaar</th><th>t.o.v. gemeente</th></tr></thead><tbody>${rows}</tbody></table></details>`;
@@ -129,8 +129,9 @@ function allIndicators(profile) {
 }
 
 /**
- * Render `profile` into `el`. `downloads` holds `csvUrl` (or `csv` text for an area) and the
- * file base name; `catalogue` maps ids to catalogue entries.
+ * Render `profile` into `el`. `downloads` holds the file base name `base`, `jsonUrl`, and
+ * `csvUrl` (a link) or, for an area (whose CSV is the answer to a POST), `onCsv` (a button);
+ * `catalogue` maps ids to catalogue entries.
  */
 export function render(el, profile, { catalogue, downloads, isArea, onClear, names = new Map() }) {
   const levelText = isArea ? `gebied van ${profile.buurten?.length ?? 0} buurten` : LEVELS[profile.level] ?? profile.level;
@@ -146,7 +147,9 @@ export function render(el, profile, { catalogue, downloads, isArea, onClear, nam
       <p class="parents">${escapeHtml(isArea ? (profile.buurten ?? []).map((c) => names.get(c) ?? c).join(', ') : `${profile.code}${parents ? ` · ${parents}` : ''}`)}</p>
       <p class="years">Gegevens uit ${years.length ? `${years[0]}–${years[years.length - 1]}` : '–'}; elke indicator in het nieuwste beschikbare jaar.</p>
       <div class="downloads no-print" role="group" aria-label="Downloads">
-        <a class="button" id="download-csv" href="${escapeHtml(downloads.csvUrl)}" download="${escapeHtml(downloads.base)}.csv">CSV</a>
+        ${downloads.csvUrl
+    ? `<a class="button" id="download-csv" href="${escapeHtml(downloads.csvUrl)}" download="${escapeHtml(downloads.base)}.csv">CSV</a>`
+    : '<button type="button" id="download-csv">CSV</button>'}
         <a class="button" id="download-json" href="${escapeHtml(downloads.jsonUrl)}" download="${escapeHtml(downloads.base)}.json">JSON</a>
         <button type="button" id="print-profile">Afdrukken / PDF</button>
         ${isArea ? '<button type="button" id="clear-area">Gebied wissen</button>' : ''}
@@ -161,20 +164,5 @@ export function render(el, profile, { catalogue, downloads, isArea, onClear, nam
     <footer class="print-foot">Bron: CBS, RIVM (GGD'en, CBS, RIVM – Gezondheidsmonitor; modelschattingen zonder marges), Vektis. Gemaakt met buurt.</footer>`;
   el.querySelector('#print-profile').addEventListener('click', () => window.print());
   el.querySelector('#clear-area')?.addEventListener('click', onClear);
+  if (!downloads.csvUrl) el.querySelector('#download-csv').addEventListener('click', downloads.onCsv);
 }
-
-/** A profile as CSV text (for areas, which have no CSV route), one row per indicator. */
-export function toCsv(profile) {
-  const cols = ['code', 'name', 'id', 'label', 'theme', 'age_group', 'year', 'value', 'missing_reason', 'unit',
-    'benchmark_wijk', 'benchmark_gemeente', 'benchmark_nl', 'index_gemeente', 'z_gemeente', 'band'];
-  const cell = (v) => {
-    if (v === null || v === undefined) return '';
-    const s = String(v);
-    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  const rows = (profile.indicators ?? []).map((i) => [profile.code, profile.name, i.id, i.label, i.theme, i.age_group,
-    i.year, i.value, i.missing_reason, i.unit, i.benchmarks?.wijk, i.benchmarks?.gemeente, i.benchmarks?.nl,
-    i.index_gemeente, i.z_gemeente, i.band].map(cell).join(','));
-  return `${cols.join(',')}\n${rows.join('\n')}\n`;
-}
-

@@ -1,5 +1,6 @@
 // The view in the URL's query string (indicator, year, level, mode, method, classes, region,
-// gemeente), so that a link reopens it; MapLibre keeps the map position in the hash.
+// gemeente), so that a link reopens it; MapLibre keeps the map position in the hash. Only
+// `write` (and `read` without an argument) touch `window`.
 
 export const DEFAULTS = {
   gemeente: 'GM0344',
@@ -18,6 +19,7 @@ const CHOICES = {
   method: ['quantile', 'jenks', 'equal'],
 };
 
+/** The state in a query string; anything missing or not allowed is the default. */
 export function read(search = window.location.search) {
   const q = new URLSearchParams(search);
   const state = { ...DEFAULTS, region: [] };
@@ -36,7 +38,8 @@ export function read(search = window.location.search) {
   return state;
 }
 
-export function write(state) {
+/** The query string of `state` (without `?`); the gemeente only when not the default. */
+export function toSearch(state) {
   const q = new URLSearchParams();
   q.set('indicator', state.indicator);
   if (state.year) q.set('year', state.year);
@@ -46,6 +49,11 @@ export function write(state) {
   q.set('classes', String(state.classes));
   if (state.gemeente !== DEFAULTS.gemeente) q.set('gemeente', state.gemeente);
   if (state.region.length) q.set('region', state.region.join(','));
-  const url = `${window.location.pathname}?${q.toString().replaceAll('%2C', ',')}${window.location.hash}`;
+  return q.toString().replaceAll('%2C', ',');
+}
+
+/** Puts `state` in the address bar (keeping the hash, MapLibre's map position). */
+export function write(state) {
+  const url = `${window.location.pathname}?${toSearch(state)}${window.location.hash}`;
   window.history.replaceState(null, '', url);
 }

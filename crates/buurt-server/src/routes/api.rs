@@ -395,6 +395,9 @@ pub struct ValuesQuery {
     pub classes: Option<usize>,
     /// quantile, jenks or equal (default quantile).
     pub method: Option<String>,
+    /// What the breaks classify: `value` (default) or `index` (each region's `index`, as a
+    /// map of the index against the gemeente colours it).
+    pub mode: Option<String>,
 }
 
 /// One region's value.
@@ -410,6 +413,12 @@ pub struct RegionValue {
     pub value: Option<f64>,
     /// Why it is missing (`no_data` without any cell).
     pub missing_reason: Option<String>,
+    /// Index against the gemeente (gemeente = 100) to one decimal, as the tiles' `<id>_index`;
+    /// null without a value or a gemeente value to compare with.
+    pub index: Option<f64>,
+    /// The value against the gemeente: `well_below`, `below`, `around`, `above` or
+    /// `well_above`, as the tiles' `<id>_band`; null without a standing.
+    pub band: Option<String>,
 }
 
 /// Values of one indicator per region, with class breaks.
@@ -425,9 +434,12 @@ pub struct IndicatorValues {
     pub year: Option<u16>,
     /// Classification method.
     pub method: String,
+    /// What the breaks classify: `value` or `index`.
+    pub mode: String,
     /// Classes asked for.
     pub classes: usize,
-    /// Upper bounds of each class (ascending; fewer when there are fewer distinct values).
+    /// Upper bounds of each class (ascending; fewer when there are fewer distinct values),
+    /// over the regions' values or, with `mode=index`, their indexes.
     pub breaks: Vec<f64>,
     /// Per region.
     pub values: Vec<RegionValue>,
@@ -436,11 +448,30 @@ pub struct IndicatorValues {
 /// Most classes a choropleth may ask for.
 pub const MAX_CLASSES: usize = 12;
 
-/// An indicator's values per region, and class breaks over them.
+/// What the class breaks of `/api/v1/indicators/{id}/values` classify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValuesMode {
+    Value,
+    Index,
+}
+
+fn parse_mode(text: Option<&str>) -> Result<ValuesMode, ApiError> {
+    match text.unwrap_or("value") {
+        "value" => Ok(ValuesMode::Value),
+        "index" => Ok(ValuesMode::Index),
+        other => Err(ApiError::bad(
+            "mode",
+            format!("'{other}' is not one of value, index"),
+        )),
+    }
+}
+
+/// An indicator's values per region with their index and band against the gemeente, and class
+/// breaks over the values or (`mode=index`) over the indexes.
 #[utoipa::path(get, path = "/api/v1/indicators/{id}/values", tag = "api",
     params(("id" = String, Path, description = "indicator id"), ValuesQuery),
     responses((status = 200, body = IndicatorValues),
-        (status = 400, description = "bad level, classes or method", body = ErrorBody),
+        (status = 400, description = "bad level, classes, method or mode", body = ErrorBody),
         (status = 404, description = "unknown indicator or within code", body = ErrorBody)))]
 pub async fn indicator_values(
     State(state): State<AppState>,
@@ -463,10 +494,15 @@ pub async fn indicator_values(
     let method: Method = method_name
         .parse()
         .map_err(|e: String| ApiError::bad("method", e))?;
+    let mode = parse_mode(query.mode.as_deref())?;
     let values: Vec<RegionValue> = newest_regions(loaded.atlas(), level, within)
         .into_iter()
         .map(|r| {
             let cell = value_at(loaded.atlas(), r.key.code, ix, query.year);
+            // The standing the tiles use: index and band only beside a published value.
+            let standing = cell
+                .filter(|c| c.value.is_some())
+                .map(|c| loaded.source.standing(&c, level));
             RegionValue {
                 code: r.key.code.to_string(),
                 name: r.name.clone(),
@@ -479,16 +515,32 @@ pub async fn indicator_values(
                     }
                     Some(_) => None,
                 },
+                // Rounded as the tiles' `<id>_index`, so that the map classifies the same numbers.
+                index: standing
+                    .and_then(|s| s.index)
+                    .map(|i| (i * 10.0).round() / 10.0),
+                band: standing.and_then(|s| s.band).map(|b| b.as_str().to_owned()),
             }
         })
         .collect();
-    let numbers: Vec<f64> = values.iter().filter_map(|v| v.value).collect();
+    let numbers: Vec<f64> = values
+        .iter()
+        .filter_map(|v| match mode {
+            ValuesMode::Value => v.value,
+            ValuesMode::Index => v.index,
+        })
+        .collect();
     Ok(Json(IndicatorValues {
         indicator: id,
         level: level.as_str().to_owned(),
         within: within.map(|w| w.to_string()),
         year: query.year,
         method: method_name.to_owned(),
+        mode: match mode {
+            ValuesMode::Value => "value",
+            ValuesMode::Index => "index",
+        }
+        .to_owned(),
         classes,
         breaks: breaks(&numbers, classes, method),
         values,
@@ -506,16 +558,39 @@ pub struct AreaRequest {
     pub year: Option<u16>,
 }
 
-/// The diagnose of a user-defined area (same JSON as a region's profile, code `AREA`).
+/// Query of `/api/v1/areas/diagnose`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AreaQuery {
+    /// `json` (default) or `csv`: one row per indicator, as
+    /// `/api/v1/regions/{code}/profile.csv`.
+    pub format: Option<String>,
+}
+
+/// The diagnose of a user-defined area (same JSON as a region's profile, code `AREA`), or with
+/// `?format=csv` the same CSV as a region's `profile.csv`.
 #[utoipa::path(post, path = "/api/v1/areas/diagnose", tag = "api", request_body = AreaRequest,
-    responses((status = 200, description = "the profile of the area", body = buurt_diagnose::diagnose::Profile),
-        (status = 400, description = "malformed body or buurt code", body = ErrorBody),
+    params(AreaQuery),
+    responses((status = 200, description = "the profile of the area: JSON, or CSV with `format=csv`",
+            content((buurt_diagnose::diagnose::Profile = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "malformed body or buurt code, or bad format", body = ErrorBody),
         (status = 404, description = "unknown buurt", body = ErrorBody),
         (status = 413, description = "body too large", body = ErrorBody)))]
 pub async fn area_diagnose(
     State(state): State<AppState>,
+    Q(query): Q<AreaQuery>,
     JsonBody(request): JsonBody<AreaRequest>,
-) -> Result<Json<buurt_diagnose::diagnose::Profile>, ApiError> {
+) -> Result<Response, ApiError> {
+    let csv = match query.format.as_deref().unwrap_or("json") {
+        "json" => false,
+        "csv" => true,
+        other => {
+            return Err(ApiError::bad(
+                "format",
+                format!("'{other}' is not one of json, csv"),
+            ));
+        }
+    };
     if request.name.trim().is_empty() {
         return Err(ApiError::bad("name", "an area needs a name"));
     }
@@ -531,12 +606,15 @@ pub async fn area_diagnose(
         .collect::<Result<_, _>>()?;
     let loaded = state.loaded();
     let diagnose = Diagnose::new(loaded.atlas());
-    Ok(Json(diagnose.area(
-        &request.name,
-        &buurten,
-        request.year,
-        &Weights::default(),
-    )?))
+    let profile = diagnose.area(&request.name, &buurten, request.year, &Weights::default())?;
+    if !csv {
+        return Ok(Json(profile).into_response());
+    }
+    let mut out = Vec::new();
+    render::write_csv(std::slice::from_ref(&profile), &mut out).map_err(|e| {
+        ApiError::Internal(format!("writing the CSV of area '{}': {e}", request.name))
+    })?;
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
 }
 
 /// Query of `/api/v1/locate`.

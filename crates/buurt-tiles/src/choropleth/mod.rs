@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 use buurt_core::{Level, RegionCode};
 use buurt_diagnose::Atlas;
+use buurt_diagnose::diagnose::standing::Standing;
 use buurt_io::RegionShape;
 use buurt_io::crs::{PointWebMercator, web_mercator_to_wgs84};
 use serde_json::{Value, json};
@@ -147,6 +148,21 @@ impl Choropleth {
             ),
             Err(_) => Vec::new(),
         }
+    }
+
+    /// Where a map value stands (index, band; see [`buurt_diagnose::diagnose::standing`]),
+    /// from the group standings kept by this source.
+    #[must_use]
+    pub fn standing(&self, value: &CellValue, level: Level) -> Standing {
+        let cells = self.atlas.cells();
+        self.standings
+            .get(
+                cells,
+                self.atlas.catalogue().indicators(),
+                value.group,
+                level,
+            )
+            .of_cell(cells, value.cell)
     }
 
     /// One tile of `layer` (a level's name, or [`LABEL_LAYER`]) as MVT bytes.

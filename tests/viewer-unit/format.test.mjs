@@ -1,0 +1,59 @@
+// format.js: Dutch number notation, units, labels and escaping.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import {
+  escapeHtml, formatIndex, formatNumber, formatValue, indicatorLabel, missingLabel, themeLabel, unitLabel,
+} from '../../crates/buurt-server/assets/js/format.js';
+
+test('numbers: decimal comma, thousands dot, digits by size and unit', () => {
+  assert.equal(formatNumber(12.34, 'percent'), '12,3');
+  assert.equal(formatNumber(0.1234, 'percent'), '0,12');
+  assert.equal(formatNumber(1234.5, 'number'), '1.235');
+  assert.equal(formatNumber(1234, 'count'), '1.234');
+  assert.equal(formatNumber(2.5, 'count'), '2,5');
+  assert.equal(formatNumber(-3.25, 'number'), '-3,3');
+  for (const none of [null, undefined, Number.NaN, Infinity]) assert.equal(formatNumber(none), '–');
+});
+
+test('values with their unit', () => {
+  assert.equal(formatValue(12.34, 'percent'), '12,3 %');
+  assert.equal(formatValue(1250, 'euro'), '€ 1.250');
+  assert.equal(formatValue(4.2, 'per_1000'), '4,2 per 1.000');
+  assert.equal(formatValue(31.5, 'thousand_euro'), '31,5 × € 1.000');
+  assert.equal(formatValue(1520, 'per_km2'), '1.520 per km²');
+  assert.equal(formatValue(12, 'hectare'), '12 ha');
+  assert.equal(formatValue(3.4, 'km'), '3,4 km');
+  assert.equal(formatValue(7, 'count'), '7');
+  assert.equal(formatValue(null, 'percent'), '–');
+});
+
+test('the index is whole, and a dash without one', () => {
+  assert.equal(formatIndex(112.4), '112');
+  assert.equal(formatIndex(99.5), '100');
+  assert.equal(formatIndex(1234.5), '1.235');
+  assert.equal(formatIndex(null), '–');
+  assert.equal(formatIndex(undefined), '–');
+});
+
+test('labels: units, themes, missing reasons, indicators with their age group', () => {
+  assert.equal(unitLabel('percent'), '%');
+  assert.equal(unitLabel('number'), '');
+  assert.equal(unitLabel('furlong'), 'furlong');
+  assert.equal(unitLabel(undefined), '');
+  assert.equal(themeLabel('mantelzorg'), 'Mantelzorg en Wmo');
+  assert.equal(themeLabel('other'), 'other');
+  assert.match(missingLabel('suppressed'), /^onderdrukt/);
+  assert.equal(missingLabel('something_new'), 'geen gegevens');
+  assert.equal(indicatorLabel({ id: 'x', label_nl: 'Eenzaam', age_group: '65plus' }), 'Eenzaam (65plus)');
+  assert.equal(indicatorLabel({ id: 'x', label_nl: 'Inwoners', age_group: 'totaal' }), 'Inwoners');
+  assert.equal(indicatorLabel({ id: 'x' }), 'x');
+  assert.equal(indicatorLabel(undefined), '');
+});
+
+test('escapeHtml escapes markup and quotes', () => {
+  assert.equal(escapeHtml('<a href="x">\'&\'</a>'), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  assert.equal(escapeHtml(null), '');
+  assert.equal(escapeHtml(3), '3');
+});

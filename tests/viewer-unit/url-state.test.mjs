@@ -1,0 +1,48 @@
+// url-state.js: the view in the query string, read back as it was written.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { DEFAULTS, read, toSearch } from '../../crates/buurt-server/assets/js/url-state.js';
+
+test('an empty query string is the default view', () => {
+  const state = read('');
+  assert.deepEqual(state, DEFAULTS);
+  state.region.push('BU1');
+  assert.deepEqual(DEFAULTS.region, [], 'the defaults are not shared');
+});
+
+test('a shared link is read, anything not allowed falls back to the default', () => {
+  const state = read('?indicator=eenzaam_65plus&year=2022&level=wijk&mode=index&method=jenks&classes=4&region=WK034403,BU03440111&gemeente=GM0363');
+  assert.deepEqual(state, {
+    gemeente: 'GM0363',
+    indicator: 'eenzaam_65plus',
+    year: '2022',
+    level: 'wijk',
+    mode: 'index',
+    method: 'jenks',
+    classes: 4,
+    region: ['WK034403', 'BU03440111'],
+  });
+  const bad = read('?level=stad&mode=ratio&method=kmeans&classes=9&year=twee&region=,,');
+  assert.deepEqual(bad, DEFAULTS);
+  assert.equal(read('?classes=2').classes, 5);
+  assert.equal(read('?classes=7').classes, 7);
+  assert.equal(read('?year=23').year, '');
+});
+
+test('written and read back, the view is the same', () => {
+  const views = [
+    { ...DEFAULTS, region: [] },
+    { ...DEFAULTS, indicator: 'jeugdzorg', year: '2023', level: 'wijk', mode: 'index', method: 'equal', classes: 3, region: ['WK034405'] },
+    { ...DEFAULTS, gemeente: 'GM0363', region: ['BU03440111', 'BU03440112'] },
+  ];
+  for (const view of views) assert.deepEqual(read(`?${toSearch(view)}`), view);
+});
+
+test('the query string is readable: commas between regions, the default gemeente left out', () => {
+  const search = toSearch({ ...DEFAULTS, indicator: 'eenzaam_65plus', level: 'wijk', mode: 'index', region: ['BU03440111', 'BU03440112'] });
+  assert.equal(search, 'indicator=eenzaam_65plus&level=wijk&mode=index&method=quantile&classes=5&region=BU03440111,BU03440112');
+  assert.match(toSearch({ ...DEFAULTS, gemeente: 'GM0363' }), /gemeente=GM0363/);
+  assert.match(toSearch({ ...DEFAULTS, year: '2021' }), /year=2021/);
+});
