@@ -21,6 +21,7 @@ struct MinimumRule {
 }
 
 /// The catalogue position of the indicator `id` (as the cell index numbers indicators).
+#[must_use]
 pub fn index_of(indicators: &[Indicator], id: Option<&String>) -> Option<u16> {
     let id = id?;
     indicators

@@ -265,3 +265,94 @@ impl GroupStanding {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use buurt_atlas::{Atlas, Cell};
+    use buurt_core::{Catalogue, Indeling, RegionKey};
+
+    use super::*;
+    use crate::diagnose::Diagnose;
+
+    const ID: &str = "eenzaam_65plus";
+
+    /// NL, two gemeenten; GM0001 with four buurten (one missing), GM0002 with two.
+    fn atlas() -> Atlas {
+        let key = |c: &str| RegionKey::new(c.parse().unwrap(), Indeling::new(2020));
+        let cell = |c: &str, v: Option<f64>| Cell::new("rivm", key(c), ID, 2020, v);
+        let cells = vec![
+            cell("NL01", Some(40.0)),
+            cell("GM0001", Some(20.0)),
+            cell("GM0002", Some(60.0)),
+            cell("GM0003", Some(40.0)),
+            cell("BU00010101", Some(10.0)),
+            cell("BU00010102", Some(20.0)),
+            cell("BU00010103", Some(30.0)),
+            cell("BU00010104", None),
+            cell("BU00020101", Some(50.0)),
+            cell("BU00020102", Some(70.0)),
+        ];
+        Atlas::from_cells(Catalogue::builtin().unwrap(), cells).unwrap()
+    }
+
+    fn close(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() < 1e-9)
+    }
+
+    #[test]
+    fn buurten_stand_within_their_gemeente_by_hand() {
+        let a = atlas();
+        let cells = a.cells();
+        let g = *cells.group_keys().next().unwrap();
+        let s = GroupStanding::compute(cells, a.catalogue().indicators(), g, Level::Buurt);
+        let r = |c: &str| {
+            cells
+                .region_index(&RegionKey::new(c.parse().unwrap(), Indeling::new(2020)))
+                .unwrap()
+        };
+        let cell = |c: &str| cells.cell(g, r(c)).unwrap();
+        let st = s.of_cell(cells, cell("BU00010101"));
+        assert!(close(st.index, 50.0));
+        // 10, 20, 30: mean 20, population sd √(200/3).
+        assert!(close(st.z_gemeente, -10.0 / (200.0f64 / 3.0).sqrt()));
+        assert!(close(st.rank_gemeente, 0.5 / 3.0 * 100.0));
+        assert_eq!(st.band, Some(Band::Below));
+        // All five buurten: 10, 20, 30, 50, 70.
+        assert!(close(st.rank_nl, 0.5 / 5.0 * 100.0));
+        // GM0002 has two buurten: below the minimum, no z and no rank; the index stands.
+        let st = s.of_cell(cells, cell("BU00020101"));
+        assert!(close(st.index, 50.0 / 60.0 * 100.0));
+        assert_eq!((st.z_gemeente, st.rank_gemeente, st.band), (None, None, None));
+        assert!(st.z_nl.is_some());
+        // The missing buurt has no standing at all.
+        assert_eq!(s.of_cell(cells, cell("BU00010104")), Standing::default());
+        // Gemeenten stand among all gemeenten, against Nederland.
+        let s = GroupStanding::compute(cells, a.catalogue().indicators(), g, Level::Gemeente);
+        let st = s.of_cell(cells, cell("GM0002"));
+        assert!(close(st.index, 150.0));
+        assert!(close(st.rank_gemeente, 2.5 / 3.0 * 100.0));
+    }
+
+    #[test]
+    fn the_profile_reads_its_standing_from_the_kernel() {
+        let a = atlas();
+        let d = Diagnose::new(&a);
+        let p = d.profile("BU00010101", None).unwrap();
+        let i = p.indicators.iter().find(|i| i.id == ID).unwrap();
+        assert_eq!(i.value, Some(10.0));
+        assert!(close(i.index_gemeente, 50.0));
+        assert!(close(i.z_gemeente, -10.0 / (200.0f64 / 3.0).sqrt()));
+        assert_eq!(i.band, Some(Band::Below));
+        assert_eq!(i.benchmarks.gemeente, Some(20.0));
+        assert_eq!(i.benchmarks.nl, Some(40.0));
+        // A gemeente: index against Nederland, z among gemeenten.
+        let p = d.profile("GM0002", None).unwrap();
+        let i = p.indicators.iter().find(|i| i.id == ID).unwrap();
+        assert!(close(i.index_gemeente, 150.0));
+        assert!(i.z_gemeente.is_some());
+        // Two buurten in GM0002: no z, no rank, no band; and no aandachtspunt from a band.
+        let p = d.profile("BU00020102", None).unwrap();
+        let i = p.indicators.iter().find(|i| i.id == ID).unwrap();
+        assert_eq!((i.z_gemeente, i.rank_gemeente, i.band), (None, None, None));
+    }
+}

@@ -190,3 +190,72 @@ pub fn feature_properties(
     }
     props
 }
+
+#[cfg(test)]
+mod tests {
+    use buurt_core::{Catalogue, Indeling, RegionKey};
+    use buurt_diagnose::atlas::Cell;
+    use buurt_diagnose::diagnose::Diagnose;
+
+    use super::*;
+
+    /// A gemeente with three buurten; the first is suppressed in its newest year.
+    fn atlas() -> Atlas {
+        let key = |c: &str| RegionKey::new(c.parse().unwrap(), Indeling::new(2024));
+        let cell = |c: &str, year, v| Cell::new("kwb", key(c), "aandeel_65plus", year, Some(v));
+        let cells = vec![
+            cell("GM0001", 2023, 20.0),
+            cell("GM0001", 2024, 21.0),
+            cell("BU00010001", 2023, 30.0),
+            cell("BU00010001", 2024, 0.0).missing(MissingReason::Suppressed),
+            cell("BU00010002", 2023, 10.0),
+            cell("BU00010002", 2024, 12.0),
+            cell("BU00010003", 2023, 20.0),
+            cell("BU00010003", 2024, 22.0),
+        ];
+        Atlas::from_cells(Catalogue::builtin().unwrap(), cells).unwrap()
+    }
+
+    #[test]
+    fn the_map_and_the_profile_show_the_same_year_when_the_newest_is_suppressed() {
+        let atlas = atlas();
+        let ix = IndicatorIx::of(atlas.catalogue(), "aandeel_65plus").unwrap();
+        let code: RegionCode = "BU00010001".parse().unwrap();
+        let map = value_at(&atlas, code, ix, None).unwrap();
+        assert_eq!((map.year, map.value), (2023, Some(30.0)));
+        let profile = Diagnose::new(&atlas).profile("BU00010001", None).unwrap();
+        let p = profile
+            .indicators
+            .iter()
+            .find(|i| i.id == "aandeel_65plus")
+            .unwrap();
+        assert_eq!((p.year, p.value), (map.year, map.value));
+        // Asked for 2024 itself, both show 2023 too (the newest published up to 2024).
+        let map = value_at(&atlas, code, ix, Some(2024)).unwrap();
+        assert_eq!(map.year, 2023);
+        // A buurt without any published year shows its newest reason.
+        let other = value_at(&atlas, "BU00010002".parse().unwrap(), ix, Some(2022));
+        assert!(other.is_none());
+    }
+
+    #[test]
+    fn tile_properties_carry_the_kernels_index_and_band() {
+        let atlas = atlas();
+        let ix = IndicatorIx::of(atlas.catalogue(), "aandeel_65plus").unwrap();
+        let props = feature_properties(
+            &atlas,
+            &Standings::default(),
+            &[ix],
+            None,
+            "BU00010001".parse().unwrap(),
+        );
+        let get = |name: &str| props.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+        assert_eq!(get("aandeel_65plus"), Some(&PropValue::Double(30.0)));
+        assert_eq!(get("aandeel_65plus_year"), Some(&PropValue::UInt(2023)));
+        // 2023: 30 against the gemeente's 20.
+        assert_eq!(get("aandeel_65plus_index"), Some(&PropValue::Double(150.0)));
+        // 10, 20, 30: z = 1.22, above.
+        assert_eq!(get("aandeel_65plus_band"), Some(&PropValue::from("above")));
+        assert!(get("aandeel_65plus_missing").is_none());
+    }
+}
