@@ -432,7 +432,7 @@ impl Catalogue {
     /// indicators resolvable, ratio entries complete.
     pub fn from_toml_str(text: &str) -> Result<Self, CatalogueError> {
         let raw: RawCatalogue =
-            toml::from_str(text).map_err(|e| CatalogueError::Toml(e.to_string()))?;
+            toml::from_str(text).map_err(|e| CatalogueError::Toml(Box::new(e)))?;
         let mut indicators = Vec::new();
         for entry in raw.indicators {
             let groups: Vec<AgeGroup> = match (&entry.age_group, entry.age_groups.is_empty()) {

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 /// Anything that can go wrong while preparing, rendering, decoding or exporting tiles.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TileError {
     /// A tile address outside the pyramid.
     #[error("tile {z}/{x}/{y}: {problem}")]
@@ -71,6 +72,7 @@ pub enum TileError {
         /// The file path, or a description of the stream.
         target: String,
         /// The cause.
+        #[source]
         source: std::io::Error,
     },
     /// JSON could not be written.
@@ -79,6 +81,7 @@ pub enum TileError {
         /// The file path, or a description of the stream.
         target: String,
         /// The cause.
+        #[source]
         source: serde_json::Error,
     },
     /// The PMTiles writer failed.
@@ -87,6 +90,7 @@ pub enum TileError {
         /// The file path, or a description of the stream.
         target: String,
         /// The cause.
+        #[source]
         source: pmtiles::PmtError,
     },
     /// SQLite failed while writing an MBTiles file.
@@ -95,6 +99,7 @@ pub enum TileError {
         /// The MBTiles file.
         path: PathBuf,
         /// The cause.
+        #[source]
         source: rusqlite::Error,
     },
 }
