@@ -1,6 +1,6 @@
 //! The indicator catalogue: what each indicator means, where it comes from, and how it aggregates.
 //!
-//! The catalogue lives in `data/indicators.toml` (embedded at compile time, see
+//! The catalogue lives in `crates/buurt-core/indicators.toml` (embedded at compile time, see
 //! [`Catalogue::builtin`]). One TOML entry may stand for several age groups (RIVM publishes each
 //! indicator for 18+, 18–64 and 65+); it is expanded into one [`Indicator`] per age group with the
 //! age group as id suffix (`mantelzorger_18plus`, `mantelzorger_65plus`).
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::CatalogueError;
 
 /// The catalogue as shipped with buurt.
-const BUILTIN: &str = include_str!("../../../data/indicators.toml");
+const BUILTIN: &str = include_str!("../indicators.toml");
 
 /// Themes of a wijkpact diagnose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -423,7 +423,7 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
-    /// The catalogue shipped in `data/indicators.toml`.
+    /// The catalogue shipped in `crates/buurt-core/indicators.toml`.
     pub fn builtin() -> Result<Self, CatalogueError> {
         Self::from_toml_str(BUILTIN)
     }
@@ -432,7 +432,7 @@ impl Catalogue {
     /// indicators resolvable, ratio entries complete.
     pub fn from_toml_str(text: &str) -> Result<Self, CatalogueError> {
         let raw: RawCatalogue =
-            toml::from_str(text).map_err(|e| CatalogueError::Toml(e.to_string()))?;
+            toml::from_str(text).map_err(|e| CatalogueError::Toml(Box::new(e)))?;
         let mut indicators = Vec::new();
         for entry in raw.indicators {
             let groups: Vec<AgeGroup> = match (&entry.age_group, entry.age_groups.is_empty()) {
@@ -715,6 +715,14 @@ column = "Eenzaam"
             err.contains("occurrence") && err.contains("inwoners"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn builtin_is_the_file_inside_this_crate() {
+        // `cargo package` ships only what is under the crate directory.
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("indicators.toml");
+        let on_disk = std::fs::read_to_string(&path).expect("indicators.toml in the crate");
+        assert_eq!(on_disk, BUILTIN);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::level::Level;
 
 /// Why a string is not a region code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CodeError {
     /// The text matches no known code shape.
     #[error("'{input}' is not a CBS region code (expected GM + 4 digits, WK + 6, BU + 8, or NL01)")]

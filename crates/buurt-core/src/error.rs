@@ -4,10 +4,11 @@ use crate::code::CodeError;
 
 /// A problem with the indicator catalogue.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CatalogueError {
-    /// The TOML does not parse or does not match the schema.
+    /// The TOML does not parse or does not match the schema (boxed: the parser's error is large).
     #[error("indicator catalogue is not valid TOML for the schema: {0}")]
-    Toml(String),
+    Toml(#[source] Box<toml::de::Error>),
     /// Two entries expand to the same id.
     #[error("indicator catalogue: id '{id}' appears twice")]
     Duplicate {
@@ -32,6 +33,7 @@ pub enum CatalogueError {
 
 /// Any error of buurt-core.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CoreError {
     /// A bad region code.
     #[error(transparent)]

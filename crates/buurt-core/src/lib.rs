@@ -5,7 +5,7 @@
 //! - [`level`]: [`Level`] (land, gemeente, wijk, buurt) and [`Indeling`] (classification year).
 //! - [`region`]: [`Region`], a code in an indeling with its name.
 //! - [`missing`]: [`Value`] and [`MissingReason`]: a number or why it is absent.
-//! - [`catalogue`]: the indicator [`Catalogue`] from `data/indicators.toml`.
+//! - [`catalogue`]: the indicator [`Catalogue`] from `indicators.toml` (in this crate).
 //!
 //! No IO happens here.
 

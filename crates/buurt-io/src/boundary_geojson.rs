@@ -98,7 +98,12 @@ pub fn parse_geojson_layer(
                 type_name(&other)
             )));
         }
-        Err(e) => return Err(json_error(format!("not valid GeoJSON: {e}"))),
+        Err(source) => {
+            return Err(IoError::GeoJsonSyntax {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
     };
     let mut problems = Vec::new();
     let crs = detect_crs(
@@ -200,10 +205,16 @@ fn feature_code(
         path: path.to_path_buf(),
         message: format!("feature {index}: {message}"),
     };
+    let bad_code = |property: String, source| IoError::FeatureCode {
+        path: path.to_path_buf(),
+        feature: index,
+        property,
+        source,
+    };
     if let Some(statcode) = text_property(properties, &["statcode", "STATCODE"]) {
         return statcode
             .parse()
-            .map_err(|e| invalid(format!("property 'statcode': {e}")));
+            .map_err(|e| bad_code("'statcode'".into(), e));
     }
     let Some(kode) = text_property(properties, &["KODE", "kode"]) else {
         return Err(invalid(
@@ -226,7 +237,7 @@ fn feature_code(
         format!("{}{kode}", gemeente.digits())
     };
     text.parse()
-        .map_err(|e| invalid(format!("property 'KODE' {kode}: {e}")))
+        .map_err(|e| bad_code(format!("'KODE' {kode}"), e))
 }
 
 /// The feature's polygons in RD, or `None` without geometry.

@@ -7,6 +7,7 @@ use buurt_core::CodeError;
 
 /// A dataset could not be read or failed validation.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum IoError {
     /// The data directory does not exist or lacks the expected folders.
     #[error("data directory {path}: {problem}")]
@@ -25,23 +26,50 @@ pub enum IoError {
         #[source]
         source: std::io::Error,
     },
-    /// The workbook is not a readable xlsx (truncated, not a zip, no sheet).
-    #[error("{path}: not a readable xlsx workbook: {message}")]
+    /// The workbook is not a readable xlsx (truncated, not a zip).
+    #[error("{path}: not a readable xlsx workbook: {source}")]
     Xlsx {
         /// The file.
         path: PathBuf,
         /// What calamine reported.
-        message: String,
+        #[source]
+        source: calamine::XlsxError,
+    },
+    /// The workbook opens but has no worksheet, or an empty first one.
+    #[error("{path}: not a readable xlsx workbook: {problem}")]
+    EmptyWorkbook {
+        /// The file.
+        path: PathBuf,
+        /// What is missing.
+        problem: &'static str,
     },
     /// A CSV record could not be parsed.
-    #[error("{path}, line {line}: {message}")]
+    #[error("{path}, line {line}: {source}")]
     Csv {
         /// The file.
         path: PathBuf,
         /// 1-based line in the file.
         line: u64,
-        /// What is wrong.
-        message: String,
+        /// What the CSV reader reported.
+        #[source]
+        source: csv::Error,
+    },
+    /// A CSV record with another number of fields than the header: a cut-off file, or the
+    /// delimiter inside an unquoted value.
+    #[error(
+        "{path}, line {line}: {fields} fields where the header has {expected} (a cut-off file, or a '{delimiter}' inside an unquoted value?)"
+    )]
+    RaggedRecord {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line in the file.
+        line: u64,
+        /// Fields in the record.
+        fields: usize,
+        /// Fields in the header.
+        expected: usize,
+        /// The delimiter the file is read with.
+        delimiter: char,
     },
     /// A required column is absent from the header.
     #[error("{path}: missing column '{column}' (header has: {found})")]
@@ -88,6 +116,37 @@ pub enum IoError {
         /// What is wrong, with the feature or record where known.
         message: String,
     },
+    /// A file that is not JSON at all (truncated, not text).
+    #[error("{path}: not valid JSON: {source}")]
+    JsonSyntax {
+        /// The file.
+        path: PathBuf,
+        /// What the JSON parser reported.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A file that is not GeoJSON (not JSON, or JSON of another shape).
+    #[error("{path}: not valid GeoJSON: {source}")]
+    GeoJsonSyntax {
+        /// The file.
+        path: PathBuf,
+        /// What the GeoJSON parser reported.
+        #[source]
+        source: geojson::Error,
+    },
+    /// A GeoJSON feature whose region code property is not a CBS code.
+    #[error("{path}: feature {feature}: property {property}: {source}")]
+    FeatureCode {
+        /// The file.
+        path: PathBuf,
+        /// 0-based index of the feature in the collection.
+        feature: usize,
+        /// The property, quoted, with the local code where it was completed (`'KODE' 0111`).
+        property: String,
+        /// Why the code was rejected.
+        #[source]
+        source: CodeError,
+    },
     /// A geometry that is invalid and could not be repaired.
     #[error("{path}: geometry of {code}: {problem}")]
     Geometry {
@@ -106,6 +165,32 @@ pub enum IoError {
         /// What is wrong.
         message: String,
     },
+    /// SQLite failed on a GeoPackage (also: the file is not SQLite, or has no GeoPackage tables).
+    #[error("{path}: GeoPackage: {}", sqlite_problem(.doing, .source))]
+    Sqlite {
+        /// The file.
+        path: PathBuf,
+        /// What was being done (`listing layers`, `reading layer buurten`).
+        doing: String,
+        /// What SQLite reported.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A GeoPackage row whose region code is not a CBS code.
+    #[error("{path}: GeoPackage: layer {layer}, row {row}: column {column}: {source}")]
+    GeoPackageCode {
+        /// The file.
+        path: PathBuf,
+        /// The feature table.
+        layer: String,
+        /// 1-based row in the layer.
+        row: usize,
+        /// The code column.
+        column: String,
+        /// Why the code was rejected.
+        #[source]
+        source: CodeError,
+    },
     /// Other structural problems in a file (duplicate rows, inconsistent levels).
     #[error("{path}: {message}")]
     Invalid {
@@ -114,6 +199,18 @@ pub enum IoError {
         /// What is wrong, naming row and code.
         message: String,
     },
+}
+
+/// SQLite's message, or what it means for a GeoPackage when the file is not one.
+fn sqlite_problem(doing: &str, source: &rusqlite::Error) -> String {
+    let text = source.to_string();
+    if text.contains("file is not a database") {
+        "not a GeoPackage: the file is not an SQLite database".into()
+    } else if text.contains("no such table: gpkg_") {
+        format!("not a GeoPackage: {text}")
+    } else {
+        format!("{doing}: {text}")
+    }
 }
 
 /// Result alias for buurt-io.

@@ -275,9 +275,10 @@ impl<'p> Gpkg<'p> {
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| IoError::GeoPackage {
+        .map_err(|source| IoError::Sqlite {
             path: path.to_path_buf(),
-            message: format!("cannot open as SQLite: {e}"),
+            doing: "cannot open as SQLite".into(),
+            source,
         })?;
         Ok(Self { path, conn })
     }
@@ -289,14 +290,11 @@ impl<'p> Gpkg<'p> {
         }
     }
 
-    fn sql_error(&self, doing: &str, e: &rusqlite::Error) -> IoError {
-        let text = e.to_string();
-        if text.contains("file is not a database") {
-            self.error("not a GeoPackage: the file is not an SQLite database".into())
-        } else if text.contains("no such table: gpkg_") {
-            self.error(format!("not a GeoPackage: {text}"))
-        } else {
-            self.error(format!("{doing}: {text}"))
+    fn sql_error(&self, doing: &str, source: rusqlite::Error) -> IoError {
+        IoError::Sqlite {
+            path: self.path.to_path_buf(),
+            doing: doing.to_owned(),
+            source,
         }
     }
 
@@ -307,7 +305,7 @@ impl<'p> Gpkg<'p> {
         let mut statement = self
             .conn
             .prepare(sql)
-            .map_err(|e| self.sql_error("listing layers", &e))?;
+            .map_err(|e| self.sql_error("listing layers", e))?;
         let rows = statement
             .query_map([], |row| {
                 Ok(FeatureTable {
@@ -316,9 +314,9 @@ impl<'p> Gpkg<'p> {
                     srs_id: row.get(2)?,
                 })
             })
-            .map_err(|e| self.sql_error("listing layers", &e))?;
+            .map_err(|e| self.sql_error("listing layers", e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.sql_error("listing layers", &e))
+            .map_err(|e| self.sql_error("listing layers", e))
     }
 
     /// The CRS of an `srs_id`, through `gpkg_spatial_ref_sys`.
@@ -333,7 +331,7 @@ impl<'p> Gpkg<'p> {
             .map(Some)
             .or_else(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                other => Err(self.sql_error("reading gpkg_spatial_ref_sys", &other)),
+                other => Err(self.sql_error("reading gpkg_spatial_ref_sys", other)),
             })?;
         let (organization, code) = found.unwrap_or_else(|| ("EPSG".into(), srs_id));
         let crs = if organization.eq_ignore_ascii_case("EPSG") {
@@ -353,14 +351,14 @@ impl<'p> Gpkg<'p> {
         let mut statement = self
             .conn
             .prepare("SELECT name, pk FROM pragma_table_info(?1) ORDER BY cid")
-            .map_err(|e| self.sql_error("reading columns", &e))?;
+            .map_err(|e| self.sql_error("reading columns", e))?;
         let rows = statement
             .query_map([table], |row| {
                 Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? > 0))
             })
-            .map_err(|e| self.sql_error("reading columns", &e))?;
+            .map_err(|e| self.sql_error("reading columns", e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.sql_error("reading columns", &e))
+            .map_err(|e| self.sql_error("reading columns", e))
     }
 
     // One pass over the rows does codes, water, geometry and attributes; split up, each part would
@@ -436,10 +434,10 @@ impl<'p> Gpkg<'p> {
         let mut statement = self
             .conn
             .prepare(&sql)
-            .map_err(|e| self.sql_error(&format!("reading layer {layer}"), &e))?;
+            .map_err(|e| self.sql_error(&format!("reading layer {layer}"), e))?;
         let mut rows = statement
             .query([])
-            .map_err(|e| self.sql_error(&format!("reading layer {layer}"), &e))?;
+            .map_err(|e| self.sql_error(&format!("reading layer {layer}"), e))?;
         let mut pending: Vec<Pending> = Vec::new();
         let mut by_code: HashMap<RegionCode, usize> = HashMap::new();
         let mut problems = Vec::new();
@@ -447,13 +445,13 @@ impl<'p> Gpkg<'p> {
         let mut row_number = 0usize;
         while let Some(row) = rows
             .next()
-            .map_err(|e| self.sql_error(&format!("reading layer {layer}"), &e))?
+            .map_err(|e| self.sql_error(&format!("reading layer {layer}"), e))?
         {
             row_number += 1;
             table.rows += 1;
             let cell = |i: usize| {
                 row.get_ref(i).map_err(|e| {
-                    self.sql_error(&format!("reading layer {layer}, row {row_number}"), &e)
+                    self.sql_error(&format!("reading layer {layer}, row {row_number}"), e)
                 })
             };
             let text = |v: ValueRef<'_>| match v {
@@ -465,7 +463,13 @@ impl<'p> Gpkg<'p> {
             let code_text = text(cell(code_col)?).unwrap_or_default();
             let code: RegionCode = code_text
                 .parse()
-                .map_err(|e| at(format!("column {}: {e}", columns[code_col].0)))?;
+                .map_err(|source| IoError::GeoPackageCode {
+                    path: self.path.to_path_buf(),
+                    layer: layer.to_owned(),
+                    row: row_number,
+                    column: columns[code_col].0.clone(),
+                    source,
+                })?;
             if code.level() != level {
                 return Err(at(format!(
                     "{code} is a {} code in the {level} layer",
@@ -957,7 +961,10 @@ column = "gemiddelde_huishoudsgrootte"
         )
         .unwrap();
         let err = read_kwb_geopackage(&text, &options, &catalogue()).unwrap_err();
-        assert!(matches!(err, IoError::GeoPackage { .. }), "{err}");
+        assert!(
+            matches!(&err, IoError::Sqlite { source, .. } if source.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase)),
+            "{err}"
+        );
         let err = err.to_string();
         assert!(
             err.contains("not_sqlite.gpkg") && err.contains("not an SQLite database"),

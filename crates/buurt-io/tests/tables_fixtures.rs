@@ -445,7 +445,18 @@ fn statline_csv_errors_name_row_column_and_code() {
         &catalogue,
     )
     .unwrap_err();
-    assert!(matches!(err, IoError::Csv { line: 4, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            IoError::RaggedRecord {
+                line: 4,
+                fields: 5,
+                expected: 7,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(
         err.to_string()
             .contains("cut.csv, line 4: 5 fields where the header has 7"),
@@ -538,7 +549,7 @@ fn statline_json_reads_the_odata_value_array() {
     )
     .unwrap_err();
     assert!(
-        matches!(err, IoError::Json { .. }) && err.to_string().contains("cut.json"),
+        matches!(err, IoError::JsonSyntax { .. }) && err.to_string().contains("cut.json"),
         "{err:?}"
     );
     let no_array = write(dir.path(), "obj.json", r#"{"d":[]}"#);

@@ -16,7 +16,7 @@ use buurt_io::tables::{
 use support::{data_dir, index, small_catalogue};
 
 fn builtin() -> Catalogue {
-    Catalogue::builtin().expect("data/indicators.toml parses")
+    Catalogue::builtin().expect("the builtin catalogue parses")
 }
 
 fn observations(t: &TableDataset, code: &str, year: u16, indicator: u16) -> Vec<Value> {

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 /// Anything that can go wrong while preparing, rendering, decoding or exporting tiles.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TileError {
     /// The atlas holds no boundary layer for a level asked for.
     #[error("the atlas has no boundary layer for level {level}")]
@@ -91,6 +92,7 @@ pub enum TileError {
         /// The file path, or a description of the stream.
         target: String,
         /// The cause.
+        #[source]
         source: std::io::Error,
     },
     /// JSON could not be written.
@@ -99,6 +101,7 @@ pub enum TileError {
         /// The file path, or a description of the stream.
         target: String,
         /// The cause.
+        #[source]
         source: serde_json::Error,
     },
     /// The PMTiles writer failed.
@@ -107,6 +110,7 @@ pub enum TileError {
         /// The file path, or a description of the stream.
         target: String,
         /// The cause.
+        #[source]
         source: pmtiles::PmtError,
     },
     /// SQLite failed while writing an MBTiles file.
@@ -115,6 +119,7 @@ pub enum TileError {
         /// The MBTiles file.
         path: PathBuf,
         /// The cause.
+        #[source]
         source: rusqlite::Error,
     },
 }

@@ -35,7 +35,7 @@ impl Delimited {
         let mut records = Vec::new();
         let mut header = None;
         for result in reader.records() {
-            let record = result.map_err(|e| csv_error(path, &e))?;
+            let record = result.map_err(|e| csv_error(path, e))?;
             let Some(head) = &header else {
                 header = Some(Header::new(path, record.iter()));
                 continue;
@@ -46,15 +46,12 @@ impl Delimited {
             // A short or long record is a cut-off file or a delimiter inside a value: refuse it
             // rather than read the wrong columns.
             if record.len() != head.names().len() {
-                return Err(IoError::Csv {
+                return Err(IoError::RaggedRecord {
                     path: path.to_path_buf(),
                     line: record.position().map_or(0, csv::Position::line),
-                    message: format!(
-                        "{} fields where the header has {} (a cut-off file, or a '{}' inside an unquoted value?)",
-                        record.len(),
-                        head.names().len(),
-                        char::from(delimiter)
-                    ),
+                    fields: record.len(),
+                    expected: head.names().len(),
+                    delimiter: char::from(delimiter),
                 });
             }
             records.push(record);
@@ -77,10 +74,10 @@ pub(crate) fn field(record: &csv::StringRecord, col: usize) -> Cell<'_> {
     Cell::Text(Cow::Borrowed(record.get(col).unwrap_or("")))
 }
 
-fn csv_error(path: &Path, e: &csv::Error) -> IoError {
+fn csv_error(path: &Path, source: csv::Error) -> IoError {
     IoError::Csv {
         path: path.to_path_buf(),
-        line: e.position().map_or(0, csv::Position::line),
-        message: e.to_string(),
+        line: source.position().map_or(0, csv::Position::line),
+        source,
     }
 }

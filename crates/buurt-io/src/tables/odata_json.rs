@@ -30,8 +30,11 @@ impl JsonTable {
             path: path.to_path_buf(),
             message,
         };
-        let root: serde_json::Value = serde_json::from_slice(bytes)
-            .map_err(|e| json_error(format!("not valid JSON: {e}")))?;
+        let root: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|source| IoError::JsonSyntax {
+                path: path.to_path_buf(),
+                source,
+            })?;
         let values = root
             .get("value")
             .and_then(serde_json::Value::as_array)

@@ -21,22 +21,22 @@ pub(crate) fn with_first_sheet<T>(
         path: path.to_path_buf(),
         source,
     })?;
-    let xlsx_error = |e: calamine::XlsxError| IoError::Xlsx {
+    let xlsx_error = |source| IoError::Xlsx {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        source,
     };
     let mut workbook: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(xlsx_error)?;
     let range = workbook
         .worksheet_range_at_ref(0)
-        .ok_or_else(|| IoError::Xlsx {
+        .ok_or_else(|| IoError::EmptyWorkbook {
             path: path.to_path_buf(),
-            message: "the workbook has no worksheet".into(),
+            problem: "the workbook has no worksheet",
         })?
         .map_err(xlsx_error)?;
     if range.is_empty() {
-        return Err(IoError::Xlsx {
+        return Err(IoError::EmptyWorkbook {
             path: path.to_path_buf(),
-            message: "the first worksheet is empty".into(),
+            problem: "the first worksheet is empty",
         });
     }
     let first_row = range.start().map_or(1, |(r, _)| r as usize + 1);

@@ -145,7 +145,7 @@ fn crc32(data: &[u8]) -> u32 {
     !crc
 }
 
-/// A hand-written catalogue covering every source table, independent of data/indicators.toml.
+/// A hand-written catalogue covering every source table, independent of the builtin catalogue.
 pub const SMALL_CATALOGUE: &str = r#"
 [[indicator]]
 id = "inwoners"
