@@ -55,8 +55,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             Ok(Json(t)) => Ok(JsonBody(t)),
             Err(e) => Err(match e.status() {
                 StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(format!(
-                    "request body is larger than the limit of {} bytes",
-                    BODY_LIMIT_BYTES
+                    "request body is larger than the limit of {BODY_LIMIT_BYTES} bytes"
                 )),
                 StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType(
                     "request body must be JSON (Content-Type: application/json)".into(),

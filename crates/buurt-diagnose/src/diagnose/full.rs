@@ -811,9 +811,9 @@ mod tests {
         assert!((0..t.len()).all(|row| t.row_of(t.cell(row)) == Some(row)));
         assert_eq!(t.row_of(0), None);
 
-        let r = row(&e, &t, G, "BU00010101", 2020);
-        assert_eq!(t.value(&e, r), Some(10.0));
-        let b = t.benchmarks(&e, r);
+        let r = row(e, &t, G, "BU00010101", 2020);
+        assert_eq!(t.value(e, r), Some(10.0));
+        let b = t.benchmarks(e, r);
         assert_eq!(
             (b.wijk, b.gemeente, b.nl),
             (Some(18.0), Some(20.0), Some(25.0))
@@ -824,14 +824,14 @@ mod tests {
         assert!(close(t.rank_gemeente[r], 12.5));
         // NL 10, 20, 20, 30, 40, 50: mean 28.33.., ties share the middle of their run.
         assert!(close(t.rank_nl[r], 0.5 / 6.0 * 100.0));
-        let r = row(&e, &t, G, "BU00010102", 2020);
+        let r = row(e, &t, G, "BU00010102", 2020);
         assert!(close(t.rank_gemeente[r], 50.0));
         assert!(close(t.rank_nl[r], 2.0 / 6.0 * 100.0));
         assert!(close(t.z_gemeente[r], 0.0));
 
-        let missing = row(&e, &t, G, "BU00010105", 2020);
-        assert_eq!(t.value(&e, missing), None);
-        assert_eq!(t.benchmarks(&e, missing).gemeente, Some(20.0));
+        let missing = row(e, &t, G, "BU00010105", 2020);
+        assert_eq!(t.value(e, missing), None);
+        assert_eq!(t.benchmarks(e, missing).gemeente, Some(20.0));
         for col in [
             &t.index_gemeente,
             &t.z_gemeente,
@@ -842,8 +842,8 @@ mod tests {
             assert!(col[missing].is_nan());
         }
 
-        let r = row(&e, &t, G, "BU00030101", 2020);
-        let b = t.benchmarks(&e, r);
+        let r = row(e, &t, G, "BU00030101", 2020);
+        let b = t.benchmarks(e, r);
         assert_eq!((b.wijk, b.gemeente, b.nl), (None, None, Some(25.0)));
         assert!(t.index_gemeente[r].is_nan() && t.z_gemeente[r].is_nan());
         assert!(t.rank_gemeente[r].is_nan());

@@ -36,7 +36,7 @@ use crate::atlas::Atlas;
 use crate::error::{DiagnoseError, Result};
 
 /// The diagnose of an atlas: answers profile queries from its cell index.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Diagnose<'a> {
     atlas: &'a Atlas,
 }

@@ -322,7 +322,10 @@ mod tests {
         // GM0002 has two buurten: below the minimum, no z and no rank; the index stands.
         let st = s.of_cell(cells, cell("BU00020101"));
         assert!(close(st.index, 50.0 / 60.0 * 100.0));
-        assert_eq!((st.z_gemeente, st.rank_gemeente, st.band), (None, None, None));
+        assert_eq!(
+            (st.z_gemeente, st.rank_gemeente, st.band),
+            (None, None, None)
+        );
         assert!(st.z_nl.is_some());
         // The missing buurt has no standing at all.
         assert_eq!(s.of_cell(cells, cell("BU00010104")), Standing::default());
