@@ -8,10 +8,10 @@ use geo_types::MultiPolygon;
 use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
 
-use crate::cache::InputFile;
-use crate::cells::CellIndex;
+use crate::cells::{Cell, CellIndex};
 use crate::comparability::Comparability;
 use crate::error::Result;
+use crate::inputs::InputFile;
 use crate::long_table::LongRows;
 use crate::report::ValidationReport;
 
@@ -292,52 +292,5 @@ impl Atlas {
     #[must_use]
     pub fn report(&self) -> &ValidationReport {
         &self.report
-    }
-}
-
-/// One hand-made cell for [`Atlas::from_cells`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cell {
-    /// Dataset id.
-    pub dataset: String,
-    /// Region and indeling.
-    pub region: RegionKey,
-    /// Indicator id (in the catalogue).
-    pub indicator: String,
-    /// Year.
-    pub year: u16,
-    /// The value; `None` is missing.
-    pub value: Option<f64>,
-    /// Why it is missing (`None` with a value; [`buurt_core::MissingReason::Empty`] when a
-    /// value is absent without a reason).
-    pub missing: Option<buurt_core::MissingReason>,
-}
-
-impl Cell {
-    /// A cell with a value, or missing as [`buurt_core::MissingReason::Empty`] without one.
-    #[must_use]
-    pub fn new(
-        dataset: &str,
-        region: RegionKey,
-        indicator: &str,
-        year: u16,
-        value: Option<f64>,
-    ) -> Self {
-        Self {
-            dataset: dataset.to_owned(),
-            region,
-            indicator: indicator.to_owned(),
-            year,
-            value,
-            missing: value.is_none().then_some(buurt_core::MissingReason::Empty),
-        }
-    }
-
-    /// The same cell, missing for `reason`.
-    #[must_use]
-    pub fn missing(mut self, reason: buurt_core::MissingReason) -> Self {
-        self.value = None;
-        self.missing = Some(reason);
-        self
     }
 }

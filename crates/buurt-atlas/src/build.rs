@@ -12,11 +12,11 @@ use buurt_io::{BoundaryLayer, Observation, TableDataset};
 use polars::prelude::DataFrame;
 
 use crate::atlas::{Atlas, RegionInfo};
-use crate::cache::InputFile;
 use crate::cells_build::CellIndexBuilder;
 use crate::comparability::Comparability;
 use crate::derive::derive_values;
 use crate::error::{AtlasError, Result};
+use crate::inputs::InputFile;
 use crate::long_table::LongRows;
 use crate::report::{DatasetReport, JoinCoverage, ParentCheck, ValidationReport};
 
@@ -385,21 +385,9 @@ fn region_infos(
 ) -> Vec<RegionInfo> {
     let mut infos: BTreeMap<RegionKey, (RegionInfo, u8)> = BTreeMap::new();
     let mut upsert = |key: RegionKey, name: &str, rank: u8, dataset: Option<&str>| {
-        let entry = infos.entry(key).or_insert_with(|| {
-            (
-                RegionInfo {
-                    key,
-                    name: key.code.to_string(),
-                    level: key.code.level(),
-                    area_m2: None,
-                    centroid_wgs84: None,
-                    interior_point_wgs84: None,
-                    geometry_layer: None,
-                    datasets: Vec::new(),
-                },
-                u8::MAX,
-            )
-        });
+        let entry = infos
+            .entry(key)
+            .or_insert_with(|| (RegionInfo::bare(key), u8::MAX));
         let name = name.trim();
         if !name.is_empty() && name != key.code.as_str() && rank < entry.1 {
             name.clone_into(&mut entry.0.name);

@@ -11,7 +11,6 @@
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 use buurt_core::{Catalogue, Indeling, Level, RegionCode, RegionKey};
 use buurt_io::{BoundaryLayer, Problem, RegionShape};
@@ -24,6 +23,7 @@ use crate::cells::CellIndex;
 use crate::cells_build::CellIndexBuilder;
 use crate::comparability::Comparability;
 use crate::error::{Result, cache_err};
+use crate::inputs::InputFile;
 use crate::report::ValidationReport;
 
 /// 3: the cell index (`cells.bin`) is part of every cache; values.parquet in row groups of
@@ -36,33 +36,6 @@ const VALUES: &str = "values.parquet";
 const GEOMETRY: &str = "geometry.geojson";
 /// The cell index.
 const CELLS: &str = "cells.bin";
-
-/// The fingerprint of one input file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InputFile {
-    /// Path relative to the data directory.
-    pub path: String,
-    /// Size in bytes.
-    pub size: u64,
-    /// Modification time, nanoseconds since the epoch.
-    pub modified_ns: u128,
-}
-
-impl InputFile {
-    /// Fingerprint `data_dir/path`.
-    pub fn of(data_dir: &Path, path: &Path) -> std::io::Result<Self> {
-        let meta = fs::metadata(data_dir.join(path))?;
-        let modified_ns = meta
-            .modified()?
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        Ok(Self {
-            path: path.display().to_string(),
-            size: meta.len(),
-            modified_ns,
-        })
-    }
-}
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Manifest {

@@ -10,8 +10,7 @@ use std::collections::HashMap;
 use buurt_core::{Catalogue, Indeling, MissingReason, RegionCode, RegionKey};
 use polars::prelude::{Categorical32Chunked, Categories, Column, DataFrame, DataType};
 
-use crate::atlas::Cell;
-use crate::cells::{CellIndex, GroupKey};
+use crate::cells::{Cell, CellIndex, GroupKey};
 use crate::columns;
 use crate::error::{AtlasError, Result};
 

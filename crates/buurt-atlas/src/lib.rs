@@ -22,18 +22,20 @@ mod cells_file;
 mod comparability;
 mod derive;
 pub mod error;
+mod inputs;
 mod long_table;
 mod open;
 mod report;
 
-pub use atlas::{Atlas, Cell, RegionInfo};
+pub use atlas::{Atlas, RegionInfo};
 pub use build::{BuildInput, Progress};
-pub use cache::{CacheStatus, InputFile};
-pub use cells::{CellIndex, GroupKey};
+pub use cache::CacheStatus;
+pub use cells::{Cell, CellIndex, GroupKey};
 pub use cells_build::CellIndexBuilder;
 pub use comparability::Comparability;
 pub use derive::index_of;
 pub use error::{AtlasError, Result};
+pub use inputs::InputFile;
 pub use open::open;
 pub use report::{DatasetReport, JoinCoverage, ParentCheck, ValidationReport};
 

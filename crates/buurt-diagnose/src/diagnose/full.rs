@@ -8,8 +8,8 @@
 //! `f64` columns). The standings are computed in `f64` and stored as `f32`, whose relative
 //! rounding error (≤ 6e-8) is far below anything a z-score or percentile is read at. The
 //! rows' cells are one run per group (a group's cells of a level are consecutive in the
-//! engine), and the published wijk, gemeente and NL values are not copied into every row:
-//! they are cells of the engine already, which [`FullTable::benchmarks`] and
+//! cell index), and the published wijk, gemeente and NL values are not copied into every row:
+//! they are cells of the cell index already, which [`FullTable::benchmarks`] and
 //! [`FullTable::to_dataframe`] look up.
 //!
 //! Per group, without comparison sorts: published values repeat a lot (one decimal: a few
@@ -31,10 +31,10 @@ use super::profile::Benchmarks;
 use super::standing::{self, ALL_OF_LEVEL, MIN_VALUES};
 use crate::error::Result;
 
-/// One row per cell of the chosen level, in engine order: by group (dataset, indicator,
+/// One row per cell of the chosen level, in cell index order: by group (dataset, indicator,
 /// year), then region. Missing values have NaN standings.
 ///
-/// A group's cells of one level are consecutive in the engine, so the rows' cells are kept
+/// A group's cells of one level are consecutive in the cell index, so the rows' cells are kept
 /// as one run per group rather than a column: see [`FullTable::cell`] and
 /// [`FullTable::cells`].
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -182,7 +182,7 @@ impl FullTable {
     }
 }
 
-/// Consecutive cells of the engine on consecutive rows.
+/// Consecutive cells of the index on consecutive rows.
 #[derive(Debug, Clone, PartialEq)]
 struct CellRun {
     first_row: usize,

@@ -568,3 +568,109 @@ fn series_and_trend(
     };
     (series, Some(trend))
 }
+
+#[cfg(test)]
+mod tests {
+    use buurt_atlas::{Atlas, Cell};
+    use buurt_core::{Catalogue, Indeling, RegionKey};
+
+    use super::*;
+    use crate::diagnose::{Diagnose, Weights};
+
+    const ID: &str = "eenzaam_65plus";
+
+    /// A gemeente of five buurten in 2016 and 2020; BU00010105 stands out in 2020.
+    fn atlas() -> Atlas {
+        let key = |c: &str| RegionKey::new(c.parse().unwrap(), Indeling::new(2020));
+        let cell = |c: &str, year, v| Cell::new("rivm_50090", key(c), ID, year, Some(v));
+        let mut cells = vec![
+            cell("NL01", 2016, 33.0),
+            cell("NL01", 2020, 35.0),
+            cell("GM0001", 2016, 32.0),
+            cell("GM0001", 2020, 34.0),
+        ];
+        for (i, (v2016, v2020)) in [(30.0, 30.0), (30.0, 30.0), (31.0, 32.0), (30.0, 30.0)]
+            .into_iter()
+            .enumerate()
+        {
+            let code = format!("BU000101{:02}", i + 1);
+            cells.push(cell(&code, 2016, v2016));
+            cells.push(cell(&code, 2020, v2020));
+        }
+        cells.push(cell("BU00010105", 2016, 40.0));
+        cells.push(cell("BU00010105", 2020, 50.0));
+        Atlas::from_cells(Catalogue::builtin().unwrap(), cells).unwrap()
+    }
+
+    fn indicator<'p>(p: &'p Profile, id: &str) -> &'p IndicatorProfile {
+        p.indicators.iter().find(|i| i.id == id).unwrap()
+    }
+
+    #[test]
+    fn a_buurt_well_above_its_gemeente_is_an_aandachtspunt_with_its_trend() {
+        let atlas = atlas();
+        let p = Diagnose::new(&atlas).profile("BU00010105", None).unwrap();
+        let i = indicator(&p, ID);
+        assert_eq!((i.year, i.value), (2020, Some(50.0)));
+        assert_eq!(i.benchmarks.gemeente, Some(34.0));
+        assert_eq!(i.benchmarks.nl, Some(35.0));
+        assert_eq!(i.band, Some(Band::WellAbove));
+        assert_eq!(i.uncertainty, "modelschatting, geen marge beschikbaar");
+        let trend = i.trend.as_ref().unwrap();
+        assert_eq!((trend.from_year, trend.to_year), (2016, 2020));
+        assert_eq!(trend.direction, "stijgend");
+        assert!((trend.slope_per_year - 2.5).abs() < 1e-9);
+        assert_eq!(trend.gemeente_slope_per_year, Some(0.5));
+        // The one aandachtspunt: this indicator, in a sentence naming the gemeente.
+        assert_eq!(p.aandachtspunten.len(), 1);
+        let punt = &p.aandachtspunten[0];
+        assert_eq!(punt.indicator, ID);
+        assert!(punt.text.contains("GM0001"), "{}", punt.text);
+        assert!(punt.text.ends_with('.'), "{}", punt.text);
+        // A buurt at the gemeente's level raises none.
+        let p = Diagnose::new(&atlas).profile("BU00010101", None).unwrap();
+        assert!(p.aandachtspunten.is_empty(), "{:?}", p.aandachtspunten);
+    }
+
+    #[test]
+    fn scores_are_weighted_need_z_and_weights_can_be_changed() {
+        let atlas = atlas();
+        let d = Diagnose::new(&atlas);
+        let p = d.profile("BU00010105", None).unwrap();
+        let z = indicator(&p, ID).z_gemeente.unwrap();
+        let theme = p
+            .scores
+            .themes
+            .iter()
+            .find(|t| t.theme == Theme::Zorgbehoefte)
+            .unwrap();
+        let part = theme
+            .contributions
+            .iter()
+            .find(|c| c.indicator == ID)
+            .unwrap();
+        // A 65+ headline indicator counts 0.5 × 2; need_z is z (higher is need), clamped to 3,
+        // and shown to two decimals.
+        assert!((part.weight - 1.0).abs() < 1e-12);
+        assert!((part.need_z - (z.min(3.0) * 100.0).round() / 100.0).abs() < 1e-12);
+        assert!((theme.score - part.need_z).abs() < 1e-12);
+        assert_eq!(p.scores.overall, Some(theme.score));
+        // Weight 0 leaves the indicator, and with it the theme, out.
+        let p = d
+            .profile_with("BU00010105", None, &Weights::default().with(ID, 0.0))
+            .unwrap();
+        assert!(p.scores.themes.iter().all(|t| t.theme != Theme::Zorgbehoefte));
+        assert_eq!(p.scores.overall, None);
+    }
+
+    #[test]
+    fn a_year_asked_for_shows_that_year_and_its_trend_stops_there() {
+        let atlas = atlas();
+        let p = Diagnose::new(&atlas)
+            .profile("BU00010105", Some(2016))
+            .unwrap();
+        let i = indicator(&p, ID);
+        assert_eq!((i.year, i.value), (2016, Some(40.0)));
+        assert_eq!(i.benchmarks.gemeente, Some(32.0));
+    }
+}
