@@ -829,23 +829,9 @@ fn vektis_resolves_names_and_reports_the_rest() {
 
 #[test]
 fn long_tables_serve_only_filtered_sources() {
-    let catalogue = buurt_core::Catalogue::from_toml_str(
-        &(support::SMALL_CATALOGUE.to_owned()
-            + r#"
-[[indicator]]
-id = "zvw_kosten_per_verzekerde"
-label_nl = "Zvw-kosten per verzekerdejaar"
-label_en = "Zvw cost per insured year"
-theme = "zorgbehoefte"
-unit = "euro"
-polarity = "higher_is_need"
-aggregation = "none"
-[[indicator.source]]
-table = "vektis_zvw"
-column = "actual_cost_per_insured_year"
-"#),
-    )
-    .unwrap();
+    let mut ids = support::SMALL_IDS.to_vec();
+    ids.push("zvw_kosten_per_verzekerde");
+    let catalogue = buurt_core::test_support::small_catalogue(&ids);
     let names = GemeenteNames::new([("Utrecht", "GM0344".parse().unwrap())]);
     let dir = tempfile::tempdir().unwrap();
     let long = write(
