@@ -14,6 +14,8 @@
 //! - [`pyramid`]: [`TileSet::build_pyramid`] renders a zoom range in parallel into a
 //!   [`TileSink`].
 //! - [`export`]: PMTiles v3 and MBTiles sinks, a GeoJSON writer, gzip.
+//! - `test_support` (feature `test-support`): PMTiles read-back with the `pmtiles` crate's
+//!   reader, for tests.
 //!
 //! Suppressed indicator values never enter a tile by accident: the property callback decides
 //! what each feature carries (see [`TileSet::render`]).
@@ -25,6 +27,8 @@ mod label;
 pub mod mvt;
 pub mod pyramid;
 mod simplify;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 pub mod tile;
 mod tileset;
 mod topology;
