@@ -176,45 +176,11 @@ fn diagnose_prints_a_profile_a_table_and_clear_errors() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
-/// The pmtiles reader is async; everything it awaits here is ready at once, so polling in a loop
-/// is enough and no runtime is needed.
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    struct Noop;
-    impl std::task::Wake for Noop {
-        fn wake(self: std::sync::Arc<Self>) {}
-    }
-    let waker = std::task::Waker::from(std::sync::Arc::new(Noop));
-    let mut cx = std::task::Context::from_waker(&waker);
-    let mut future = std::pin::pin!(future);
-    loop {
-        if let std::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
-            return v;
-        }
-        std::thread::yield_now();
-    }
-}
-
-/// An archive in memory as a pmtiles backend.
-struct MemoryBackend(bytes::Bytes);
-
-impl pmtiles::AsyncBackend for MemoryBackend {
-    fn read(
-        &self,
-        offset: u64,
-        length: usize,
-    ) -> impl std::future::Future<Output = pmtiles::PmtResult<pmtiles::BackendResponse>> + Send
-    {
-        let start = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(self.0.len());
-        let end = start.saturating_add(length).min(self.0.len());
-        std::future::ready(Ok(pmtiles::BackendResponse::new(self.0.slice(start..end))))
-    }
-}
-
 #[test]
 fn tiles_export_writes_pmtiles_and_geojson_of_utrecht() {
     use std::io::Read as _;
+
+    use buurt_tiles::test_support::{block_on, read_pmtiles};
 
     let dir = tempfile::tempdir().unwrap();
     let atlas = dir.path().join("atlas");
@@ -243,11 +209,7 @@ fn tiles_export_writes_pmtiles_and_geojson_of_utrecht() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let bytes = bytes::Bytes::from(std::fs::read(&path).unwrap());
-    let reader = block_on(pmtiles::AsyncPmTilesReader::try_from_source(MemoryBackend(
-        bytes,
-    )))
-    .unwrap();
+    let reader = read_pmtiles(&path);
     let header = reader.get_header();
     assert_eq!(header.tile_type, pmtiles::TileType::Mvt);
     assert_eq!((header.min_zoom, header.max_zoom), (10, 13));

@@ -618,37 +618,13 @@ fn is_snake_case(id: &str) -> bool {
 mod tests {
     use super::*;
 
-    const SMALL: &str = r#"
-[[indicator]]
-id = "inwoners"
-label_nl = "Inwoners"
-label_en = "Residents"
-theme = "demografie"
-unit = "count"
-polarity = "neutral"
-aggregation = "sum"
-[[indicator.source]]
-table = "cbs_kwb"
-column = "a_inw"
-
-[[indicator]]
-id = "eenzaam"
-label_nl = "Eenzaam"
-label_en = "Lonely"
-theme = "zorgbehoefte"
-unit = "percent"
-polarity = "higher_is_need"
-age_groups = ["18+", "65+"]
-aggregation = "published_parent"
-weight = "inwoners"
-[[indicator.source]]
-table = "rivm_50090"
-column = "Eenzaam"
-"#;
+    fn small() -> String {
+        crate::test_support::small_catalogue_toml(&["inwoners", "eenzaam"])
+    }
 
     #[test]
     fn expands_age_groups() {
-        let c = Catalogue::from_toml_str(SMALL).unwrap();
+        let c = Catalogue::from_toml_str(&small()).unwrap();
         assert_eq!(c.len(), 3);
         assert_eq!(c.get("eenzaam_65plus").unwrap().age_group, AgeGroup::Plus65);
         assert!((c.get("eenzaam_18plus").unwrap().scale - 100.0).abs() < f64::EPSILON);
@@ -658,12 +634,13 @@ column = "Eenzaam"
 
     #[test]
     fn rejects_bad_references_and_duplicates() {
-        let bad = SMALL.replace("weight = \"inwoners\"", "weight = \"bewoners\"");
+        let small = small();
+        let bad = small.replace("weight = \"inwoners\"", "weight = \"bewoners\"");
         let err = Catalogue::from_toml_str(&bad).unwrap_err().to_string();
         assert!(err.contains("bewoners") && err.contains("eenzaam"), "{err}");
         let dup = format!(
-            "{SMALL}{}",
-            &SMALL[..SMALL.find("[[indicator]]\nid = \"eenzaam\"").unwrap()]
+            "{small}{}",
+            &small[..small.find("[[indicator]]\nid = \"eenzaam\"").unwrap()]
         );
         let err = Catalogue::from_toml_str(&dup).unwrap_err().to_string();
         assert!(err.contains("inwoners"), "{err}");
@@ -699,14 +676,15 @@ column = "Eenzaam"
 
     #[test]
     fn reads_repeated_statline_keys_by_occurrence() {
-        let second = SMALL.replace(
+        let small = small();
+        let second = small.replace(
             "column = \"a_inw\"",
             "column = \"Nederland\"\noccurrence = 2",
         );
         let c = Catalogue::from_toml_str(&second).unwrap();
         assert_eq!(c.get("inwoners").unwrap().sources[0].occurrence, Some(2));
         assert_eq!(c.get("eenzaam_18plus").unwrap().sources[0].occurrence, None);
-        let zero = SMALL.replace(
+        let zero = small.replace(
             "column = \"a_inw\"",
             "column = \"Nederland\"\noccurrence = 0",
         );

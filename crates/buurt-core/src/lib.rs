@@ -6,6 +6,7 @@
 //! - [`region`]: [`Region`], a code in an indeling with its name.
 //! - [`missing`]: [`Value`] and [`MissingReason`]: a number or why it is absent.
 //! - [`catalogue`]: the indicator [`Catalogue`] from `indicators.toml` (in this crate).
+//! - `test_support` (tests, and the `test-support` feature): a small catalogue for tests.
 //!
 //! No IO happens here.
 
@@ -15,6 +16,8 @@ pub mod error;
 pub mod level;
 pub mod missing;
 pub mod region;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_support;
 
 pub use catalogue::{
     AgeGroup, Aggregation, Catalogue, Indicator, Polarity, SourceColumn, SourceTable, Theme, Unit,

@@ -653,35 +653,8 @@ mod tests {
     use super::*;
     use crate::gpkg_geometry::tests::encode;
 
-    const CATALOGUE: &str = r#"
-[[indicator]]
-id = "inwoners"
-label_nl = "Inwoners"
-label_en = "Residents"
-theme = "demografie"
-unit = "count"
-polarity = "neutral"
-aggregation = "sum"
-[[indicator.source]]
-table = "cbs_kwb_gpkg"
-column = "aantal_inwoners"
-
-[[indicator]]
-id = "huishoudgrootte"
-label_nl = "Gemiddelde huishoudensgrootte"
-label_en = "Mean household size"
-theme = "demografie"
-unit = "number"
-polarity = "neutral"
-aggregation = "weighted_mean"
-weight = "inwoners"
-[[indicator.source]]
-table = "cbs_kwb_gpkg"
-column = "gemiddelde_huishoudsgrootte"
-"#;
-
     fn catalogue() -> Catalogue {
-        Catalogue::from_toml_str(CATALOGUE).unwrap()
+        buurt_core::test_support::small_catalogue(&["inwoners", "huishoudensgrootte"])
     }
 
     fn square(x0: f64, y0: f64, size: f64) -> Vec<Vec<(f64, f64)>> {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// Building the server state failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ServerError {
     /// The tile source could not be prepared from the atlas.
     #[error("preparing the tile layers")]
@@ -16,12 +17,19 @@ pub enum ServerError {
 /// The body of every error response.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// What was wrong, naming the parameter or code.
+    /// What was wrong, naming the parameter or code (4xx); a fixed summary for 5xx.
     pub error: String,
 }
 
+/// What a client reads for a 500; the cause goes to the log only.
+pub const INTERNAL_SUMMARY: &str = "internal error";
+
+/// What a client reads for a 503; the cause goes to the log only.
+pub const UNAVAILABLE_SUMMARY: &str = "service unavailable, try again later";
+
 /// What a request can do wrong, or (never the client's fault) what failed inside.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ApiError {
     /// A parameter is malformed or out of range (400).
     #[error("{0}")]
@@ -38,10 +46,12 @@ pub enum ApiError {
     /// The method is not allowed on this path (405).
     #[error("{0}")]
     MethodNotAllowed(String),
-    /// The request took longer than the server allows (503).
+    /// The request took longer than the server allows (503); the detail is logged, the client
+    /// sees [`UNAVAILABLE_SUMMARY`].
     #[error("{0}")]
     Unavailable(String),
-    /// Something failed inside the server (500); the cause is logged, the client sees a summary.
+    /// Something failed inside the server (500); the cause is logged, the client sees
+    /// [`INTERNAL_SUMMARY`].
     #[error("{0}")]
     Internal(String),
 }
@@ -61,6 +71,21 @@ impl ApiError {
         }
     }
 
+    /// The text a client may read: the message for 4xx, a fixed summary for 5xx (whose message
+    /// can name files, SQL or other internals).
+    #[must_use]
+    pub fn public_message(&self) -> String {
+        match self {
+            ApiError::Internal(_) => INTERNAL_SUMMARY.to_owned(),
+            ApiError::Unavailable(_) => UNAVAILABLE_SUMMARY.to_owned(),
+            ApiError::BadRequest(m)
+            | ApiError::NotFound(m)
+            | ApiError::PayloadTooLarge(m)
+            | ApiError::UnsupportedMediaType(m)
+            | ApiError::MethodNotAllowed(m) => m.clone(),
+        }
+    }
+
     /// A 400 naming the parameter.
     pub fn bad(name: &str, problem: impl std::fmt::Display) -> Self {
         ApiError::BadRequest(format!("parameter '{name}': {problem}"))
@@ -75,10 +100,8 @@ impl From<buurt_diagnose::DiagnoseError> for ApiError {
                 ApiError::NotFound(format!("unknown region code '{code}'"))
             }
             D::Parameter { name, message } => ApiError::bad(name, message),
-            other => {
-                tracing::error!(error = %other, "diagnose failed");
-                ApiError::Internal(format!("the diagnose failed: {other}"))
-            }
+            // Logged (with the cause) when it becomes a response.
+            other => ApiError::Internal(format!("the diagnose failed: {other}")),
         }
     }
 }
@@ -92,9 +115,48 @@ impl IntoResponse for ApiError {
         (
             status,
             Json(ErrorBody {
-                error: self.to_string(),
+                error: self.public_message(),
             }),
         )
             .into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body_of(error: ApiError) -> (StatusCode, String) {
+        let response = error.into_response();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        (status, String::from_utf8(bytes.to_vec()).expect("UTF-8"))
+    }
+
+    #[tokio::test]
+    async fn internal_detail_stays_in_the_log() {
+        let detail = "/srv/buurt/cache/atlas/buurten.parquet: permission denied";
+        let (status, body) = body_of(ApiError::Internal(format!("reading {detail}"))).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body, r#"{"error":"internal error"}"#);
+        assert!(!body.contains("/srv/buurt") && !body.contains("permission"));
+
+        let (status, body) = body_of(ApiError::Unavailable(format!("{detail} took 31 s"))).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(!body.contains("/srv/buurt"), "{body}");
+        assert!(body.contains(UNAVAILABLE_SUMMARY), "{body}");
+    }
+
+    #[tokio::test]
+    async fn client_errors_keep_their_message() {
+        let (status, body) = body_of(ApiError::bad("zoom", "must be 0..=16")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body, r#"{"error":"parameter 'zoom': must be 0..=16"}"#);
+        let (status, body) =
+            body_of(ApiError::NotFound("unknown region code 'GM9999'".into())).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains("GM9999"), "{body}");
     }
 }

@@ -15,7 +15,7 @@ use buurt_diagnose::stats::classify::{Method, breaks};
 use buurt_io::crs::{PointWgs84, wgs84_to_web_mercator};
 use buurt_server::{AppState, Loaded, router};
 use buurt_tiles::choropleth::{IndicatorIx, value_at};
-use buurt_tiles::mvt::decode_tile;
+use buurt_tiles::mvt::{DecodedTile, decode_tile};
 use buurt_tiles::{PropValue, TileId};
 use geo::Intersects;
 use serde_json::Value;
@@ -92,6 +92,47 @@ fn post_json(uri: &str, body: impl Into<Body>) -> Request<Body> {
         .header(header::CONTENT_TYPE, "application/json")
         .body(body.into())
         .unwrap()
+}
+
+/// A tile as the router sends it to a client that accepts gzip (as MapLibre does).
+struct Tile {
+    headers: HeaderMap,
+    /// The body as sent (gzip).
+    sent: Bytes,
+    /// The MVT, unzipped.
+    mvt: Vec<u8>,
+    decoded: DecodedTile,
+}
+
+/// GET a tile through the router with gzip accepted: 200, an MVT, gzipped; unzipped and decoded.
+async fn get_tile(uri: &str) -> Tile {
+    let request = Request::get(uri)
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, sent) = send(request).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{uri}: {}",
+        String::from_utf8_lossy(&sent)
+    );
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "application/vnd.mapbox-vector-tile",
+        "{uri}"
+    );
+    assert_eq!(headers[header::CONTENT_ENCODING], "gzip", "{uri}");
+    let mut mvt = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&sent[..]), &mut mvt)
+        .unwrap_or_else(|e| panic!("{uri}: not gzip: {e}"));
+    let decoded = decode_tile(&mvt).unwrap_or_else(|e| panic!("{uri}: {e}"));
+    Tile {
+        headers,
+        sent,
+        mvt,
+        decoded,
+    }
 }
 
 const CENTRAAL: PointWgs84 = PointWgs84::new(5.1100, 52.0894);
@@ -649,16 +690,8 @@ async fn area_diagnose_and_body_errors() {
 async fn tile_holds_every_utrecht_buurt_once() {
     let tile = tile_at(CENTRAAL, 14);
     let uri = format!("/tiles/buurt/{tile}.mvt");
-    let (status, headers, body) = get(&uri).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        headers[header::CONTENT_TYPE],
-        "application/vnd.mapbox-vector-tile"
-    );
-    assert!(headers.contains_key(header::ETAG));
-    assert!(headers.contains_key(header::CACHE_CONTROL));
-    let decoded = decode_tile(&body).unwrap();
-    let layer = decoded.layer("buurt").unwrap();
+    let zipped = get_tile(&uri).await;
+    let layer = zipped.decoded.layer("buurt").unwrap();
     let codes: Vec<String> = layer
         .features
         .iter()
@@ -714,6 +747,24 @@ async fn tile_holds_every_utrecht_buurt_once() {
         }
     }
 
+    // The same tile for a client without gzip: the plain MVT.
+    let (status, headers, body) = get(&uri).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "application/vnd.mapbox-vector-tile"
+    );
+    assert!(headers.contains_key(header::ETAG));
+    assert!(headers.contains_key(header::CACHE_CONTROL));
+    assert_eq!(
+        zipped.headers[header::ETAG],
+        headers[header::ETAG],
+        "the same tag for both encodings"
+    );
+    assert!(zipped.sent.len() < body.len());
+    // Compressed once (when rendered): it unzips to exactly the plain tile.
+    assert_eq!(zipped.mvt, body);
+
     // Same tile again: cached, same bytes; with the ETag: 304.
     let (_, _, again) = get(&uri).await;
     assert_eq!(again, body);
@@ -728,30 +779,6 @@ async fn tile_holds_every_utrecht_buurt_once() {
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(empty.is_empty());
 
-    // Gzip when asked.
-    let (status, headers, zipped) = send(
-        Request::get(&uri)
-            .header(header::ACCEPT_ENCODING, "gzip")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
-    assert_eq!(
-        headers[header::ETAG],
-        etag,
-        "the same tag for both encodings"
-    );
-    assert!(zipped.len() < body.len());
-    // Compressed once (when rendered): it unzips to exactly the plain tile.
-    let mut unzipped = Vec::new();
-    std::io::Read::read_to_end(
-        &mut flate2::read::GzDecoder::new(&zipped[..]),
-        &mut unzipped,
-    )
-    .unwrap();
-    assert_eq!(unzipped, body);
     // A client that refuses gzip gets the plain tile.
     let (_, headers, plain) = send(
         Request::get(&uri)
@@ -788,12 +815,11 @@ async fn suppressed_values_stay_out_of_tiles() {
     let code: RegionCode = suppressed.key.code;
     let point = suppressed.interior_point_wgs84.unwrap();
     let tile = tile_at(point, 14);
-    let (status, _, body) = get(&format!(
+    let decoded = get_tile(&format!(
         "/tiles/buurt/{tile}.mvt?indicators=eenzaam_65plus"
     ))
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let decoded = decode_tile(&body).unwrap();
+    .await
+    .decoded;
     let feature = decoded
         .layer("buurt")
         .unwrap()
@@ -834,12 +860,11 @@ async fn tiles_carry_the_index_and_band_of_the_profile() {
         .find(|r| r.key.code.as_str() == "BU03440613")
         .expect("a Utrecht buurt");
     let tile = tile_at(region.interior_point_wgs84.unwrap(), 14);
-    let (status, _, body) = get(&format!(
+    let decoded = get_tile(&format!(
         "/tiles/buurt/{tile}.mvt?indicators=mantelzorger_18plus&year=2020"
     ))
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let decoded = decode_tile(&body).unwrap();
+    .await
+    .decoded;
     let features = &decoded.layer("buurt").unwrap().features;
     let mut checked = 0;
     for f in features {
@@ -881,12 +906,11 @@ async fn label_tiles_hold_a_point_inside_each_region() {
         .find(|r| r.key.code.as_str() == "BU03440111")
         .expect("a Utrecht buurt");
     let tile = tile_at(region.interior_point_wgs84.unwrap(), 13);
-    let (status, _, body) = get(&format!(
+    let decoded = get_tile(&format!(
         "/tiles/label/{tile}.mvt?indicators=eenzaam_65plus&year=2020"
     ))
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let decoded = decode_tile(&body).unwrap();
+    .await
+    .decoded;
     let labels = decoded.layer("label").expect("a label layer");
     assert!(decoded.layer("buurt").is_none());
     let mut levels = std::collections::BTreeSet::new();
@@ -925,12 +949,11 @@ async fn label_tiles_hold_a_point_inside_each_region() {
 #[tokio::test]
 async fn tile_year_and_gemeente_layer() {
     let tile = tile_at(CENTRAAL, 9);
-    let (status, _, body) = get(&format!(
+    let decoded = get_tile(&format!(
         "/tiles/gemeente/{tile}.mvt?indicators=eenzaam_65plus&year=2016"
     ))
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let decoded = decode_tile(&body).unwrap();
+    .await
+    .decoded;
     let utrecht = decoded
         .layer("gemeente")
         .unwrap()
@@ -943,8 +966,7 @@ async fn tile_year_and_gemeente_layer() {
         .and_then(buurt_tiles::PropValue::as_f64)
         .unwrap();
     assert!(year <= 2016.0, "{year}");
-    let (status, _, _) = get(&format!("/tiles/wijk/{tile}.mvt")).await;
-    assert_eq!(status, StatusCode::OK);
+    get_tile(&format!("/tiles/wijk/{tile}.mvt")).await;
 }
 
 #[tokio::test]

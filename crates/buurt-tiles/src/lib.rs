@@ -16,6 +16,8 @@
 //! - [`export`]: PMTiles v3 and MBTiles sinks, a GeoJSON writer, gzip.
 //! - [`choropleth`]: the tile source over the atlas ([`choropleth::Choropleth`]: `tile`,
 //!   `tilejson`), used by `buurt serve` and `buurt tiles export` alike.
+//! - `test_support` (feature `test-support`): PMTiles read-back with the `pmtiles` crate's
+//!   reader, for tests.
 //!
 //! Suppressed indicator values never enter a tile by accident: the property callback decides
 //! what each feature carries (see [`TileSet::render`]).
@@ -28,6 +30,8 @@ mod label;
 pub mod mvt;
 pub mod pyramid;
 mod simplify;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 pub mod tile;
 mod tileset;
 mod topology;

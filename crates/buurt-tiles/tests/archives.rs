@@ -3,58 +3,18 @@
 
 mod common;
 
-use std::future::Future;
 use std::io::Read;
-use std::pin::pin;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
 
 use buurt_tiles::export::{
     ArchiveInfo, GeoJsonFeature, MbTilesArchive, PmTilesArchive, write_geojson,
 };
+use buurt_tiles::test_support::{block_on, read_pmtiles};
 use buurt_tiles::{
     LABEL_LAYER, PropValue, PyramidSpec, PyramidSummary, SourceFeature, TileId, TileSet,
     TileSetOptions,
 };
 use common::{grid_layer, shapes_layer};
-use pmtiles::{
-    AsyncBackend, AsyncPmTilesReader, BackendResponse, Compression, PmtResult, TileCoord, TileType,
-};
-
-/// The pmtiles reader is async; everything it awaits here is ready at once, so polling in a loop
-/// is enough and no runtime is needed.
-fn block_on<F: Future>(future: F) -> F::Output {
-    struct Noop;
-    impl Wake for Noop {
-        fn wake(self: Arc<Self>) {}
-    }
-    let waker = Waker::from(Arc::new(Noop));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = pin!(future);
-    loop {
-        if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
-            return v;
-        }
-        std::thread::yield_now();
-    }
-}
-
-/// An archive in memory as a pmtiles backend.
-struct MemoryBackend(bytes::Bytes);
-
-impl AsyncBackend for MemoryBackend {
-    fn read(
-        &self,
-        offset: u64,
-        length: usize,
-    ) -> impl Future<Output = PmtResult<BackendResponse>> + Send {
-        let start = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(self.0.len());
-        let end = start.saturating_add(length).min(self.0.len());
-        std::future::ready(Ok(BackendResponse::new(self.0.slice(start..end))))
-    }
-}
+use pmtiles::{Compression, TileCoord, TileType};
 
 fn props(layer: &str, f: &SourceFeature) -> Vec<(String, PropValue)> {
     if layer == "buurt" {
@@ -109,8 +69,7 @@ fn pmtiles_round_trips_through_the_pmtiles_crate_reader() {
     assert_eq!(written, summary);
     archive.finish(&written, &info()).unwrap();
 
-    let bytes = bytes::Bytes::from(std::fs::read(&path).unwrap());
-    let reader = block_on(AsyncPmTilesReader::try_from_source(MemoryBackend(bytes))).unwrap();
+    let reader = read_pmtiles(&path);
     let header = reader.get_header();
     assert_eq!(header.tile_type, TileType::Mvt);
     assert_eq!(header.tile_compression, Compression::Gzip);

@@ -659,7 +659,12 @@ mod tests {
         let p = d
             .profile_with("BU00010105", None, &Weights::default().with(ID, 0.0))
             .unwrap();
-        assert!(p.scores.themes.iter().all(|t| t.theme != Theme::Zorgbehoefte));
+        assert!(
+            p.scores
+                .themes
+                .iter()
+                .all(|t| t.theme != Theme::Zorgbehoefte)
+        );
         assert_eq!(p.scores.overall, None);
     }
 

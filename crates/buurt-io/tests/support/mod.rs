@@ -145,114 +145,21 @@ fn crc32(data: &[u8]) -> u32 {
     !crc
 }
 
-/// A hand-written catalogue covering every source table, independent of the builtin catalogue.
-pub const SMALL_CATALOGUE: &str = r#"
-[[indicator]]
-id = "inwoners"
-label_nl = "Inwoners"
-label_en = "Residents"
-theme = "demografie"
-unit = "count"
-polarity = "neutral"
-aggregation = "sum"
-[[indicator.source]]
-table = "cbs_kwb"
-column = "a_inw"
-[[indicator.source]]
-table = "cbs_kwb_statline"
-column = "AantalInwoners"
+/// The entries of the shared test catalogue (`buurt_core::test_support`) the loader tests use:
+/// one per source table, independent of the builtin catalogue.
+pub const SMALL_IDS: [&str; 7] = [
+    "inwoners",
+    "jeugdzorg",
+    "huishoudensgrootte",
+    "mantelzorger",
+    "clienten_alleen_jeugd",
+    "afstand_huisarts",
+    "zvw_huisarts_per_verzekerde",
+];
 
-[[indicator]]
-id = "jeugdzorg"
-label_nl = "Jongeren met jeugdzorg"
-label_en = "Young people in youth care"
-theme = "jeugdzorg"
-unit = "percent"
-polarity = "higher_is_need"
-age_group = "0-22"
-aggregation = "weighted_mean"
-weight = "inwoners"
-[[indicator.source]]
-table = "cbs_kwb"
-column = "p_jz_tn"
-[[indicator.source]]
-table = "cbs_kwb_statline"
-column = "PercentageJongerenMetJeugdzorg"
-decimals = 1
-
-[[indicator]]
-id = "huishoudensgrootte"
-label_nl = "Gemiddelde huishoudensgrootte"
-label_en = "Mean household size"
-theme = "demografie"
-unit = "number"
-polarity = "neutral"
-aggregation = "weighted_mean"
-weight = "inwoners"
-[[indicator.source]]
-table = "cbs_kwb_statline"
-column = "GemiddeldeHuishoudensgrootte"
-decimals = 1
-
-[[indicator]]
-id = "mantelzorger"
-label_nl = "Mantelzorgers"
-label_en = "Informal carers"
-theme = "mantelzorg"
-unit = "percent"
-polarity = "neutral"
-age_groups = ["18+", "65+", "16-25"]
-aggregation = "published_parent"
-weight = "inwoners"
-[[indicator.source]]
-table = "rivm_50090"
-column = "Mantelzorger"
-[[indicator.source]]
-table = "rivm_50140"
-column = "Mantelzorger"
-
-[[indicator]]
-id = "clienten_alleen_jeugd"
-label_nl = "Cliënten alleen Jeugdwet"
-label_en = "Clients youth care only"
-theme = "jeugdzorg"
-unit = "count"
-polarity = "neutral"
-aggregation = "sum"
-[[indicator.source]]
-table = "cbs_85994"
-column = "clienten_met_voorzieningen"
-filter = { soort_voorziening_sociaal_domein = "Alleen Jeugd", aantal_voorzieningen = "Totaal" }
-
-[[indicator]]
-id = "afstand_huisarts"
-label_nl = "Afstand tot huisarts"
-label_en = "Distance to GP"
-theme = "zorgbehoefte"
-unit = "km"
-polarity = "higher_is_need"
-aggregation = "none"
-[[indicator.source]]
-table = "cbs_nabijheid"
-column = "Afstand tot huisartsenpraktijk (km)"
-
-[[indicator]]
-id = "zvw_huisarts_per_verzekerde"
-label_nl = "Zvw-kosten huisarts per verzekerdejaar"
-label_en = "GP cost per insured year"
-theme = "zorgbehoefte"
-unit = "euro"
-polarity = "higher_is_need"
-aggregation = "none"
-[[indicator.source]]
-table = "vektis_zvw"
-column = "actual_cost_per_insured_year"
-filter = { care_category = "General practice" }
-"#;
-
-/// The small catalogue.
+/// The small catalogue of [`SMALL_IDS`].
 pub fn small_catalogue() -> Catalogue {
-    Catalogue::from_toml_str(SMALL_CATALOGUE).expect("the small catalogue is valid")
+    buurt_core::test_support::small_catalogue(&SMALL_IDS)
 }
 
 /// The index of an indicator in a catalogue.
