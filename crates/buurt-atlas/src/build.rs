@@ -7,7 +7,7 @@ use buurt_core::{
     Aggregation, Catalogue, Indeling, Level, MissingReason, RegionCode, RegionKey, SourceTable,
     Unit, Value,
 };
-use buurt_io::registry::LoadedSources;
+use buurt_io::registry::{Attempt, LoadedSources};
 use buurt_io::{BoundaryLayer, Observation, TableDataset};
 use polars::prelude::DataFrame;
 
@@ -49,52 +49,20 @@ impl Atlas {
                 Err(e) => failures.push(format!("{}: cannot read: {e}", path.display())),
             }
         }
-        let mut tables = Vec::new();
-        let mut layers = Vec::new();
-        for attempt in input.tables {
-            let paths = attempt
-                .paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect();
-            match attempt.result {
-                Ok(table) => {
-                    report.datasets.push(table_report(&table, paths));
-                    tables.push(table);
-                }
-                Err(e) => {
-                    failures.push(format!("{}: {e}", attempt.id));
-                    report.datasets.push(failed_report(
-                        &attempt.id,
-                        "table",
-                        paths,
-                        &e.to_string(),
-                    ));
-                }
-            }
-        }
-        for attempt in input.layers {
-            let paths = attempt
-                .paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect();
-            match attempt.result {
-                Ok(layer) => {
-                    report.datasets.push(layer_report(&layer, paths));
-                    layers.push(layer);
-                }
-                Err(e) => {
-                    failures.push(format!("{}: {e}", attempt.id));
-                    report.datasets.push(failed_report(
-                        &attempt.id,
-                        "geometry",
-                        paths,
-                        &e.to_string(),
-                    ));
-                }
-            }
-        }
+        let mut tables = accept(
+            input.tables,
+            "table",
+            table_report,
+            &mut report,
+            &mut failures,
+        );
+        let layers = accept(
+            input.layers,
+            "geometry",
+            layer_report,
+            &mut report,
+            &mut failures,
+        );
 
         let mut comparability = Comparability::default();
         for t in &tables {
@@ -154,6 +122,37 @@ impl Atlas {
             inputs,
         ))
     }
+}
+
+/// The datasets that loaded; each attempt gets its report, a failed one also a failure line.
+fn accept<T>(
+    attempts: Vec<Attempt<T>>,
+    kind: &str,
+    describe: fn(&T, Vec<String>) -> DatasetReport,
+    report: &mut ValidationReport,
+    failures: &mut Vec<String>,
+) -> Vec<T> {
+    let mut loaded = Vec::new();
+    for attempt in attempts {
+        let paths = attempt
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        match attempt.result {
+            Ok(dataset) => {
+                report.datasets.push(describe(&dataset, paths));
+                loaded.push(dataset);
+            }
+            Err(e) => {
+                failures.push(format!("{}: {e}", attempt.id));
+                report
+                    .datasets
+                    .push(failed_report(&attempt.id, kind, paths, &e.to_string()));
+            }
+        }
+    }
+    loaded
 }
 
 fn failed_report(id: &str, kind: &str, paths: Vec<String>, error: &str) -> DatasetReport {

@@ -372,8 +372,8 @@ pub(crate) fn indicator_profiles(
             benchmarks.gemeente
         };
         let stand = value.map_or_else(standing::Standing::default, |x| {
-            GroupStanding::compute(engine, catalogue, g, level)
-                .of_value(x, standing::comparison_parent(engine, level, anchor))
+            let parent = standing::comparison_parent(engine, level, anchor);
+            GroupStanding::compute_for(engine, catalogue, g, level, parent).of_value(x, parent)
         });
         let (interval, significant, eb, uncertainty) = match value {
             Some(_) if is_model_estimate(ind) => (

@@ -190,13 +190,26 @@ pub struct GroupStanding {
 }
 
 impl GroupStanding {
-    /// The statistics of the regions of `level` in `group`.
+    /// The statistics of the regions of `level` in `group`, for every comparison set.
     #[must_use]
     pub fn compute(
         cells: &CellIndex,
         catalogue: &[Indicator],
         group: GroupKey,
         level: Level,
+    ) -> Self {
+        Self::compute_for(cells, catalogue, group, level, None)
+    }
+
+    /// As [`GroupStanding::compute`], with only the comparison set of `parent` when given
+    /// (what one profile needs: the other sets and their references are not worked out).
+    #[must_use]
+    pub fn compute_for(
+        cells: &CellIndex,
+        catalogue: &[Indicator],
+        group: GroupKey,
+        level: Level,
+        parent: Option<u32>,
     ) -> Self {
         let mut by_parent: HashMap<u32, Vec<f64>> = HashMap::new();
         let mut all = Vec::new();
@@ -207,7 +220,9 @@ impl GroupStanding {
                 continue;
             }
             all.push(v);
-            if let Some(p) = comparison_parent(cells, level, r) {
+            if let Some(p) = comparison_parent(cells, level, r)
+                && parent.is_none_or(|wanted| wanted == p)
+            {
                 by_parent.entry(p).or_default().push(v);
             }
         }
