@@ -1,15 +1,29 @@
 //! The diagnose: from the atlas, where a region stands, how that changes, and what stands out.
 //!
-//! ```no_run
-//! use buurt_diagnose::{Atlas, diagnose::Diagnose};
-//! # fn atlas() -> Atlas { unimplemented!() }
-//! let atlas = atlas();
-//! let diagnose = Diagnose::new(&atlas);
-//! let oost = diagnose.profile("WK034405", None)?;
-//! for punt in &oost.aandachtspunten {
-//!     println!("{}", punt.text);
-//! }
-//! # Ok::<(), buurt_diagnose::DiagnoseError>(())
+//! A profile on a small atlas made by hand (the real one comes from
+//! [`atlas::open`](crate::atlas::open)):
+//!
+//! ```
+//! use buurt_core::{Catalogue, Indeling, RegionKey};
+//! use buurt_diagnose::atlas::{Atlas, Cell};
+//! use buurt_diagnose::diagnose::Diagnose;
+//! let key = |code: &str| RegionKey::new(code.parse().unwrap(), Indeling::new(2020));
+//! let eenzaam = |code: &str, v: f64| Cell::new("rivm_50090", key(code), "eenzaam_65plus", 2020, Some(v));
+//! let atlas = Atlas::from_cells(
+//!     Catalogue::builtin()?,
+//!     [
+//!         eenzaam("GM0001", 34.0),
+//!         eenzaam("BU00010101", 30.0),
+//!         eenzaam("BU00010102", 31.0),
+//!         eenzaam("BU00010103", 30.0),
+//!         eenzaam("BU00010104", 50.0),
+//!     ],
+//! )?;
+//! let profile = Diagnose::new(&atlas).profile("BU00010104", None)?;
+//! let punt = &profile.aandachtspunten[0];
+//! assert_eq!(punt.indicator, "eenzaam_65plus");
+//! println!("{}", punt.text);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 pub mod aandachtspunten;
