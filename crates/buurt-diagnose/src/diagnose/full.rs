@@ -569,6 +569,7 @@ fn one_group(
         mut out,
     } = job;
     let values = &engine.cell_values()[cells.clone()];
+    let group_cells = engine.group(key);
     let none = s.no_gemeente();
     let all = s.all_of_level();
     s.buckets.clear();
@@ -652,8 +653,10 @@ fn one_group(
         } else {
             b.slot as u32
         };
-        let gemeente = (b.slot != none)
-            .then(|| standing::reference(engine, catalogue, key, parent).unwrap_or(f64::NAN));
+        let gemeente = (b.slot != none).then(|| {
+            standing::reference_in(engine, catalogue, key, group_cells.clone(), parent)
+                .unwrap_or(f64::NAN)
+        });
         ctx.bucket(rows, b.sum, gemeente, &mut out);
         start += rows.len();
     }

@@ -81,17 +81,35 @@ pub fn reference(
     g: GroupKey,
     parent: u32,
 ) -> Option<f64> {
-    if parent == ALL_OF_LEVEL {
-        cells
-            .keys_of(RegionCode::Nederland)
-            .iter()
-            .filter_map(|k| cells.region_index(k))
-            .find_map(|r| group_value(cells, g, r))
-            .map(|(v, _)| v)
-            .filter(|v| v.is_finite())
-    } else {
-        parent_value(cells, catalogue, g, Some(parent))
+    reference_in(cells, catalogue, g, cells.group(g), parent)
+}
+
+/// As [`reference`], with the group's cells (`cells.group(g)`) already looked up: the full
+/// table asks this for every gemeente of every group.
+#[must_use]
+pub fn reference_in(
+    cells: &CellIndex,
+    catalogue: &[Indicator],
+    g: GroupKey,
+    group_cells: std::ops::Range<usize>,
+    parent: u32,
+) -> Option<f64> {
+    if parent != ALL_OF_LEVEL {
+        // The published cell, found in the group's cells (sorted by region); when the source
+        // has no cell for the parent, it is computed from its children.
+        let regions = &cells.cell_regions()[group_cells.clone()];
+        return match regions.binary_search(&parent) {
+            Ok(at) => Some(cells.cell_values()[group_cells.start + at]).filter(|v| v.is_finite()),
+            Err(_) => parent_value(cells, catalogue, g, Some(parent)),
+        };
     }
+    cells
+        .keys_of(RegionCode::Nederland)
+        .iter()
+        .filter_map(|k| cells.region_index(k))
+        .find_map(|r| group_value(cells, g, r))
+        .map(|(v, _)| v)
+        .filter(|v| v.is_finite())
 }
 
 /// value / reference × 100; `None` without a finite, non-zero reference.
@@ -226,10 +244,11 @@ impl GroupStanding {
                 by_parent.entry(p).or_default().push(v);
             }
         }
+        let group_cells = cells.group(group);
         let sets = by_parent
             .into_iter()
             .map(|(p, values)| {
-                let reference = reference(cells, catalogue, group, p);
+                let reference = reference_in(cells, catalogue, group, group_cells.clone(), p);
                 (p, (ValueSet::of(values), reference))
             })
             .collect();
