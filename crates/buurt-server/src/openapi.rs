@@ -3,7 +3,8 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::routes::{api, tiles};
+use crate::routes::api;
+use crate::routes::tiles;
 
 /// The OpenAPI document of the service.
 #[derive(Debug, OpenApi)]
