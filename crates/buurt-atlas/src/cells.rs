@@ -142,6 +142,17 @@ impl CellIndex {
         self.groups.get(&key).cloned().unwrap_or(0..0)
     }
 
+    /// The cells of one group at one level. Cells of a group are sorted by region, and
+    /// region codes sort by level (land, gemeente, wijk, buurt), so these are one run.
+    #[must_use]
+    pub fn level_cells(&self, key: GroupKey, level: Level) -> Range<usize> {
+        let all = self.group(key);
+        let regions = &self.cell_region[all.clone()];
+        let start = regions.partition_point(|&r| self.level_of(r) < level);
+        let end = start + regions[start..].partition_point(|&r| self.level_of(r) <= level);
+        all.start + start..all.start + end
+    }
+
     /// All groups.
     pub fn group_keys(&self) -> impl Iterator<Item = &GroupKey> {
         self.groups.keys()

@@ -697,8 +697,10 @@ mod tests {
 
     #[test]
     fn builtin_is_the_file_inside_this_crate() {
-        // `cargo package` ships only what is under the crate directory.
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("indicators.toml");
+        // `cargo package` ships only what is under the crate directory. The directory is read
+        // when the test runs (cargo sets it), as a build cache may come from another checkout.
+        let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR").into());
+        let path = std::path::Path::new(&dir).join("indicators.toml");
         let on_disk = std::fs::read_to_string(&path).expect("indicators.toml in the crate");
         assert_eq!(on_disk, BUILTIN);
     }

@@ -249,18 +249,9 @@ pub fn full_table_into(
     );
     let mut groups: Vec<GroupKey> = engine.group_keys().copied().filter(|g| keep(*g)).collect();
     groups.sort_unstable();
-    let level_of = |r: u32| engine.region_key(r).code.level();
-    // Cells of a group are sorted by region and region codes by level (land, gemeente, wijk,
-    // buurt), so the cells of `level` are one run, after those of the levels above it.
     let spans: Vec<(GroupKey, Range<usize>)> = groups
         .iter()
-        .map(|g| {
-            let all = engine.group(*g);
-            let regions = &engine.cell_regions()[all.clone()];
-            let start = all.start + regions.partition_point(|&r| level_of(r) < level);
-            let end = all.start + regions.partition_point(|&r| level_of(r) <= level);
-            (*g, start..end)
-        })
+        .map(|g| (*g, engine.level_cells(*g, level)))
         .collect();
     let total = spans.iter().map(|(_, cells)| cells.len()).sum();
     out.runs.clear();
@@ -569,7 +560,9 @@ fn one_group(
         mut out,
     } = job;
     let values = &engine.cell_values()[cells.clone()];
-    let group_cells = engine.group(key);
+    // The cells of the levels above, where the gemeenten are (a shorter search than the whole
+    // group's).
+    let above = engine.group(key).start..cells.start;
     let none = s.no_gemeente();
     let all = s.all_of_level();
     s.buckets.clear();
@@ -580,11 +573,14 @@ fn one_group(
     // the buckets' sizes and sums; rows without a value are written at once.
     let (mut current, mut bucket) = (usize::MAX, 0usize);
     let mut sum = 0.0;
-    for (i, (c, &v)) in cells.clone().zip(values).enumerate() {
-        let slot = match standing::comparison_parent(engine, level, engine.cell_regions()[c]) {
-            Some(ALL_OF_LEVEL) => all,
-            Some(p) => p as usize,
-            None => none,
+    // standing::comparison_parent, with its level test taken out of the loop.
+    let among_all = level == Level::Gemeente;
+    let regions = &engine.cell_regions()[cells.clone()];
+    for (i, (&r, &v)) in regions.iter().zip(values).enumerate() {
+        let slot = if among_all {
+            all
+        } else {
+            engine.parent_gemeente(r).map_or(none, |p| p as usize)
         };
         if slot != current {
             current = slot;
@@ -654,7 +650,7 @@ fn one_group(
             b.slot as u32
         };
         let gemeente = (b.slot != none).then(|| {
-            standing::reference_in(engine, catalogue, key, group_cells.clone(), parent)
+            standing::reference_in(engine, catalogue, key, above.clone(), parent)
                 .unwrap_or(f64::NAN)
         });
         ctx.bucket(rows, b.sum, gemeente, &mut out);
@@ -719,6 +715,11 @@ impl Standings<'_> {
         };
         // As standing::index: no index without a finite, non-zero reference.
         let index_scale = standing::index(1.0, gemeente).map_or(f64::NAN, |x| x);
+        let rank_scale = if gemeente.is_some() && n >= MIN_VALUES {
+            100.0 / n as f64
+        } else {
+            f64::NAN
+        };
         let mut start = 0;
         while start < n {
             // A run of ties: rows with the same value id.
@@ -727,9 +728,8 @@ impl Standings<'_> {
             while end < n && self.row_value[rows[end] as usize] == id {
                 end += 1;
             }
-            let rank_gemeente = gemeente
-                .and_then(|_| standing::rank(start, end - start, n))
-                .map_or(f32::NAN, |r| r as f32);
+            // standing::rank, with its minimum count checked once per bucket (rank_scale).
+            let rank_gemeente = ((start + end) as f64 * 0.5 * rank_scale) as f32;
             let rank_nl = self.distinct.rank[id as usize];
             for &i in &rows[start..end] {
                 let i = i as usize;

@@ -8,7 +8,7 @@ use buurt_atlas::{Atlas, CellIndex, GroupKey, index_of};
 
 use super::aggregate::{Found, Subject, parent_value};
 use super::bands::{Band, STABLE_CHANGE};
-use super::standing::{self, GroupStanding};
+use super::standing;
 use crate::stats::interval::{Interval, poisson_exact, wilson};
 use crate::stats::shrinkage::{AreaCount, eb_rates};
 use crate::stats::trend::{Fit, fit, slopes_differ};
@@ -373,7 +373,7 @@ pub(crate) fn indicator_profiles(
         };
         let stand = value.map_or_else(standing::Standing::default, |x| {
             let parent = standing::comparison_parent(engine, level, anchor);
-            GroupStanding::compute_for(engine, catalogue, g, level, parent).of_value(x, parent)
+            standing::standing_of(engine, catalogue, g, level, x, parent)
         });
         let (interval, significant, eb, uncertainty) = match value {
             Some(_) if is_model_estimate(ind) => (

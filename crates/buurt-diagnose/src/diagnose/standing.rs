@@ -16,7 +16,8 @@
 //! - **Band**: from the z-score within the gemeente ([`Band::of_z`]).
 //!
 //! [`GroupStanding`] computes the statistics of one group and level once, for every value in
-//! it; the full table computes the same numbers in bulk with these functions.
+//! it (the map); [`standing_of`] the same for one value, without sorting (a profile); the full
+//! table computes the same numbers in bulk with these functions.
 
 use std::collections::HashMap;
 
@@ -84,8 +85,10 @@ pub fn reference(
     reference_in(cells, catalogue, g, cells.group(g), parent)
 }
 
-/// As [`reference`], with the group's cells (`cells.group(g)`) already looked up: the full
-/// table asks this for every gemeente of every group.
+/// As [`reference`], with the group's cells already looked up: `group_cells` is
+/// `cells.group(g)` or any part of it that holds the parent's cell, if the group has one (the
+/// full table asks this for every gemeente of every group and passes the levels above its
+/// own).
 #[must_use]
 pub fn reference_in(
     cells: &CellIndex,
@@ -196,6 +199,104 @@ impl ValueSet {
     }
 }
 
+/// One set's count, sum, sum of squared deviations, and how many of its values lie below
+/// and at one value `x`: that value's z and rank without sorting the set.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    n: usize,
+    sum: f64,
+    squares: f64,
+    below: usize,
+    ties: usize,
+}
+
+impl Tally {
+    fn add(&mut self, v: f64, x: f64) {
+        self.n += 1;
+        self.sum += v;
+        // As ValueSet::rank: below is v < x, ties the rest of v <= x.
+        let below = usize::from(v < x);
+        self.below += below;
+        self.ties += usize::from(v <= x) - below;
+    }
+
+    fn mean(&self) -> f64 {
+        self.sum / self.n as f64
+    }
+
+    fn add_square(&mut self, v: f64, mean: f64) {
+        self.squares += (v - mean) * (v - mean);
+    }
+
+    fn z(&self, x: f64) -> Option<f64> {
+        z_score(
+            x,
+            self.mean(),
+            (self.squares / self.n as f64).sqrt(),
+            self.n,
+        )
+    }
+
+    fn rank(&self) -> Option<f64> {
+        rank(self.below, self.ties, self.n)
+    }
+}
+
+/// The standing of one value `x` of `level` in `group`, in the comparison set of `parent`
+/// (see [`comparison_parent`]): the same numbers as [`GroupStanding::of_value`], from two
+/// passes over the group's cells of the level, without sorting or keeping them. What one
+/// profile needs, for each of its indicators.
+#[must_use]
+pub fn standing_of(
+    cells: &CellIndex,
+    catalogue: &[Indicator],
+    group: GroupKey,
+    level: Level,
+    x: f64,
+    parent: Option<u32>,
+) -> Standing {
+    if !x.is_finite() {
+        return Standing::default();
+    }
+    let run = cells.level_cells(group, level);
+    let values = &cells.cell_values()[run.clone()];
+    let regions = &cells.cell_regions()[run];
+    let in_local = |r: u32| parent.is_some() && comparison_parent(cells, level, r) == parent;
+    let (mut all, mut local) = (Tally::default(), Tally::default());
+    for (&v, &r) in values.iter().zip(regions) {
+        if v.is_finite() {
+            all.add(v, x);
+            if in_local(r) {
+                local.add(v, x);
+            }
+        }
+    }
+    // Deviations from the mean in a second pass, as ValueSet::of (no cancellation).
+    let (mean_all, mean_local) = (all.mean(), local.mean());
+    for (&v, &r) in values.iter().zip(regions) {
+        if v.is_finite() {
+            all.add_square(v, mean_all);
+            if in_local(r) {
+                local.add_square(v, mean_local);
+            }
+        }
+    }
+    let has_local = local.n > 0;
+    let reference = match parent {
+        Some(p) if has_local => reference(cells, catalogue, group, p),
+        _ => None,
+    };
+    let z = if has_local { local.z(x) } else { None };
+    Standing {
+        index: index(x, reference),
+        z_gemeente: z,
+        rank_gemeente: if has_local { local.rank() } else { None },
+        z_nl: all.z(x),
+        rank_nl: all.rank(),
+        band: z.map(Band::of_z),
+    }
+}
+
 /// The statistics of one level in one group, computed once: what every value of the group
 /// needs for its standing.
 #[derive(Debug, Clone)]
@@ -216,31 +317,15 @@ impl GroupStanding {
         group: GroupKey,
         level: Level,
     ) -> Self {
-        Self::compute_for(cells, catalogue, group, level, None)
-    }
-
-    /// As [`GroupStanding::compute`], with only the comparison set of `parent` when given
-    /// (what one profile needs: the other sets and their references are not worked out).
-    #[must_use]
-    pub fn compute_for(
-        cells: &CellIndex,
-        catalogue: &[Indicator],
-        group: GroupKey,
-        level: Level,
-        parent: Option<u32>,
-    ) -> Self {
         let mut by_parent: HashMap<u32, Vec<f64>> = HashMap::new();
         let mut all = Vec::new();
-        for c in cells.group(group) {
-            let r = cells.cell_regions()[c];
+        for c in cells.level_cells(group, level) {
             let v = cells.cell_values()[c];
-            if !v.is_finite() || cells.level_of(r) != level {
+            if !v.is_finite() {
                 continue;
             }
             all.push(v);
-            if let Some(p) = comparison_parent(cells, level, r)
-                && parent.is_none_or(|wanted| wanted == p)
-            {
+            if let Some(p) = comparison_parent(cells, level, cells.cell_regions()[c]) {
                 by_parent.entry(p).or_default().push(v);
             }
         }
@@ -368,6 +453,41 @@ mod tests {
         let st = s.of_cell(cells, cell("GM0002"));
         assert!(close(st.index, 150.0));
         assert!(close(st.rank_gemeente, 2.5 / 3.0 * 100.0));
+    }
+
+    #[test]
+    fn one_value_stands_as_in_its_whole_group() {
+        let a = atlas();
+        let cells = a.cells();
+        let catalogue = a.catalogue().indicators();
+        let g = *cells.group_keys().next().unwrap();
+        let mut compared = 0;
+        for level in [Level::Gemeente, Level::Buurt] {
+            let whole = GroupStanding::compute(cells, catalogue, g, level);
+            for c in cells.level_cells(g, level) {
+                let parent = comparison_parent(cells, level, cells.cell_regions()[c]);
+                let x = cells.cell_values()[c];
+                let one = standing_of(cells, catalogue, g, level, x, parent);
+                let want = whole.of_cell(cells, c);
+                let same = |a: Option<f64>, b: Option<f64>| match (a, b) {
+                    (Some(a), Some(b)) => (a - b).abs() < 1e-12,
+                    (a, b) => a == b,
+                };
+                for (a, b) in [
+                    (one.index, want.index),
+                    (one.z_gemeente, want.z_gemeente),
+                    (one.rank_gemeente, want.rank_gemeente),
+                    (one.z_nl, want.z_nl),
+                    (one.rank_nl, want.rank_nl),
+                ] {
+                    assert!(same(a, b), "cell {c}: {one:?} against {want:?}");
+                }
+                assert_eq!(one.band, want.band);
+                compared += 1;
+            }
+        }
+        // Three gemeenten and six buurten (one missing).
+        assert_eq!(compared, 9);
     }
 
     #[test]
