@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use buurt_core::{Catalogue, GemeenteCode, Indeling, Level, RegionCode, RegionKey};
+use buurt_core::{Catalogue, GemeenteCode, Indeling, Level, RegionCode, SourceTable};
 
 use crate::boundary_geojson::{GeoJsonLayerOptions, read_geojson_layer};
 use crate::dataset::{BoundaryLayer, TableDataset};
@@ -123,7 +123,9 @@ const TABLES: &[TableSpec] = &[
                 .iter()
                 .map(|path| tables::load_rivm_50090_xlsx(path, c))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(merge("rivm_50090", parts))
+            let mut merged = tables::merge(SourceTable::Rivm50090, "", parts);
+            "rivm_50090".clone_into(&mut merged.id);
+            Ok(merged)
         },
     },
     TableSpec {
@@ -260,43 +262,6 @@ fn load_layer(dir: &Path, spec: &LayerSpec) -> Result<BoundaryLayer, IoError> {
         options = options.with_kode_gemeente(gm);
     }
     read_geojson_layer(&dir.join(spec.path), &options)
-}
-
-/// Several files of one source as one dataset.
-fn merge(id: &str, parts: Vec<TableDataset>) -> TableDataset {
-    let mut iter = parts.into_iter();
-    let Some(mut out) = iter.next() else {
-        return TableDataset {
-            id: id.to_owned(),
-            source: buurt_core::SourceTable::Rivm50090,
-            paths: Vec::new(),
-            regions: Vec::new(),
-            observations: Vec::new(),
-            rows: 0,
-            unmapped_columns: Vec::new(),
-            problems: Vec::new(),
-        };
-    };
-    id.clone_into(&mut out.id);
-    let mut seen: std::collections::HashSet<RegionKey> =
-        out.regions.iter().map(|r| r.key).collect();
-    for part in iter {
-        out.paths.extend(part.paths);
-        out.rows += part.rows;
-        out.observations.extend(part.observations);
-        out.problems.extend(part.problems);
-        for r in part.regions {
-            if seen.insert(r.key) {
-                out.regions.push(r);
-            }
-        }
-        for c in part.unmapped_columns {
-            if !out.unmapped_columns.contains(&c) {
-                out.unmapped_columns.push(c);
-            }
-        }
-    }
-    out
 }
 
 enum Job {

@@ -111,21 +111,25 @@ pub(crate) fn clip_multipolygon(geometry: &MultiPolygon<f64>, frame: &TileFrame)
 }
 
 fn bbox_center(ring: &[Coord<f64>]) -> Coord<f64> {
-    let (mut min, mut max) = (ring[0], ring[0]);
-    for c in ring {
-        min = Coord {
-            x: min.x.min(c.x),
-            y: min.y.min(c.y),
-        };
-        max = Coord {
-            x: max.x.max(c.x),
-            y: max.y.max(c.y),
-        };
-    }
-    Coord {
-        x: f64::midpoint(min.x, max.x),
-        y: f64::midpoint(min.y, max.y),
-    }
+    bounds_of(ring).map_or(ring[0], Rect::center)
+}
+
+/// The bounding box of some points; `None` without points.
+pub(crate) fn bounds_of(points: &[Coord<f64>]) -> Option<Rect<f64>> {
+    let first = *points.first()?;
+    let (min, max) = points.iter().fold((first, first), |(min, max), c| {
+        (
+            Coord {
+                x: min.x.min(c.x),
+                y: min.y.min(c.y),
+            },
+            Coord {
+                x: max.x.max(c.x),
+                y: max.y.max(c.y),
+            },
+        )
+    });
+    Some(Rect::new(min, max))
 }
 
 /// Clip a ring (given with or without closing point) to the frame's box, returning it without

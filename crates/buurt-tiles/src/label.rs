@@ -7,6 +7,8 @@ use std::collections::BinaryHeap;
 use geo::{Area, InteriorPoint};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 
+use crate::clip::bounds_of;
+
 /// Cells examined at most per polygon; the search usually ends far earlier.
 const MAX_CELLS: usize = 20_000;
 
@@ -79,17 +81,8 @@ impl Ord for Cell {
 fn pole_of_inaccessibility(polygon: &Polygon<f64>) -> Option<(Coord<f64>, f64)> {
     let ring = &polygon.exterior().0;
     let first = *ring.first()?;
-    let (mut min, mut max) = (first, first);
-    for c in ring {
-        min = Coord {
-            x: min.x.min(c.x),
-            y: min.y.min(c.y),
-        };
-        max = Coord {
-            x: max.x.max(c.x),
-            y: max.y.max(c.y),
-        };
-    }
+    let bounds = bounds_of(ring)?;
+    let (min, max) = (bounds.min(), bounds.max());
     let (width, height) = (max.x - min.x, max.y - min.y);
     if width.min(height) <= 0.0 {
         return Some((first, 0.0));
@@ -207,25 +200,11 @@ mod tests {
     use geo_types::Point;
 
     use super::*;
+    use crate::test_shapes::{square_ring, square_with_holes};
 
     #[test]
     fn label_avoids_the_hole() {
-        let donut = Polygon::new(
-            LineString::from(vec![
-                (0.0, 0.0),
-                (10.0, 0.0),
-                (10.0, 10.0),
-                (0.0, 10.0),
-                (0.0, 0.0),
-            ]),
-            vec![LineString::from(vec![
-                (2.0, 2.0),
-                (8.0, 2.0),
-                (8.0, 8.0),
-                (2.0, 8.0),
-                (2.0, 2.0),
-            ])],
-        );
+        let donut = square_with_holes(0.0, 0.0, 10.0, vec![square_ring(2.0, 2.0, 6.0)]);
         let mp = MultiPolygon(vec![donut.clone()]);
         let p = label_point(&mp).unwrap();
         assert!(donut.contains(&Point(p)), "{p:?}");
@@ -237,16 +216,7 @@ mod tests {
             LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 0.0)]),
             vec![],
         );
-        let big = Polygon::new(
-            LineString::from(vec![
-                (10.0, 10.0),
-                (20.0, 10.0),
-                (20.0, 20.0),
-                (10.0, 20.0),
-                (10.0, 10.0),
-            ]),
-            vec![],
-        );
+        let big = square_with_holes(10.0, 10.0, 10.0, vec![]);
         let p = label_point(&MultiPolygon(vec![small, big])).unwrap();
         assert!(
             (p.x - 15.0).abs() < 0.1 && (p.y - 15.0).abs() < 0.1,

@@ -30,6 +30,8 @@ mod label;
 pub mod mvt;
 pub mod pyramid;
 mod simplify;
+#[cfg(test)]
+mod test_shapes;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 pub mod tile;

@@ -17,6 +17,19 @@ pub const HALF_WORLD_WEB_MERCATOR_M: f64 = 20_037_508.342_789_244;
 /// Earth radius of the spherical Web Mercator projection, in metres.
 const EARTH_RADIUS_M: f64 = 6_378_137.0;
 
+/// An error for a zoom above [`MAX_ZOOM`], naming the tile `z/x/y` asked for.
+pub(crate) fn check_zoom(z: u8, x: u32, y: u32) -> Result<()> {
+    if z > MAX_ZOOM {
+        return Err(TileError::InvalidTile {
+            z: u32::from(z),
+            x,
+            y,
+            problem: format!("zoom is above the maximum {MAX_ZOOM}"),
+        });
+    }
+    Ok(())
+}
+
 /// One tile of the XYZ pyramid: zoom `z`, column `x` from the west, row `y` from the north.
 ///
 /// ```
@@ -37,14 +50,7 @@ pub struct TileId {
 impl TileId {
     /// A tile, checked: `z <= MAX_ZOOM` and `x, y < 2^z`.
     pub fn new(z: u8, x: u32, y: u32) -> Result<Self> {
-        if z > MAX_ZOOM {
-            return Err(TileError::InvalidTile {
-                z: u32::from(z),
-                x,
-                y,
-                problem: format!("zoom is above the maximum {MAX_ZOOM}"),
-            });
-        }
+        check_zoom(z, x, y)?;
         let n = 1u32 << z;
         if x >= n || y >= n {
             return Err(TileError::InvalidTile {
@@ -180,14 +186,7 @@ impl TileRange {
     /// # Ok::<(), buurt_tiles::TileError>(())
     /// ```
     pub fn covering(bounds: Rect<f64>, z: u8) -> Result<Self> {
-        if z > MAX_ZOOM {
-            return Err(TileError::InvalidTile {
-                z: u32::from(z),
-                x: 0,
-                y: 0,
-                problem: format!("zoom is above the maximum {MAX_ZOOM}"),
-            });
-        }
+        check_zoom(z, 0, 0)?;
         let size = tile_size_web_mercator_m(z);
         let last = (1u32 << z) - 1;
         let column = |x: f64| -> u32 {

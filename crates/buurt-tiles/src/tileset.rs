@@ -14,7 +14,9 @@ use crate::label::label_point;
 use crate::mvt::PropValue;
 use crate::mvt::encode::{FeatureGeometry, LayerEncoder};
 use crate::simplify::Simplifier;
-use crate::tile::{MAX_ZOOM, TileId, tile_of_point_web_mercator, tile_size_web_mercator_m};
+use crate::tile::{
+    MAX_ZOOM, TileId, check_zoom, tile_of_point_web_mercator, tile_size_web_mercator_m,
+};
 use crate::topology::Topology;
 
 /// Name of the layer of label points.
@@ -299,14 +301,7 @@ impl TileSet {
     /// feature order. Computed once per layer and zoom.
     pub fn simplified_web_mercator(&self, layer: &str, z: u8) -> Result<&[MultiPolygon<f64>]> {
         let layer = self.layer(layer)?;
-        if z > MAX_ZOOM {
-            return Err(TileError::InvalidTile {
-                z: u32::from(z),
-                x: 0,
-                y: 0,
-                problem: format!("zoom is above the maximum {MAX_ZOOM}"),
-            });
-        }
+        check_zoom(z, 0, 0)?;
         Ok(self.simplified(layer, z))
     }
 

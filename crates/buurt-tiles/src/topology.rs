@@ -425,19 +425,7 @@ mod tests {
     use geo_types::{LineString, Polygon};
 
     use super::*;
-
-    fn square(x0: f64, y0: f64, size: f64) -> MultiPolygon<f64> {
-        MultiPolygon(vec![Polygon::new(
-            LineString::from(vec![
-                (x0, y0),
-                (x0 + size, y0),
-                (x0 + size, y0 + size),
-                (x0, y0 + size),
-                (x0, y0),
-            ]),
-            vec![],
-        )])
-    }
+    use crate::test_shapes::{square, square_with_holes};
 
     #[test]
     fn two_squares_share_one_arc() {
@@ -504,14 +492,10 @@ mod tests {
 
     #[test]
     fn hole_and_island_share_a_closed_arc() {
-        let outer = MultiPolygon(vec![Polygon::new(
-            LineString::from(vec![
-                (0.0, 0.0),
-                (10.0, 0.0),
-                (10.0, 10.0),
-                (0.0, 10.0),
-                (0.0, 0.0),
-            ]),
+        let outer = MultiPolygon(vec![square_with_holes(
+            0.0,
+            0.0,
+            10.0,
             vec![LineString::from(vec![
                 (4.0, 4.0),
                 (4.0, 6.0),

@@ -11,9 +11,8 @@ use crate::error::IoError;
 
 use super::builder::Builder;
 use super::cell::{At, Cell};
-use super::header::Header;
 use super::mapping::{mappings, value_columns};
-use super::xlsx::with_first_sheet;
+use super::xlsx::{take_header, with_first_sheet};
 
 /// The region code column (`GM0344`, `WK034401`, `BU03440111`).
 const CODE: &str = "gwb_code_10";
@@ -42,13 +41,7 @@ pub fn load_kwb_xlsx(
     let mapped = mappings(catalogue, SourceTable::CbsKwb, None);
     with_first_sheet(path, |range, first_row| {
         let mut rows = range.rows();
-        let header_cells = rows.next().unwrap_or_default();
-        let header = Header::new(
-            path,
-            header_cells
-                .iter()
-                .map(|c| Cell::from(c).text().into_owned()),
-        );
+        let header = take_header(path, &mut rows);
         let code_col = header.require(CODE)?;
         let name_col = header.require(NAME)?;
         let level_col = header.require(LEVEL)?;

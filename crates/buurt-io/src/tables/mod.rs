@@ -40,6 +40,7 @@ mod vektis;
 mod xlsx;
 mod year_columns;
 
+pub(crate) use builder::merge;
 pub use cbs_85994::load_cbs_85994_csv;
 pub use gemeente_names::{GemeenteNames, gemeente_name_key};
 pub use header::odata_stem;

@@ -12,9 +12,8 @@ use crate::error::IoError;
 
 use super::builder::{Builder, merge};
 use super::cell::{At, Cell, year_of};
-use super::header::Header;
 use super::mapping::{ValueColumn, mappings, value_columns};
-use super::xlsx::with_first_sheet;
+use super::xlsx::{take_header, with_first_sheet};
 
 /// All 50090NED years are published on the 2020 classification.
 pub const RIVM_50090_INDELING: Indeling = Indeling::new(2020);
@@ -50,13 +49,7 @@ pub fn rivm_age_group(code: &str) -> Option<AgeGroup> {
 pub fn load_rivm_50090_xlsx(path: &Path, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
     with_first_sheet(path, |range, first_row| {
         let mut rows = range.rows();
-        let header_cells = rows.next().unwrap_or_default();
-        let header = Header::new(
-            path,
-            header_cells
-                .iter()
-                .map(|c| Cell::from(c).text().into_owned()),
-        );
+        let header = take_header(path, &mut rows);
         let code_col = header.require(REGION)?;
         let period_col = header.require(PERIOD)?;
         let age_col = header.require(AGE)?;

@@ -9,6 +9,9 @@ use calamine::{DataRef, Range, Reader, ReaderRef, Xlsx};
 
 use crate::error::IoError;
 
+use super::cell::Cell;
+use super::header::Header;
+
 /// Open `path` and hand its first worksheet to `f`.
 ///
 /// The range's first row is the header. `first_row` passed to `f` is the 1-based sheet row of
@@ -41,4 +44,13 @@ pub(crate) fn with_first_sheet<T>(
     }
     let first_row = range.start().map_or(1, |(r, _)| r as usize + 1);
     f(&range, first_row)
+}
+
+/// Take the header row off a sheet's `rows` (an empty header for an empty sheet).
+pub(crate) fn take_header(path: &Path, rows: &mut calamine::Rows<'_, DataRef<'_>>) -> Header {
+    let cells = rows.next().unwrap_or_default();
+    Header::new(
+        path,
+        cells.iter().map(|c| Cell::from(c).text().into_owned()),
+    )
 }
