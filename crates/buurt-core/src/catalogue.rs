@@ -28,19 +28,38 @@ pub enum Theme {
     Jeugdzorg,
     /// Informal care and support (mantelzorg, Wmo).
     Mantelzorg,
-    /// Income, benefits, financial strain, housing.
+    /// Income, benefits, housing, work: the context of the four wijkpact themes.
     SociaalEconomisch,
+    /// Lifestyle (exercise, weight, smoking, alcohol, drugs, gaming, gambling): available in its
+    /// own section, never among the headline aandachtspunten.
+    Leefstijl,
 }
 
 impl Theme {
     /// All themes in display order.
-    pub const ALL: [Theme; 5] = [
+    pub const ALL: [Theme; 6] = [
         Theme::Demografie,
         Theme::Zorgbehoefte,
         Theme::Jeugdzorg,
         Theme::Mantelzorg,
         Theme::SociaalEconomisch,
+        Theme::Leefstijl,
     ];
+
+    /// The four themes of a wijkpact diagnose ("uitgaand van de demografie, de zorgbehoefte en
+    /// de trends in jeugdzorg en mantelzorg"): aandachtspunten come from these.
+    pub const WIJKPACT: [Theme; 4] = [
+        Theme::Demografie,
+        Theme::Zorgbehoefte,
+        Theme::Jeugdzorg,
+        Theme::Mantelzorg,
+    ];
+
+    /// Whether this is one of the four [`Theme::WIJKPACT`] themes.
+    #[must_use]
+    pub fn is_wijkpact(self) -> bool {
+        Self::WIJKPACT.contains(&self)
+    }
 
     /// The snake_case key.
     #[must_use]
@@ -51,18 +70,20 @@ impl Theme {
             Theme::Jeugdzorg => "jeugdzorg",
             Theme::Mantelzorg => "mantelzorg",
             Theme::SociaalEconomisch => "sociaal_economisch",
+            Theme::Leefstijl => "leefstijl",
         }
     }
 
-    /// The Dutch label for menus.
+    /// The Dutch label, as the section heading of a profile.
     #[must_use]
     pub fn label_nl(self) -> &'static str {
         match self {
             Theme::Demografie => "Demografie",
             Theme::Zorgbehoefte => "Zorgbehoefte",
-            Theme::Jeugdzorg => "Jeugdzorg",
-            Theme::Mantelzorg => "Mantelzorg",
-            Theme::SociaalEconomisch => "Sociaal-economisch",
+            Theme::Jeugdzorg => "Jeugd en jeugdzorg",
+            Theme::Mantelzorg => "Mantelzorg en Wmo",
+            Theme::SociaalEconomisch => "Wonen, werk en inkomen",
+            Theme::Leefstijl => "Leefstijl",
         }
     }
 }
@@ -127,6 +148,81 @@ pub enum Polarity {
     LowerIsNeed,
     /// Context only; no direction (e.g. number of inhabitants).
     Neutral,
+    /// Both a resource and a burden (e.g. the share of mantelzorgers: care given, and carers
+    /// who may need support). Shown and compared, but it never raises or lowers a need score.
+    Context,
+}
+
+impl Polarity {
+    /// +1 when a higher value means more need, −1 when a lower one does, 0 otherwise.
+    ///
+    /// ```
+    /// use buurt_core::Polarity;
+    /// assert_eq!(Polarity::LowerIsNeed.need_sign(), -1.0);
+    /// assert_eq!(Polarity::Context.need_sign(), 0.0);
+    /// ```
+    #[must_use]
+    pub fn need_sign(self) -> f64 {
+        match self {
+            Polarity::HigherIsNeed => 1.0,
+            Polarity::LowerIsNeed => -1.0,
+            Polarity::Neutral | Polarity::Context => 0.0,
+        }
+    }
+}
+
+/// What kind of number an indicator is, which decides how it may be compared.
+///
+/// Counts (inhabitants, clients, hectares) grow with the size of the area: they are shown, and
+/// summed into parents, but get no index, band, z-score or rank against their parents. Shares,
+/// rates, means and scores are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Kind {
+    /// A number of persons, households, dwellings, or another total that grows with the area.
+    Count,
+    /// A percentage of a population.
+    Share,
+    /// A number per 1 000 (or per km²).
+    Rate,
+    /// An average (household size, WOZ value, distance, cost per insured).
+    Mean,
+    /// A score or class on a fixed scale (stedelijkheid).
+    Score,
+}
+
+impl Kind {
+    /// The kind an entry has unless the catalogue says otherwise: counts by their unit or by
+    /// summing into parents, shares by percent, rates per 1 000 or per km², else a mean.
+    #[must_use]
+    pub fn default_for(unit: Unit, aggregation: Aggregation) -> Self {
+        match (unit, aggregation) {
+            (Unit::Count, _) | (_, Aggregation::Sum) => Kind::Count,
+            (Unit::Percent, _) => Kind::Share,
+            (Unit::Per1000 | Unit::PerKm2, _) => Kind::Rate,
+            _ => Kind::Mean,
+        }
+    }
+
+    /// Whether values of this kind are compared with parents and siblings (index, band,
+    /// z-score, rank): all but counts.
+    #[must_use]
+    pub fn is_compared(self) -> bool {
+        self != Kind::Count
+    }
+
+    /// The snake_case key.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Count => "count",
+            Kind::Share => "share",
+            Kind::Rate => "rate",
+            Kind::Mean => "mean",
+            Kind::Score => "score",
+        }
+    }
 }
 
 /// The population an indicator describes.
@@ -311,6 +407,10 @@ struct RawIndicator {
     unit: Unit,
     polarity: Polarity,
     #[serde(default)]
+    kind: Option<Kind>,
+    #[serde(default)]
+    concept: Option<String>,
+    #[serde(default)]
     age_group: Option<AgeGroup>,
     #[serde(default)]
     age_groups: Vec<AgeGroup>,
@@ -365,6 +465,12 @@ pub struct Indicator {
     pub unit: Unit,
     /// Which direction means more need.
     pub polarity: Polarity,
+    /// What kind of number it is (counts are not compared with parents).
+    pub kind: Kind,
+    /// The concept it measures: near-duplicate indicators share one (`eenzaamheid` for
+    /// `eenzaam`, `ernstig_eenzaam` and their age groups), and a profile names at most one
+    /// aandachtspunt per concept. Defaults to the TOML entry's id.
+    pub concept: String,
     /// Population described.
     pub age_group: AgeGroup,
     /// How it aggregates.
@@ -458,6 +564,10 @@ impl Catalogue {
                     theme: entry.theme,
                     unit: entry.unit,
                     polarity: entry.polarity,
+                    kind: entry
+                        .kind
+                        .unwrap_or(Kind::default_for(entry.unit, entry.aggregation)),
+                    concept: entry.concept.clone().unwrap_or_else(|| entry.id.clone()),
                     age_group: group,
                     aggregation: entry.aggregation,
                     numerator: with_suffix(&entry.numerator),

@@ -20,7 +20,8 @@ pub mod region;
 pub mod test_support;
 
 pub use catalogue::{
-    AgeGroup, Aggregation, Catalogue, Indicator, Polarity, SourceColumn, SourceTable, Theme, Unit,
+    AgeGroup, Aggregation, Catalogue, Indicator, Kind, Polarity, SourceColumn, SourceTable, Theme,
+    Unit,
 };
 pub use code::{BuurtCode, CodeError, GemeenteCode, RegionCode, WijkCode};
 pub use error::{CatalogueError, CoreError};

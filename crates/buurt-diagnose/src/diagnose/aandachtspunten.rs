@@ -1,23 +1,33 @@
 //! Aandachtspunten: which indicators of a region most need attention. All rules live here.
 //!
-//! For each indicator with a direction (polarity) and a value:
+//! For each indicator with a value, a direction of need (not `neutral` or `context`) and a
+//! kind that is compared (not a count):
 //! 1. `need_z` = the z-score against the comparison group, signed so that positive means more
 //!    need (higher loneliness, lower perceived health).
-//! 2. Only indicators with `need_z` ≥ 0.5 (band "boven" or worse in the unfavourable direction)
-//!    and at least [`MIN_RELATIVE_DIFFERENCE`] (10 %) away from the benchmark qualify: a buurt at
-//!    3 % where the gemeente has 2 % may be an outlier statistically, but it is no agenda item;
-//!    percentages must also differ by at least [`MIN_PERCENT_POINTS`] (2 percentage points).
-//!    A value older than the newest year of the same indicator for another age group is skipped
-//!    (RIVM published no 18–64 figures in 2020; 2016 figures then tell an old story).
-//! 3. `score` = `need_z`, plus 0.5 when the 95 % interval excludes the benchmark (significant),
-//!    plus 0.5 when the trend moves toward more need by at least 5 %, plus 0.25 when that trend
-//!    also differs significantly from the gemeente's; times 1.5 for headline indicators.
-//! 4. Ranked by score; at most two per base indicator (e.g. `eenzaam_18plus`, `eenzaam_65plus`)
-//!    and at most [`MAX_POINTS`] in all.
+//! 2. It qualifies when `need_z` ≥ 0.5 (band "boven" or worse in the unfavourable direction),
+//!    the value lies on the unfavourable side of the printed benchmark (the gemeente; Nederland
+//!    for a gemeente) by at least [`MIN_RELATIVE_DIFFERENCE`] (10 %), and, for percentages, by
+//!    at least [`MIN_PERCENT_POINTS`] (2 percentage points): a buurt at 3 % where the gemeente
+//!    has 2 % may be an outlier statistically, but it is no agenda item. A value older than the
+//!    newest year of the same indicator for another age group is skipped (RIVM published no
+//!    18–64 figures in 2020; 2016 figures then tell an old story).
+//! 3. `score` = (`need_z` (the size of the gap), plus 0.5 when the 95 % interval excludes the
+//!    benchmark (significant), plus 0.5 when the trend moves toward more need by at least 5 %,
+//!    plus 0.25 when that trend also differs significantly from the gemeente's) × 1.5 for
+//!    headline indicators × the share of the population concerned ([`population_factor`]:
+//!    everyone or all adults 1, one age group 0.9, 18–64 0.8 as it overlaps 18+).
+//! 4. The four wijkpact themes come first ([`Theme::WIJKPACT`]): demografie, zorgbehoefte,
+//!    jeugd en jeugdzorg, mantelzorg en Wmo. Wonen, werk en inkomen only fills places they
+//!    leave; leefstijl (alcohol, smoking, weight, drugs, gaming) is never an aandachtspunt but
+//!    stays in its own section of the profile.
+//! 5. At most one per concept (near-duplicates such as `eenzaam` and `ernstig_eenzaam`, or the
+//!    age groups of one indicator): the strongest, with the others named as detail; at most
+//!    [`MAX_POINTS`] in all.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use buurt_core::{Polarity, Unit};
+use buurt_core::{AgeGroup, Polarity, Theme, Unit};
 
 use super::bands::Band;
 use super::profile::{Aandachtspunt, IndicatorProfile};
@@ -36,10 +46,16 @@ pub const HEADLINE_FACTOR: f64 = 1.5;
 /// +1 when higher means more need, −1 when lower does, 0 for context indicators.
 #[must_use]
 pub fn need_sign(polarity: Polarity) -> f64 {
-    match polarity {
-        Polarity::HigherIsNeed => 1.0,
-        Polarity::LowerIsNeed => -1.0,
-        Polarity::Neutral => 0.0,
+    polarity.need_sign()
+}
+
+/// The ranking factor for the share of the population an indicator speaks of.
+#[must_use]
+pub fn population_factor(age_group: &str) -> f64 {
+    match AgeGroup::from_key(age_group) {
+        Some(AgeGroup::Totaal | AgeGroup::Plus18) | None => 1.0,
+        Some(AgeGroup::Van18Tot64) => 0.8,
+        Some(AgeGroup::Plus65 | AgeGroup::Van16Tot25 | AgeGroup::Tot23) => 0.9,
     }
 }
 
@@ -73,7 +89,7 @@ fn thousands(value: f64) -> String {
 }
 
 /// The ranked aandachtspunten of a profile. `benchmark_name` names the comparison area in the
-/// sentence ("Utrecht"), `comparison` says what it is ("het gemiddelde van").
+/// sentence ("Utrecht"; "Nederland" for a gemeente).
 #[must_use]
 pub fn rank(
     indicators: &[IndicatorProfile],
@@ -81,72 +97,91 @@ pub fn rank(
     benchmark_name: &str,
     age_words: &dyn Fn(&str) -> String,
 ) -> Vec<Aandachtspunt> {
-    let mut newest: std::collections::HashMap<String, u16> = std::collections::HashMap::new();
+    let mut newest: HashMap<String, u16> = HashMap::new();
     for p in indicators.iter().filter(|p| p.value.is_some()) {
         let e = newest.entry(base_id(&p.id)).or_insert(p.year);
         *e = (*e).max(p.year);
     }
-    let mut candidates: Vec<(f64, &IndicatorProfile)> = Vec::new();
+    // (wijkpact theme first, score, indicator)
+    let mut candidates: Vec<(bool, f64, &IndicatorProfile)> = Vec::new();
     for p in indicators {
-        let sign = need_sign(p.polarity);
-        let (Some(_), Some(z), Some(index)) = (p.value, p.z_gemeente, p.index_gemeente) else {
-            continue;
-        };
-        let need_z = sign * z;
-        if sign == 0.0
-            || need_z < MIN_NEED_Z
-            || (index / 100.0 - 1.0).abs() < MIN_RELATIVE_DIFFERENCE
-        {
+        if p.theme == Theme::Leefstijl || newest.get(&base_id(&p.id)).is_some_and(|y| *y > p.year) {
             continue;
         }
-        let reference = p.benchmarks.gemeente.or(p.benchmarks.nl);
-        if p.unit == Unit::Percent
-            && reference
-                .zip(p.value)
-                .is_some_and(|(r, v)| (v - r).abs() < MIN_PERCENT_POINTS)
-        {
-            continue;
+        if let Some(score) = score(p) {
+            candidates.push((p.theme.is_wijkpact(), score, p));
         }
-        if newest.get(&base_id(&p.id)).is_some_and(|y| *y > p.year) {
-            continue;
-        }
-        let mut score = need_z;
-        if p.significant == Some(true) {
-            score += 0.5;
-        }
-        if let Some(t) = &p.trend {
-            let worsening = sign * t.absolute_change > 0.0 && t.direction != "stabiel";
-            if worsening {
-                score += 0.5;
-                if t.differs_from_gemeente == Some(true) {
-                    score += 0.25;
-                }
-            }
-        }
-        if p.headline {
-            score *= HEADLINE_FACTOR;
-        }
-        candidates.push((score, p));
     }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
     let mut out: Vec<Aandachtspunt> = Vec::new();
-    let mut per_base: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (score, p) in candidates {
-        let n = per_base.entry(base_id(&p.id)).or_insert(0);
-        if *n >= 2 {
+    for (_, score, p) in candidates {
+        if let Some(point) = out.iter_mut().find(|a| a.concept == p.concept) {
+            point.detail.push(p.id.clone());
             continue;
         }
-        *n += 1;
+        if out.len() == MAX_POINTS {
+            continue;
+        }
         out.push(Aandachtspunt {
             indicator: p.id.clone(),
+            theme: p.theme,
+            concept: p.concept.clone(),
             score: (score * 100.0).round() / 100.0,
             text: sentence(p, benchmark_name, &age_words(&p.age_group)),
+            year: p.year,
+            dataset: p.dataset.clone(),
+            value: p.value.unwrap_or(f64::NAN),
+            benchmark: benchmark(p),
+            benchmark_name: benchmark_name.to_owned(),
+            detail: Vec::new(),
         });
-        if out.len() == MAX_POINTS {
-            break;
-        }
     }
     out
+}
+
+/// The benchmark an indicator's standing is printed against: the gemeente, else Nederland.
+fn benchmark(p: &IndicatorProfile) -> Option<f64> {
+    p.benchmarks.gemeente.or(p.benchmarks.nl)
+}
+
+/// The ranking score of an indicator, if it qualifies (rules 1 to 3 of the module docs).
+fn score(p: &IndicatorProfile) -> Option<f64> {
+    let sign = need_sign(p.polarity);
+    let (Some(value), Some(z), Some(index)) = (p.value, p.z_gemeente, p.index_gemeente) else {
+        return None;
+    };
+    let need_z = sign * z;
+    // The gap to the printed benchmark, signed toward more need.
+    let need_gap = sign * (index / 100.0 - 1.0);
+    if sign == 0.0
+        || !p.kind.is_compared()
+        || need_z < MIN_NEED_Z
+        || need_gap < MIN_RELATIVE_DIFFERENCE
+    {
+        return None;
+    }
+    if p.unit == Unit::Percent
+        && benchmark(p).is_some_and(|r| (value - r).abs() < MIN_PERCENT_POINTS)
+    {
+        return None;
+    }
+    let mut score = need_z;
+    if p.significant == Some(true) {
+        score += 0.5;
+    }
+    if let Some(t) = &p.trend {
+        let worsening = sign * t.absolute_change > 0.0 && t.direction != "stabiel";
+        if worsening {
+            score += 0.5;
+            if t.differs_from_gemeente == Some(true) {
+                score += 0.25;
+            }
+        }
+    }
+    if p.headline {
+        score *= HEADLINE_FACTOR;
+    }
+    Some(score * population_factor(&p.age_group))
 }
 
 /// "Eenzaam (65-plussers, 2020): 52 % ligt ruim boven het gemiddelde van Utrecht (44 %) en steeg sinds 2012."

@@ -43,7 +43,7 @@ pub struct FullTable {
     /// value / gemeente value × 100 (NaN without a gemeente value).
     pub index_gemeente: Vec<f32>,
     /// z among the same level within the gemeente (population sd; NaN below three values or
-    /// with sd 0).
+    /// with sd 0, and for counts).
     pub z_gemeente: Vec<f32>,
     /// Percentile rank within the gemeente, ties at the middle of their run (0–100).
     pub rank_gemeente: Vec<f32>,
@@ -158,7 +158,11 @@ impl FullTable {
         let band: Vec<Option<&str>> = self
             .z_gemeente
             .iter()
-            .map(|z| z.is_finite().then(|| Band::of_z(f64::from(*z)).as_str()))
+            .zip(&self.index_gemeente)
+            .map(|(z, i)| {
+                let finite = |x: f32| x.is_finite().then_some(f64::from(x));
+                standing::band(finite(*z), finite(*i)).map(Band::as_str)
+            })
             .collect();
         Ok(DataFrame::new(
             n,
@@ -559,6 +563,19 @@ fn one_group(
         cells,
         mut out,
     } = job;
+    if !standing::is_compared(catalogue, key) {
+        // Counts get no standing.
+        for col in [
+            &mut *out.index_gemeente,
+            &mut *out.z_gemeente,
+            &mut *out.rank_gemeente,
+            &mut *out.z_nl,
+            &mut *out.rank_nl,
+        ] {
+            col.fill(f32::NAN);
+        }
+        return;
+    }
     let values = &engine.cell_values()[cells.clone()];
     // The cells of the levels above, where the gemeenten are (a shorter search than the whole
     // group's).
@@ -753,16 +770,52 @@ mod tests {
     use super::*;
     use crate::diagnose::standing::GroupStanding;
 
+    // Two shares of the builtin catalogue (aandeel_0_14, aandeel_15_24): counts get no
+    // standing (see counts_get_no_standing).
     const G: GroupKey = GroupKey {
         dataset: 0,
-        indicator: 0,
+        indicator: 8,
         year: 2020,
     };
     const G2: GroupKey = GroupKey {
         dataset: 0,
-        indicator: 1,
+        indicator: 9,
         year: 2020,
     };
+    const COUNT: GroupKey = GroupKey {
+        dataset: 0,
+        indicator: 0,
+        year: 2020,
+    };
+
+    #[test]
+    fn counts_get_no_standing() {
+        let a = atlas(&[
+            (COUNT, "GM0001", 2020, 100.0),
+            (COUNT, "BU00010101", 2020, 10.0),
+            (COUNT, "BU00010102", 2020, 40.0),
+            (COUNT, "BU00010103", 2020, 50.0),
+            (G, "GM0001", 2020, 20.0),
+            (G, "BU00010101", 2020, 10.0),
+            (G, "BU00010102", 2020, 20.0),
+            (G, "BU00010103", 2020, 30.0),
+        ]);
+        let t = full_table(&a, Level::Buurt, &|_| true);
+        assert_eq!(t.len(), 6);
+        let e = a.cells();
+        for (row, cell) in t.cells().enumerate() {
+            let compared = e.cell_groups()[cell] == G;
+            for col in [
+                &t.index_gemeente,
+                &t.z_gemeente,
+                &t.rank_gemeente,
+                &t.z_nl,
+                &t.rank_nl,
+            ] {
+                assert_eq!(col[row].is_finite(), compared, "row {row}");
+            }
+        }
+    }
 
     /// An atlas of `(group, region code, indeling, value)` cells of one dataset (the groups'
     /// indicators are catalogue positions); NaN is an empty cell.

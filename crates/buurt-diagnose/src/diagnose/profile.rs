@@ -1,7 +1,7 @@
 //! The profile of one region or user-defined area: every indicator with its benchmarks,
 //! standing, uncertainty and trend, then the aandachtspunten and the composite scores.
 
-use buurt_core::{Indicator, Level, MissingReason, Polarity, SourceTable, Theme, Unit};
+use buurt_core::{Indicator, Kind, Level, MissingReason, Polarity, SourceTable, Theme, Unit};
 use serde::{Deserialize, Serialize};
 
 use buurt_atlas::{Atlas, CellIndex, GroupKey, index_of};
@@ -99,8 +99,12 @@ pub struct IndicatorProfile {
     pub theme: Theme,
     /// Unit.
     pub unit: Unit,
-    /// Polarity.
+    /// Polarity: which direction means more need (`context` for both a resource and a burden).
     pub polarity: Polarity,
+    /// What kind of number it is: a `count` gets no index, band, z-score or rank.
+    pub kind: Kind,
+    /// The concept it measures; near-duplicates share one (see the catalogue).
+    pub concept: String,
     /// Age group key.
     pub age_group: String,
     /// Shown by default (catalogue headline).
@@ -145,12 +149,29 @@ pub struct IndicatorProfile {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Aandachtspunt {
-    /// Indicator id.
+    /// Indicator id (the strongest of its concept).
     pub indicator: String,
+    /// Its theme (section of the profile).
+    pub theme: Theme,
+    /// Its concept.
+    pub concept: String,
     /// Ranking score (see `aandachtspunten` for the rules).
     pub score: f64,
     /// One Dutch sentence.
     pub text: String,
+    /// Year of the value.
+    pub year: u16,
+    /// Source dataset of the value.
+    pub dataset: String,
+    /// The value.
+    pub value: f64,
+    /// The benchmark it is compared with (the gemeente; Nederland for a gemeente).
+    pub benchmark: Option<f64>,
+    /// What the benchmark is ("Utrecht", "Nederland").
+    pub benchmark_name: String,
+    /// Other indicators of the same concept that qualified too, weaker.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub detail: Vec<String>,
 }
 
 /// One indicator's part in a composite score.
@@ -159,6 +180,8 @@ pub struct Aandachtspunt {
 pub struct Contribution {
     /// Indicator id.
     pub indicator: String,
+    /// Its Dutch label with the age group ("Eenzaam (65+)").
+    pub label: String,
     /// Weight used.
     pub weight: f64,
     /// The need-oriented z-score (positive = more need), clamped to ±3.
@@ -332,6 +355,8 @@ pub(crate) fn indicator_profiles(
                 }
             }
         }
+        // "As of" the requested year: nothing later enters the value, series or trend.
+        found.retain(|(g, _)| requested_year.is_none_or(|y| g.year <= y));
         if found.is_empty() {
             continue;
         }
@@ -434,6 +459,8 @@ pub(crate) fn indicator_profiles(
             theme: ind.theme,
             unit: ind.unit,
             polarity: ind.polarity,
+            kind: ind.kind,
+            concept: ind.concept.clone(),
             age_group: ind.age_group.as_str().to_owned(),
             headline: ind.headline,
             dataset: engine.datasets()[usize::from(g.dataset)].clone(),
@@ -441,7 +468,10 @@ pub(crate) fn indicator_profiles(
             value,
             missing_reason: missing,
             benchmarks,
-            index_gemeente: value.and_then(|v| standing::index(v, reference)),
+            // Counts are not compared with their parents (the kernel gives them no standing).
+            index_gemeente: value
+                .filter(|_| ind.kind.is_compared())
+                .and_then(|v| standing::index(v, reference)),
             z_gemeente: stand.z_gemeente,
             rank_gemeente: stand.rank_gemeente,
             z_nl: stand.z_nl,
@@ -649,9 +679,9 @@ mod tests {
             .iter()
             .find(|c| c.indicator == ID)
             .unwrap();
-        // A 65+ headline indicator counts 0.5 × 2; need_z is z (higher is need), clamped to 3,
-        // and shown to two decimals.
-        assert!((part.weight - 1.0).abs() < 1e-12);
+        // A concept weighs as one indicator, 2 for a headline one, whatever its age groups (here
+        // only 65+); need_z is z (higher is need), clamped to 3, and shown to two decimals.
+        assert!((part.weight - 2.0).abs() < 1e-12);
         assert!((part.need_z - (z.min(3.0) * 100.0).round() / 100.0).abs() < 1e-12);
         assert!((theme.score - part.need_z).abs() < 1e-12);
         assert_eq!(p.scores.overall, Some(theme.score));

@@ -7,7 +7,8 @@ use buurt_core::Theme;
 use serde::Serialize;
 
 use super::aandachtspunten::format_value;
-use super::profile::Profile;
+use super::bands::Band;
+use super::profile::{IndicatorProfile, Profile};
 
 /// One CSV row: the profile's region and one indicator, flattened.
 #[derive(Debug, Clone, Serialize)]
@@ -134,15 +135,23 @@ fn fmt_opt(v: Option<f64>, unit: buurt_core::Unit) -> String {
     v.map_or_else(|| "–".to_owned(), |x| format_value(x, unit))
 }
 
-/// A readable one-page profile.
+/// A readable profile in the wijkpact's sections: what stands out, then per theme
+/// (demografie, zorgbehoefte, jeugd en jeugdzorg, mantelzorg en Wmo, then wonen, werk en
+/// inkomen and leefstijl) a sentence, its key figures with their series over all years, and the
+/// composite score.
 #[must_use]
 pub fn markdown(p: &Profile) -> String {
     let mut out = String::new();
-    let gm = p
-        .parents
-        .gemeente
-        .as_ref()
-        .map_or("de gemeente", |g| g.name.as_str());
+    let is_gemeente = p.level == buurt_core::Level::Gemeente;
+    // The benchmark column: the gemeente, or Nederland on a gemeente's own profile.
+    let benchmark_name = if is_gemeente {
+        "Nederland"
+    } else {
+        p.parents
+            .gemeente
+            .as_ref()
+            .map_or("de gemeente", |g| g.name.as_str())
+    };
     let _ = writeln!(out, "# {} ({})", p.name, p.code);
     let mut context = vec![format!("{} in indeling {}", p.level, p.indeling)];
     if let Some(w) = &p.parents.wijk {
@@ -154,88 +163,88 @@ pub fn markdown(p: &Profile) -> String {
     if !p.buurten.is_empty() {
         context.push(format!("buurten {}", p.buurten.join(", ")));
     }
+    if let Some(y) = p.requested_year {
+        context.push(format!("stand van {y}"));
+    }
     let _ = writeln!(out, "\n{}\n", context.join(" · "));
 
     let _ = writeln!(out, "## Wat valt op\n");
     if p.aandachtspunten.is_empty() {
         let _ = writeln!(
             out,
-            "Geen indicator wijkt duidelijk ongunstig af van {gm}.\n"
+            "Geen indicator wijkt duidelijk ongunstig af van {benchmark_name}.\n"
         );
     }
     for a in &p.aandachtspunten {
-        let _ = writeln!(out, "- {}", a.text);
+        let _ = writeln!(out, "- **{}**: {}", a.theme.label_nl(), a.text);
     }
-
-    let _ = writeln!(out, "\n## Kerncijfers\n");
-    let _ = writeln!(
-        out,
-        "| indicator | jaar | waarde | wijk | {gm} | Nederland | positie | trend |"
-    );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
-    let headline: Vec<_> = p.indicators.iter().filter(|i| is_headline(i)).collect();
-    for i in headline {
-        let value = match (i.value, i.missing_reason) {
-            (Some(v), _) => format_value(v, i.unit),
-            (None, Some(r)) => r.dutch().to_owned(),
-            (None, None) => "–".to_owned(),
-        };
-        let trend = i.trend.as_ref().map_or_else(
-            || "–".to_owned(),
-            |t| format!("{} sinds {}", t.direction, t.from_year),
-        );
+    if let Some(o) = p.scores.overall {
         let _ = writeln!(
             out,
-            "| {}{} | {} | {} | {} | {} | {} | {} | {} |",
-            i.label,
-            age_suffix(&i.age_group),
-            i.year,
-            value,
-            fmt_opt(i.benchmarks.wijk, i.unit),
-            fmt_opt(i.benchmarks.gemeente, i.unit),
-            fmt_opt(i.benchmarks.nl, i.unit),
-            i.band.map_or("–", |b| b.dutch()),
-            trend
+            "\nSamengestelde score zorgbehoefte: **{}** (0 = gemiddeld, hoger = meer zorgbehoefte dan {benchmark_name}).",
+            signed(o)
         );
     }
 
-    if !p.scores.themes.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n## Samengestelde score (0 = gemiddeld, hoger = meer zorgbehoefte)\n"
-        );
-        if let Some(o) = p.scores.overall {
-            let _ = writeln!(
-                out,
-                "Totaal: **{}**\n",
-                format!("{o:+.2}").replace('.', ",")
-            );
+    for theme in Theme::ALL {
+        let rows: Vec<&IndicatorProfile> = p
+            .indicators
+            .iter()
+            .filter(|i| i.theme == theme && shown_in_section(p, i))
+            .collect();
+        if rows.is_empty() {
+            continue;
         }
-        for t in &p.scores.themes {
-            let top: Vec<String> = {
-                let mut c = t.contributions.clone();
-                c.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
-                c.iter()
-                    .take(3)
-                    .map(|c| {
-                        let label = p
-                            .indicators
-                            .iter()
-                            .find(|i| i.id == c.indicator)
-                            .map_or(c.indicator.as_str(), |i| i.label.as_str());
-                        format!(
-                            "{label} ({})",
-                            format!("{:+.2}", c.contribution).replace('.', ",")
-                        )
-                    })
-                    .collect()
+        let _ = writeln!(out, "\n## {}\n", theme.label_nl());
+        let _ = writeln!(out, "{}\n", theme_sentence(p, theme, benchmark_name));
+        let wijk = if p.parents.wijk.is_some() {
+            " wijk |"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "| indicator | jaar | waarde |{wijk} {benchmark_name} | positie | reeks | trend |"
+        );
+        let wijk_rule = if p.parents.wijk.is_some() { "---|" } else { "" };
+        let _ = writeln!(out, "|---|---|---|{wijk_rule}---|---|---|---|");
+        for i in rows {
+            let value = match (i.value, i.missing_reason) {
+                (Some(v), _) => format_value(v, i.unit),
+                (None, Some(r)) => r.dutch().to_owned(),
+                (None, None) => "–".to_owned(),
+            };
+            let trend = i.trend.as_ref().map_or_else(
+                || "–".to_owned(),
+                |t| format!("{} {}–{}", t.direction, t.from_year, t.to_year),
+            );
+            let benchmark = if is_gemeente {
+                i.benchmarks.nl
+            } else {
+                i.benchmarks.gemeente
+            };
+            let wijk = if p.parents.wijk.is_some() {
+                format!(" {} |", fmt_opt(i.benchmarks.wijk, i.unit))
+            } else {
+                String::new()
+            };
+            // Counts are not compared with their parents: no position.
+            let position = if i.kind.is_compared() {
+                i.band.map_or("–", |b| b.dutch())
+            } else {
+                "–"
             };
             let _ = writeln!(
                 out,
-                "- {}: {} — vooral {}",
-                theme_label(t.theme),
-                format!("{:+.2}", t.score).replace('.', ","),
-                top.join(", ")
+                "| {}{} | {} | {} |{wijk} {} | {} | {} | {} |",
+                i.label,
+                age_suffix(&i.age_group),
+                i.year,
+                value,
+                fmt_opt(benchmark, i.unit),
+                position,
+                series(i),
+                trend
             );
         }
     }
@@ -243,12 +252,88 @@ pub fn markdown(p: &Profile) -> String {
     let _ = writeln!(
         out,
         "\n---\nBronnen: CBS Kerncijfers wijken en buurten; RIVM, GGD'en en CBS, Gezondheidsmonitor Volwassenen en Ouderen (modelschattingen per buurt, zonder marge). \
-Ontbrekende waarden zijn door de bron onderdrukt of niet gemeten. Gemaakt met buurt."
+Ontbrekende waarden zijn door de bron onderdrukt, nog niet gepubliceerd of niet gemeten. Gemaakt met buurt."
     );
     out
 }
 
-fn is_headline(i: &super::profile::IndicatorProfile) -> bool {
+/// Whether an indicator has a row in its theme's section: headline indicators, the
+/// aandachtspunten, and in leefstijl (which has no headline) the adult figures that stand
+/// unfavourably.
+fn shown_in_section(p: &Profile, i: &IndicatorProfile) -> bool {
+    if is_headline(i) || p.aandachtspunten.iter().any(|a| a.indicator == i.id) {
+        return true;
+    }
+    i.theme == Theme::Leefstijl
+        && i.age_group == "18+"
+        && i.band.is_some_and(|b| {
+            let sign = i.polarity.need_sign();
+            (sign > 0.0 && matches!(b, Band::Above | Band::WellAbove))
+                || (sign < 0.0 && matches!(b, Band::Below | Band::WellBelow))
+        })
+}
+
+/// One sentence per section: its composite score and its aandachtspunten.
+fn theme_sentence(p: &Profile, theme: Theme, benchmark_name: &str) -> String {
+    let points: Vec<String> = p
+        .aandachtspunten
+        .iter()
+        .filter(|a| a.theme == theme)
+        .filter_map(|a| p.indicators.iter().find(|i| i.id == a.indicator))
+        .map(|i| format!("{}{}", i.label.to_lowercase(), age_suffix(&i.age_group)))
+        .collect();
+    let score = p.scores.themes.iter().find(|t| t.theme == theme);
+    let level = score.map(|t| match t.score {
+        s if s >= 0.5 => "duidelijk meer zorgbehoefte dan",
+        s if s >= 0.2 => "iets meer zorgbehoefte dan",
+        s if s > -0.2 => "een zorgbehoefte vergelijkbaar met",
+        s if s > -0.5 => "iets minder zorgbehoefte dan",
+        _ => "duidelijk minder zorgbehoefte dan",
+    });
+    let mut text = match (level, score) {
+        (Some(words), Some(t)) => {
+            let mut parts = t.contributions.clone();
+            parts.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
+            let top: Vec<String> = parts
+                .iter()
+                .take(3)
+                .map(|c| format!("{} {}", c.label, signed(c.contribution)))
+                .collect();
+            format!(
+                "Samen genomen {words} {benchmark_name} (score {}; vooral {}).",
+                signed(t.score),
+                top.join(", ")
+            )
+        }
+        _ => String::new(),
+    };
+    if theme == Theme::Leefstijl {
+        text.push_str(" Leefstijl staat apart: het telt niet mee in de aandachtspunten.");
+    } else if points.is_empty() {
+        text.push_str(" Geen aandachtspunt in dit thema.");
+    } else {
+        let _ = write!(text, " Aandacht voor: {}.", points.join(", "));
+    }
+    text.trim_start().to_owned()
+}
+
+/// "2012: 40 % · 2016: 42 % · 2020: –": every year, comparable or not.
+fn series(i: &IndicatorProfile) -> String {
+    if i.series.len() < 2 {
+        return "–".to_owned();
+    }
+    i.series
+        .iter()
+        .map(|s| format!("{}: {}", s.year, fmt_opt(s.value, i.unit)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn signed(x: f64) -> String {
+    format!("{x:+.2}").replace('.', ",")
+}
+
+fn is_headline(i: &IndicatorProfile) -> bool {
     // The 18-64 variants of RIVM headline indicators repeat the 18+ story on one page.
     i.headline && i.age_group != "18-64"
 }
@@ -258,8 +343,4 @@ fn age_suffix(key: &str) -> String {
         "totaal" => String::new(),
         other => format!(" ({other})"),
     }
-}
-
-fn theme_label(t: Theme) -> &'static str {
-    t.label_nl()
 }

@@ -5,9 +5,20 @@
 //! counts fully, the 65+ figure half, and 18–64 not at all (it overlaps 18+). Callers override
 //! any weight by indicator id.
 //!
+//! Indicators without a direction of need get weight 0: `neutral` ones, and `context` ones such
+//! as the share of mantelzorgers, which is care given as much as care needed (fewer mantelzorgers
+//! is not less need). Counts get no z-score and so no weight either.
+//!
+//! Near-duplicates count once: the weights of the indicators of one concept (`eenzaam`,
+//! `ernstig_eenzaam`, `emotioneel_eenzaam` and their age groups) are divided by their sum of
+//! age weights, so a concept weighs what one indicator does (2 when it holds a headline
+//! indicator, else 1), however many variants the source publishes.
+//!
 //! A theme's score is Σ weight × need_z / Σ weight over its indicators with a value, where
 //! need_z is the z-score against the comparison group, signed so positive means more need and
-//! clamped to ±3. The overall score is the mean of the theme scores.
+//! clamped to ±3. The overall score is the mean of the scores of the four wijkpact themes
+//! ([`Theme::WIJKPACT`]) that have one; leefstijl and wonen, werk en inkomen are reported
+//! beside it.
 
 use std::collections::HashMap;
 
@@ -61,7 +72,22 @@ pub fn composite(
     catalogue: &dyn Fn(&str) -> Option<Indicator>,
     weights: &Weights,
 ) -> Scores {
-    let mut by_theme: HashMap<Theme, Vec<(String, f64, f64)>> = HashMap::new();
+    // Per concept: the sum of its indicators' age weights and the largest headline factor.
+    let mut concepts: HashMap<&str, (f64, f64)> = HashMap::new();
+    let usable = |p: &IndicatorProfile| {
+        let ind = catalogue(&p.id)?;
+        let w = weights.weight(&ind);
+        (p.z_gemeente.is_some() && p.value.is_some() && w > 0.0).then_some((ind, w))
+    };
+    for p in indicators {
+        if let Some((ind, w)) = usable(p) {
+            let headline = if ind.headline { 2.0 } else { 1.0 };
+            let e = concepts.entry(p.concept.as_str()).or_insert((0.0, 1.0));
+            e.0 += w / headline;
+            e.1 = e.1.max(headline);
+        }
+    }
+    let mut by_theme: HashMap<Theme, Vec<(String, String, f64, f64)>> = HashMap::new();
     for p in indicators {
         let Some(ind) = catalogue(&p.id) else {
             continue;
@@ -74,21 +100,29 @@ pub fn composite(
             continue;
         }
         let need_z = (need_sign(ind.polarity) * z).clamp(-3.0, 3.0);
+        let w = match concepts.get(p.concept.as_str()) {
+            Some(&(age_weights, headline)) if age_weights > 0.0 => {
+                let own = w / if ind.headline { 2.0 } else { 1.0 };
+                own / age_weights * headline
+            }
+            _ => w,
+        };
         by_theme
             .entry(ind.theme)
             .or_default()
-            .push((p.id.clone(), w, need_z));
+            .push((p.id.clone(), label_with_age(p), w, need_z));
     }
     let mut themes = Vec::new();
     for theme in Theme::ALL {
         let Some(parts) = by_theme.remove(&theme) else {
             continue;
         };
-        let total: f64 = parts.iter().map(|p| p.1).sum();
+        let total: f64 = parts.iter().map(|p| p.2).sum();
         let contributions: Vec<Contribution> = parts
             .into_iter()
-            .map(|(indicator, weight, need_z)| Contribution {
+            .map(|(indicator, label, weight, need_z)| Contribution {
                 indicator,
+                label,
                 weight,
                 need_z: round2(need_z),
                 contribution: round2(weight * need_z / total),
@@ -105,9 +139,23 @@ pub fn composite(
             contributions,
         });
     }
-    let overall = (!themes.is_empty())
-        .then(|| round2(themes.iter().map(|t| t.score).sum::<f64>() / themes.len() as f64));
+    let wijkpact: Vec<f64> = themes
+        .iter()
+        .filter(|t| t.theme.is_wijkpact())
+        .map(|t| t.score)
+        .collect();
+    let overall = (!wijkpact.is_empty())
+        .then(|| round2(wijkpact.iter().sum::<f64>() / wijkpact.len() as f64));
     Scores { overall, themes }
+}
+
+/// "Mantelzorger (65+)": the label with the age group, so that two parts of one indicator can
+/// be told apart.
+fn label_with_age(p: &IndicatorProfile) -> String {
+    match p.age_group.as_str() {
+        "totaal" => p.label.clone(),
+        age => format!("{} ({age})", p.label),
+    }
 }
 
 fn round2(x: f64) -> f64 {

@@ -13,7 +13,11 @@
 //!   the share below plus half the ties, × 100 ([`rank`]). Both need at least [`MIN_VALUES`]
 //!   values; z also needs sd > 0 ([`z_score`]). The same over the whole group gives `z_nl` and
 //!   `rank_nl`.
-//! - **Band**: from the z-score within the gemeente ([`Band::of_z`]).
+//! - **Band**: from the z-score within the gemeente ([`Band::of_z`]), kept consistent with the
+//!   printed numbers: a value at or below its reference is never "boven", one at or above it
+//!   never "onder" ([`band`]).
+//! - **Counts** (inhabitants, clients: [`Kind::Count`](buurt_core::Kind)) grow with the area
+//!   and get no standing at all: no index, z, rank or band ([`is_compared`]).
 //!
 //! [`GroupStanding`] computes the statistics of one group and level once, for every value in
 //! it (the map); [`standing_of`] the same for one value, without sorting (a profile); the full
@@ -115,6 +119,36 @@ pub fn reference_in(
         .filter(|v| v.is_finite())
 }
 
+/// Whether the indicator of group `g` is compared with parents and siblings (not a count).
+#[must_use]
+pub fn is_compared(catalogue: &[Indicator], g: GroupKey) -> bool {
+    catalogue
+        .get(usize::from(g.indicator))
+        .is_some_and(|i| i.kind.is_compared())
+}
+
+/// The band of a z-score, consistent with the index printed beside it: the z-score compares
+/// with the mean of the comparison set, the index with the parent's own value, and where the
+/// two disagree in direction (a gemeente at 46.3 % where NL has 47.0 % but the mean of the
+/// gemeenten is lower) the band says "rond".
+///
+/// ```
+/// use buurt_diagnose::diagnose::standing::{Band, band};
+/// assert_eq!(band(Some(0.8), Some(98.5)), Some(Band::Around));
+/// assert_eq!(band(Some(0.8), Some(112.0)), Some(Band::Above));
+/// assert_eq!(band(Some(-2.0), None), Some(Band::WellBelow));
+/// assert_eq!(band(None, Some(150.0)), None);
+/// ```
+#[must_use]
+pub fn band(z: Option<f64>, index: Option<f64>) -> Option<Band> {
+    let b = Band::of_z(z?);
+    Some(match (b, index) {
+        (Band::Above | Band::WellAbove, Some(i)) if i <= 100.0 => Band::Around,
+        (Band::Below | Band::WellBelow, Some(i)) if i >= 100.0 => Band::Around,
+        _ => b,
+    })
+}
+
 /// value / reference × 100; `None` without a finite, non-zero reference.
 ///
 /// ```
@@ -163,7 +197,7 @@ pub struct Standing {
     pub z_nl: Option<f64>,
     /// Percentile rank within the whole group.
     pub rank_nl: Option<f64>,
-    /// Band from `z_gemeente`.
+    /// Band from `z_gemeente`, consistent with `index` (see [`band`]).
     pub band: Option<Band>,
 }
 
@@ -255,7 +289,7 @@ pub fn standing_of(
     x: f64,
     parent: Option<u32>,
 ) -> Standing {
-    if !x.is_finite() {
+    if !x.is_finite() || !is_compared(catalogue, group) {
         return Standing::default();
     }
     let run = cells.level_cells(group, level);
@@ -287,13 +321,14 @@ pub fn standing_of(
         _ => None,
     };
     let z = if has_local { local.z(x) } else { None };
+    let index = index(x, reference);
     Standing {
-        index: index(x, reference),
+        index,
         z_gemeente: z,
         rank_gemeente: if has_local { local.rank() } else { None },
         z_nl: all.z(x),
         rank_nl: all.rank(),
-        band: z.map(Band::of_z),
+        band: band(z, index),
     }
 }
 
@@ -306,6 +341,8 @@ pub struct GroupStanding {
     /// Per comparison parent: its set and its reference value.
     sets: HashMap<u32, (ValueSet, Option<f64>)>,
     all: ValueSet,
+    /// False for counts, which get no standing.
+    compared: bool,
 }
 
 impl GroupStanding {
@@ -317,9 +354,15 @@ impl GroupStanding {
         group: GroupKey,
         level: Level,
     ) -> Self {
+        let compared = is_compared(catalogue, group);
         let mut by_parent: HashMap<u32, Vec<f64>> = HashMap::new();
         let mut all = Vec::new();
-        for c in cells.level_cells(group, level) {
+        let run = if compared {
+            cells.level_cells(group, level)
+        } else {
+            0..0
+        };
+        for c in run {
             let v = cells.cell_values()[c];
             if !v.is_finite() {
                 continue;
@@ -342,6 +385,7 @@ impl GroupStanding {
             level,
             sets,
             all: ValueSet::of(all),
+            compared,
         }
     }
 
@@ -355,18 +399,19 @@ impl GroupStanding {
     /// [`comparison_parent`]); the index only when that set has values (else see [`index`]).
     #[must_use]
     pub fn of_value(&self, x: f64, parent: Option<u32>) -> Standing {
-        if !x.is_finite() {
+        if !x.is_finite() || !self.compared {
             return Standing::default();
         }
         let local = parent.and_then(|p| self.sets.get(&p));
         let z = local.and_then(|(set, _)| set.z(x));
+        let index = local.and_then(|(_, reference)| index(x, *reference));
         Standing {
-            index: local.and_then(|(_, reference)| index(x, *reference)),
+            index,
             z_gemeente: z,
             rank_gemeente: local.and_then(|(set, _)| set.rank(x)),
             z_nl: self.all.z(x),
             rank_nl: self.all.rank(x),
-            band: z.map(Band::of_z),
+            band: band(z, index),
         }
     }
 
@@ -453,6 +498,36 @@ mod tests {
         let st = s.of_cell(cells, cell("GM0002"));
         assert!(close(st.index, 150.0));
         assert!(close(st.rank_gemeente, 2.5 / 3.0 * 100.0));
+    }
+
+    #[test]
+    fn counts_stand_nowhere() {
+        let key = |c: &str| RegionKey::new(c.parse().unwrap(), Indeling::new(2020));
+        let cells: Vec<Cell> = [
+            ("GM0001", 300.0),
+            ("BU00010101", 100.0),
+            ("BU00010102", 120.0),
+        ]
+        .into_iter()
+        .chain([("BU00010103", 80.0)])
+        .map(|(c, v)| Cell::new("kwb", key(c), "inwoners", 2020, Some(v)))
+        .collect();
+        let a = Atlas::from_cells(Catalogue::builtin().unwrap(), cells).unwrap();
+        let cells = a.cells();
+        let catalogue = a.catalogue().indicators();
+        let g = *cells.group_keys().next().unwrap();
+        assert!(!is_compared(catalogue, g));
+        let parent = cells.region_index(&key("GM0001"));
+        let one = standing_of(cells, catalogue, g, Level::Buurt, 100.0, parent);
+        assert_eq!(one, Standing::default());
+        let whole = GroupStanding::compute(cells, catalogue, g, Level::Buurt);
+        for c in cells.level_cells(g, Level::Buurt) {
+            assert_eq!(whole.of_cell(cells, c), Standing::default());
+        }
+        let p = Diagnose::new(&a).profile("BU00010101", None).unwrap();
+        let i = p.indicators.iter().find(|i| i.id == "inwoners").unwrap();
+        assert_eq!(i.value, Some(100.0));
+        assert_eq!((i.index_gemeente, i.band), (None, None));
     }
 
     #[test]

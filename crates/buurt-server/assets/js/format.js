@@ -1,11 +1,13 @@
 // Dutch labels and number formatting shared by the map, the legend and the profile panel.
 
+// The wijkpact's sections first, as the server's profile orders them (Theme::label_nl).
 export const THEMES = [
   ['demografie', 'Demografie'],
   ['zorgbehoefte', 'Zorgbehoefte'],
-  ['jeugdzorg', 'Jeugdzorg'],
+  ['jeugdzorg', 'Jeugd en jeugdzorg'],
   ['mantelzorg', 'Mantelzorg en Wmo'],
-  ['sociaal_economisch', 'Sociaal-economisch'],
+  ['sociaal_economisch', 'Wonen, werk en inkomen'],
+  ['leefstijl', 'Leefstijl'],
 ];
 
 export function themeLabel(theme) {
