@@ -15,7 +15,7 @@ use buurt_diagnose::stats::classify::{Method, breaks};
 use buurt_io::crs::{PointWgs84, wgs84_to_web_mercator};
 use buurt_server::{AppState, Loaded, router};
 use buurt_tiles::choropleth::{IndicatorIx, value_at};
-use buurt_tiles::mvt::{DecodedTile, decode_tile};
+use buurt_tiles::mvt::{DecodedFeature, DecodedTile, decode_tile};
 use buurt_tiles::{PropValue, TileId};
 use geo::Intersects;
 use serde_json::Value;
@@ -133,6 +133,34 @@ async fn get_tile(uri: &str) -> Tile {
         mvt,
         decoded,
     }
+}
+
+/// GET a tile as [`get_tile`] does, decoded.
+async fn get_decoded(uri: &str) -> DecodedTile {
+    get_tile(uri).await.decoded
+}
+
+/// The feature of `layer` in `tile` with property `code`.
+fn feature_of<'a>(tile: &'a DecodedTile, layer: &str, code: &str) -> Option<&'a DecodedFeature> {
+    tile.layer(layer)
+        .unwrap()
+        .features
+        .iter()
+        .find(|f| f.property("code").and_then(PropValue::as_str) == Some(code))
+}
+
+/// The interior point of a region of the atlas.
+fn interior_point(code: &str) -> PointWgs84 {
+    state()
+        .0
+        .loaded()
+        .atlas()
+        .regions()
+        .iter()
+        .find(|r| r.key.code.as_str() == code)
+        .unwrap_or_else(|| panic!("{code} in the atlas"))
+        .interior_point_wgs84
+        .unwrap()
 }
 
 const CENTRAAL: PointWgs84 = PointWgs84::new(5.1100, 52.0894);
@@ -492,27 +520,14 @@ async fn indicator_values_carry_the_tiles_index_and_band_and_classify_either() {
     assert_eq!(by_value["values"], by_index["values"]);
 
     // The index and band of a known buurt are those of its feature in the tile.
-    let loaded = state().0.loaded();
-    let region = loaded
-        .atlas()
-        .regions()
-        .iter()
-        .find(|r| r.key.code.as_str() == CODE)
-        .unwrap();
-    let tile = tile_at(region.interior_point_wgs84.unwrap(), 14);
+    let tile = tile_at(interior_point(CODE), 14);
     let (status, _, body) = get(&format!(
         "/tiles/buurt/{tile}.mvt?indicators=mantelzorger_18plus&year=2020"
     ))
     .await;
     assert_eq!(status, StatusCode::OK);
     let decoded = decode_tile(&body).unwrap();
-    let feature = decoded
-        .layer("buurt")
-        .unwrap()
-        .features
-        .iter()
-        .find(|f| f.property("code").and_then(|c| c.as_str()) == Some(CODE))
-        .unwrap();
+    let feature = feature_of(&decoded, "buurt", CODE).unwrap();
     let row = by_index["values"]
         .as_array()
         .unwrap()
@@ -815,17 +830,11 @@ async fn suppressed_values_stay_out_of_tiles() {
     let code: RegionCode = suppressed.key.code;
     let point = suppressed.interior_point_wgs84.unwrap();
     let tile = tile_at(point, 14);
-    let decoded = get_tile(&format!(
+    let decoded = get_decoded(&format!(
         "/tiles/buurt/{tile}.mvt?indicators=eenzaam_65plus"
     ))
-    .await
-    .decoded;
-    let feature = decoded
-        .layer("buurt")
-        .unwrap()
-        .features
-        .iter()
-        .find(|f| f.property("code").and_then(|c| c.as_str()) == Some(code.as_str()))
+    .await;
+    let feature = feature_of(&decoded, "buurt", code.as_str())
         .unwrap_or_else(|| panic!("{code} not in {tile}"));
     assert!(feature.property("eenzaam_65plus").is_none());
     assert_eq!(
@@ -853,18 +862,11 @@ async fn suppressed_values_stay_out_of_tiles() {
 async fn tiles_carry_the_index_and_band_of_the_profile() {
     let loaded = state().0.loaded();
     let diagnose = Diagnose::new(loaded.atlas());
-    let region = loaded
-        .atlas()
-        .regions()
-        .iter()
-        .find(|r| r.key.code.as_str() == "BU03440613")
-        .expect("a Utrecht buurt");
-    let tile = tile_at(region.interior_point_wgs84.unwrap(), 14);
-    let decoded = get_tile(&format!(
+    let tile = tile_at(interior_point("BU03440613"), 14);
+    let decoded = get_decoded(&format!(
         "/tiles/buurt/{tile}.mvt?indicators=mantelzorger_18plus&year=2020"
     ))
-    .await
-    .decoded;
+    .await;
     let features = &decoded.layer("buurt").unwrap().features;
     let mut checked = 0;
     for f in features {
@@ -898,19 +900,12 @@ async fn tiles_carry_the_index_and_band_of_the_profile() {
 
 #[tokio::test]
 async fn label_tiles_hold_a_point_inside_each_region() {
-    let loaded = state().0.loaded();
-    let region = loaded
-        .atlas()
-        .regions()
-        .iter()
-        .find(|r| r.key.code.as_str() == "BU03440111")
-        .expect("a Utrecht buurt");
-    let tile = tile_at(region.interior_point_wgs84.unwrap(), 13);
-    let decoded = get_tile(&format!(
+    let point = interior_point("BU03440111");
+    let tile = tile_at(point, 13);
+    let decoded = get_decoded(&format!(
         "/tiles/label/{tile}.mvt?indicators=eenzaam_65plus&year=2020"
     ))
-    .await
-    .decoded;
+    .await;
     let labels = decoded.layer("label").expect("a label layer");
     assert!(decoded.layer("buurt").is_none());
     let mut levels = std::collections::BTreeSet::new();
@@ -928,19 +923,13 @@ async fn label_tiles_hold_a_point_inside_each_region() {
     );
     // Each label point lies in its own polygon: the buurt tile at the same place has the
     // buurt, and so does /locate at the region's interior point.
-    let point = region.interior_point_wgs84.unwrap();
     let located = get_json(&format!(
         "/api/v1/locate?lon={}&lat={}",
         point.lon, point.lat
     ))
     .await;
     assert_eq!(located["buurt"]["code"], "BU03440111");
-    assert!(
-        labels
-            .features
-            .iter()
-            .any(|f| { f.property("code").and_then(PropValue::as_str) == Some("BU03440111") })
-    );
+    assert!(feature_of(&decoded, "label", "BU03440111").is_some());
     let tj = get_json("/tiles/label.json").await;
     assert_eq!(tj["vector_layers"][0]["fields"]["layer"], "String");
     assert!(tj["bounds"].is_array());
@@ -949,18 +938,11 @@ async fn label_tiles_hold_a_point_inside_each_region() {
 #[tokio::test]
 async fn tile_year_and_gemeente_layer() {
     let tile = tile_at(CENTRAAL, 9);
-    let decoded = get_tile(&format!(
+    let decoded = get_decoded(&format!(
         "/tiles/gemeente/{tile}.mvt?indicators=eenzaam_65plus&year=2016"
     ))
-    .await
-    .decoded;
-    let utrecht = decoded
-        .layer("gemeente")
-        .unwrap()
-        .features
-        .iter()
-        .find(|f| f.property("code").and_then(|c| c.as_str()) == Some("GM0344"))
-        .unwrap();
+    .await;
+    let utrecht = feature_of(&decoded, "gemeente", "GM0344").unwrap();
     let year = utrecht
         .property("eenzaam_65plus_year")
         .and_then(buurt_tiles::PropValue::as_f64)
