@@ -12,51 +12,12 @@ fn data(relative: &str) -> PathBuf {
     buurt_io::paths::test_data_dir().join(relative)
 }
 
-/// A geometry file of the data directory: its path, indeling and level.
-type File<'a> = (&'a str, u16, Level);
-
-const UTRECHT_BUURT_2024: File<'static> = (
-    "cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson",
-    2024,
-    Level::Buurt,
-);
-const UTRECHT_WIJK_2024: File<'static> = (
-    "cartomap_utrecht_2024/wijk_2024_GM0344_rd.geojson",
-    2024,
-    Level::Wijk,
-);
-const UTRECHT_BUURT_2013: File<'static> = (
-    "gemeente_utrecht_2013_bartvde/buurt.geojson",
-    2013,
-    Level::Buurt,
-);
-const UTRECHT_WIJK_2013: File<'static> = (
-    "gemeente_utrecht_2013_bartvde/wijk.geojson",
-    2013,
-    Level::Wijk,
-);
-const UTRECHT_GEMEENTE_2013: File<'static> = (
-    "gemeente_utrecht_2013_bartvde/gemeente.geojson",
-    2013,
-    Level::Gemeente,
-);
-const ALMERE_WIJK_2021: File<'static> = (
-    "cartomap_almere_wijk_2021_2022/wijk_2021_GM0034_rd.geojson",
-    2021,
-    Level::Wijk,
-);
-const ALMERE_WIJK_2022: File<'static> = (
-    "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034_rd.geojson",
-    2022,
-    Level::Wijk,
-);
-const PDOK_GEMEENTEN_2024: File<'static> = (
-    "pdok_gemeenten_2024/gemeente_gegeneraliseerd.geojson",
-    2024,
-    Level::Gemeente,
-);
-
-fn load((relative, year, level): File<'_>) -> BoundaryLayer {
+/// The geometry file at `relative` (one of [`FILES`]), read with its indeling and level.
+fn load(relative: &str) -> BoundaryLayer {
+    let &(_, year, level, _) = FILES
+        .iter()
+        .find(|(file, ..)| *file == relative)
+        .unwrap_or_else(|| panic!("{relative} is not in FILES"));
     let utrecht: GemeenteCode = "GM0344".parse().expect("a gemeente code");
     let options = GeoJsonLayerOptions::new(Indeling::new(year), level).with_kode_gemeente(utrecht);
     read_geojson_layer(&data(relative), &options).unwrap_or_else(|e| panic!("{e}"))
@@ -74,59 +35,93 @@ fn codes(layer: &BoundaryLayer) -> BTreeSet<RegionCode> {
     layer.codes().collect()
 }
 
-/// Every geometry file in the data directory, with its number of features.
-const FILES: [(File<'static>, usize); 11] = [
-    (UTRECHT_BUURT_2024, 111),
-    (UTRECHT_WIJK_2024, 10),
+/// Every geometry file in the data directory: path, indeling, level, features.
+const FILES: [(&str, u16, Level, usize); 11] = [
     (
-        (
-            "cartomap_utrecht_2024/buurt_2024_GM0344_wgs84.geojson",
-            2024,
-            Level::Buurt,
-        ),
+        "cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson",
+        2024,
+        Level::Buurt,
         111,
     ),
     (
-        (
-            "cartomap_utrecht_2024/wijk_2024_GM0344_wgs84.geojson",
-            2024,
-            Level::Wijk,
-        ),
+        "cartomap_utrecht_2024/wijk_2024_GM0344_rd.geojson",
+        2024,
+        Level::Wijk,
         10,
     ),
-    (UTRECHT_BUURT_2013, 111),
-    (UTRECHT_WIJK_2013, 10),
-    (UTRECHT_GEMEENTE_2013, 1),
-    (ALMERE_WIJK_2021, 6),
-    (ALMERE_WIJK_2022, 71),
     (
-        (
-            "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034_wgs84.geojson",
-            2022,
-            Level::Wijk,
-        ),
+        "cartomap_utrecht_2024/buurt_2024_GM0344_wgs84.geojson",
+        2024,
+        Level::Buurt,
+        111,
+    ),
+    (
+        "cartomap_utrecht_2024/wijk_2024_GM0344_wgs84.geojson",
+        2024,
+        Level::Wijk,
+        10,
+    ),
+    (
+        "gemeente_utrecht_2013_bartvde/buurt.geojson",
+        2013,
+        Level::Buurt,
+        111,
+    ),
+    (
+        "gemeente_utrecht_2013_bartvde/wijk.geojson",
+        2013,
+        Level::Wijk,
+        10,
+    ),
+    (
+        "gemeente_utrecht_2013_bartvde/gemeente.geojson",
+        2013,
+        Level::Gemeente,
+        1,
+    ),
+    (
+        "cartomap_almere_wijk_2021_2022/wijk_2021_GM0034_rd.geojson",
+        2021,
+        Level::Wijk,
+        6,
+    ),
+    (
+        "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034_rd.geojson",
+        2022,
+        Level::Wijk,
         71,
     ),
-    (PDOK_GEMEENTEN_2024, 342),
+    (
+        "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034_wgs84.geojson",
+        2022,
+        Level::Wijk,
+        71,
+    ),
+    (
+        "pdok_gemeenten_2024/gemeente_gegeneraliseerd.geojson",
+        2024,
+        Level::Gemeente,
+        342,
+    ),
 ];
 
 #[test]
 fn every_geometry_file_loads_with_the_documented_counts() {
-    for (file @ (path, year, level), n) in FILES {
+    for (file, year, level, n) in FILES {
         let layer = load(file);
-        assert_eq!(layer.features.len(), n, "{path}");
+        assert_eq!(layer.features.len(), n, "{file}");
         assert_eq!(layer.indeling, Indeling::new(year));
         assert!(
             layer.features.iter().all(|f| f.code.level() == level),
-            "{path}"
+            "{file}"
         );
         // Every file is valid as published: nothing had to be closed, dropped or repaired.
-        assert!(layer.problems.is_empty(), "{path}: {:?}", layer.problems);
+        assert!(layer.problems.is_empty(), "{file}: {:?}", layer.problems);
     }
 
-    let utrecht_2024 = load(UTRECHT_BUURT_2024);
-    let buurt_2013 = load(UTRECHT_BUURT_2013);
-    let gemeente_2013 = load(UTRECHT_GEMEENTE_2013);
+    let utrecht_2024 = load("cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson");
+    let buurt_2013 = load("gemeente_utrecht_2013_bartvde/buurt.geojson");
+    let gemeente_2013 = load("gemeente_utrecht_2013_bartvde/gemeente.geojson");
     assert_eq!(
         utrecht_2024.get(&code("BU03440111")).expect("in 2024").name,
         "Welgelegen, Den Hommel"
@@ -137,7 +132,7 @@ fn every_geometry_file_loads_with_the_documented_counts() {
     );
     assert_eq!(gemeente_2013.features[0].code, code("GM0344"));
 
-    let almere_2022 = load(ALMERE_WIJK_2022);
+    let almere_2022 = load("cartomap_almere_wijk_2021_2022/wijk_2022_GM0034_rd.geojson");
     let multi: BTreeSet<&str> = almere_2022
         .features
         .iter()
@@ -149,12 +144,15 @@ fn every_geometry_file_loads_with_the_documented_counts() {
 
 #[test]
 fn utrecht_codes_are_the_same_in_2013_and_2024() {
-    let buurten_2024 = codes(&load(UTRECHT_BUURT_2024));
+    let buurten_2024 = codes(&load("cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson"));
     assert_eq!(buurten_2024.len(), 111);
-    assert_eq!(buurten_2024, codes(&load(UTRECHT_BUURT_2013)));
     assert_eq!(
-        codes(&load(UTRECHT_WIJK_2024)),
-        codes(&load(UTRECHT_WIJK_2013))
+        buurten_2024,
+        codes(&load("gemeente_utrecht_2013_bartvde/buurt.geojson"))
+    );
+    assert_eq!(
+        codes(&load("cartomap_utrecht_2024/wijk_2024_GM0344_rd.geojson")),
+        codes(&load("gemeente_utrecht_2013_bartvde/wijk.geojson"))
     );
 }
 
@@ -163,23 +161,35 @@ fn utrecht_codes_are_the_same_in_2013_and_2024() {
 fn areas_match_the_readmes() {
     // (file, its area in km² in the README, how close)
     let readmes = [
-        (UTRECHT_BUURT_2024, 99.248, 0.001),
-        (UTRECHT_BUURT_2013, 99.21, 0.01),
-        (ALMERE_WIJK_2021, 140.332, 0.001),
-        (ALMERE_WIJK_2022, 139.666, 0.001),
+        (
+            "cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson",
+            99.248,
+            0.001,
+        ),
+        ("gemeente_utrecht_2013_bartvde/buurt.geojson", 99.21, 0.01),
+        (
+            "cartomap_almere_wijk_2021_2022/wijk_2021_GM0034_rd.geojson",
+            140.332,
+            0.001,
+        ),
+        (
+            "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034_rd.geojson",
+            139.666,
+            0.001,
+        ),
     ];
     for (file, readme, within) in readmes {
         let area = km2(&load(file));
-        eprintln!("area: {} {area:.4} km²", file.0);
-        assert!((area - readme).abs() < within, "{}: {area} km²", file.0);
+        eprintln!("area: {file} {area:.4} km²");
+        assert!((area - readme).abs() < within, "{file}: {area} km²");
     }
-    let area_2013 = km2(&load(UTRECHT_BUURT_2013));
-    let gemeente_2013 = km2(&load(UTRECHT_GEMEENTE_2013));
+    let area_2013 = km2(&load("gemeente_utrecht_2013_bartvde/buurt.geojson"));
+    let gemeente_2013 = km2(&load("gemeente_utrecht_2013_bartvde/gemeente.geojson"));
     assert!(
         (gemeente_2013 - area_2013).abs() < 0.05,
         "2013 gemeente {gemeente_2013} km²"
     );
-    let gemeenten = load(PDOK_GEMEENTEN_2024);
+    let gemeenten = load("pdok_gemeenten_2024/gemeente_gegeneraliseerd.geojson");
     let gm0344 = gemeenten.get(&code("GM0344")).expect("Utrecht in PDOK");
     assert_eq!(gm0344.name, "Utrecht");
     let area_pdok = gm0344.area_m2() / 1e6;
@@ -195,21 +205,13 @@ fn areas_match_the_readmes() {
 /// The same polygons read from RD and from WGS84 agree to a fraction of a per mille.
 #[test]
 fn rd_and_wgs84_copies_give_the_same_areas() {
-    let pairs = [
-        (
-            "cartomap_utrecht_2024/buurt_2024_GM0344",
-            2024,
-            Level::Buurt,
-        ),
-        (
-            "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034",
-            2022,
-            Level::Wijk,
-        ),
+    let stems = [
+        "cartomap_utrecht_2024/buurt_2024_GM0344",
+        "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034",
     ];
-    for (stem, year, level) in pairs {
-        let rd = load((&format!("{stem}_rd.geojson"), year, level));
-        let wgs = load((&format!("{stem}_wgs84.geojson"), year, level));
+    for stem in stems {
+        let rd = load(&format!("{stem}_rd.geojson"));
+        let wgs = load(&format!("{stem}_wgs84.geojson"));
         let mut worst: f64 = 0.0;
         for (a, b) in rd.features.iter().zip(&wgs.features) {
             assert_eq!(a.code, b.code);
@@ -269,11 +271,11 @@ fn rd_to_wgs84_agrees_with_pyproj_on_every_utrecht_vertex() {
 
 #[test]
 fn points_find_their_regions() {
-    let buurten = load(UTRECHT_BUURT_2024);
-    let wijken = load(UTRECHT_WIJK_2024);
-    let buurten_2013 = load(UTRECHT_BUURT_2013);
-    let wijken_2013 = load(UTRECHT_WIJK_2013);
-    let gemeenten = load(PDOK_GEMEENTEN_2024);
+    let buurten = load("cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson");
+    let wijken = load("cartomap_utrecht_2024/wijk_2024_GM0344_rd.geojson");
+    let buurten_2013 = load("gemeente_utrecht_2013_bartvde/buurt.geojson");
+    let wijken_2013 = load("gemeente_utrecht_2013_bartvde/wijk.geojson");
+    let gemeenten = load("pdok_gemeenten_2024/gemeente_gegeneraliseerd.geojson");
     let index = buurten.index();
     let index_2013 = buurten_2013.index();
     assert_eq!(index.len(), 111);

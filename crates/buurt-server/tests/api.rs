@@ -53,6 +53,21 @@ async fn get(uri: &str) -> (StatusCode, HeaderMap, Bytes) {
     send(Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
+/// GET with one request header.
+async fn get_with(
+    uri: &str,
+    name: header::HeaderName,
+    value: &str,
+) -> (StatusCode, HeaderMap, Bytes) {
+    send(
+        Request::get(uri)
+            .header(name, value)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
 async fn get_json(uri: &str) -> Value {
     let (status, headers, body) = get(uri).await;
     assert_eq!(
@@ -87,6 +102,15 @@ async fn get_error(uri: &str) -> (StatusCode, String) {
     error_of(Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
+/// Each GET of `cases` fails with its status and a message that names its text.
+async fn assert_get_errors(cases: &[(&str, StatusCode, &str)]) {
+    for &(uri, status, names) in cases {
+        let (got, msg) = get_error(uri).await;
+        assert_eq!(got, status, "{uri}: {msg}");
+        assert!(msg.contains(names), "{uri}: {msg}");
+    }
+}
+
 fn post_json(uri: &str, body: impl Into<Body>) -> Request<Body> {
     Request::post(uri)
         .header(header::CONTENT_TYPE, "application/json")
@@ -106,11 +130,7 @@ struct Tile {
 
 /// GET a tile through the router with gzip accepted: 200, an MVT, gzipped; unzipped and decoded.
 async fn get_tile(uri: &str) -> Tile {
-    let request = Request::get(uri)
-        .header(header::ACCEPT_ENCODING, "gzip")
-        .body(Body::empty())
-        .unwrap();
-    let (status, headers, sent) = send(request).await;
+    let (status, headers, sent) = get_with(uri, header::ACCEPT_ENCODING, "gzip").await;
     assert_eq!(
         status,
         StatusCode::OK,
@@ -381,18 +401,29 @@ async fn regions_list_detail_and_errors() {
         "{lon} {lat}"
     );
 
-    let (status, msg) = get_error("/api/v1/regions/BU99999999").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(msg.contains("BU99999999"), "{msg}");
-    let (status, msg) = get_error("/api/v1/regions/nonsense").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(msg.contains("nonsense"), "{msg}");
-    let (status, msg) = get_error("/api/v1/regions?level=provincie").await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(msg.contains("provincie"), "{msg}");
-    let (status, msg) = get_error("/api/v1/regions?within=GM9999").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(msg.contains("GM9999"), "{msg}");
+    assert_get_errors(&[
+        (
+            "/api/v1/regions/BU99999999",
+            StatusCode::NOT_FOUND,
+            "BU99999999",
+        ),
+        (
+            "/api/v1/regions/nonsense",
+            StatusCode::NOT_FOUND,
+            "nonsense",
+        ),
+        (
+            "/api/v1/regions?level=provincie",
+            StatusCode::BAD_REQUEST,
+            "provincie",
+        ),
+        (
+            "/api/v1/regions?within=GM9999",
+            StatusCode::NOT_FOUND,
+            "GM9999",
+        ),
+    ])
+    .await;
 }
 
 #[tokio::test]
@@ -427,12 +458,19 @@ async fn profile_equals_the_diagnose_and_csv_matches() {
     .unwrap();
     assert_eq!(body.as_ref(), expected.as_slice());
 
-    let (status, msg) = get_error("/api/v1/regions/WK039999/profile").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(msg.contains("WK039999"), "{msg}");
-    let (status, msg) = get_error("/api/v1/regions/WK034405/profile?year=twee").await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(msg.contains("year"), "{msg}");
+    assert_get_errors(&[
+        (
+            "/api/v1/regions/WK039999/profile",
+            StatusCode::NOT_FOUND,
+            "WK039999",
+        ),
+        (
+            "/api/v1/regions/WK034405/profile?year=twee",
+            StatusCode::BAD_REQUEST,
+            "year",
+        ),
+    ])
+    .await;
     let (status, _) = get_error("/api/v1/regions/XX/profile.csv").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -465,7 +503,7 @@ async fn indicator_values_with_breaks_and_errors() {
         )
     );
 
-    for (uri, status, needle) in [
+    assert_get_errors(&[
         (
             "/api/v1/indicators/no_such/values",
             StatusCode::NOT_FOUND,
@@ -501,11 +539,8 @@ async fn indicator_values_with_breaks_and_errors() {
             StatusCode::NOT_FOUND,
             "WK999999",
         ),
-    ] {
-        let (s, msg) = get_error(uri).await;
-        assert_eq!(s, status, "{uri}: {msg}");
-        assert!(msg.contains(needle), "{uri}: {msg}");
-    }
+    ])
+    .await;
 }
 
 #[tokio::test]
@@ -662,36 +697,38 @@ async fn area_diagnose_and_body_errors() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(msg.contains("'format'") && msg.contains("xlsx"), "{msg}");
 
-    let (status, msg) = error_of(post_json("/api/v1/areas/diagnose", "{not json")).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{msg}");
-    let (status, msg) = error_of(post_json("/api/v1/areas/diagnose", r#"{"name": 3}"#)).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{msg}");
-    let (status, msg) = error_of(post_json(
-        "/api/v1/areas/diagnose",
-        r#"{"name": "x", "buurten": ["WK034405"]}"#,
-    ))
-    .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(msg.contains("WK034405"), "{msg}");
-    let (status, msg) = error_of(post_json(
-        "/api/v1/areas/diagnose",
-        r#"{"name": "x", "buurten": ["BU03449999"]}"#,
-    ))
-    .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(msg.contains("BU03449999"), "{msg}");
-    let (status, _) = error_of(post_json(
-        "/api/v1/areas/diagnose",
-        r#"{"name": "x", "buurten": []}"#,
-    ))
-    .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
     let huge = format!(
         r#"{{"name": "x", "buurten": [{}]}}"#,
         vec!["\"BU03440511\""; 20_000].join(",")
     );
-    let (status, msg) = error_of(post_json("/api/v1/areas/diagnose", huge)).await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{msg}");
+    // Bodies refused: the status, and the code the message must name (if any).
+    let refused = [
+        ("{not json", StatusCode::BAD_REQUEST, None),
+        (r#"{"name": 3}"#, StatusCode::BAD_REQUEST, None),
+        (
+            r#"{"name": "x", "buurten": ["WK034405"]}"#,
+            StatusCode::BAD_REQUEST,
+            Some("WK034405"),
+        ),
+        (
+            r#"{"name": "x", "buurten": ["BU03449999"]}"#,
+            StatusCode::NOT_FOUND,
+            Some("BU03449999"),
+        ),
+        (
+            r#"{"name": "x", "buurten": []}"#,
+            StatusCode::BAD_REQUEST,
+            None,
+        ),
+        (huge.as_str(), StatusCode::PAYLOAD_TOO_LARGE, None),
+    ];
+    for (body, expected, names) in refused {
+        let (status, msg) = error_of(post_json("/api/v1/areas/diagnose", body.to_owned())).await;
+        assert_eq!(status, expected, "{msg}");
+        if let Some(code) = names {
+            assert!(msg.contains(code), "{msg}");
+        }
+    }
     let (status, _) = error_of(
         Request::post("/api/v1/areas/diagnose")
             .body(Body::from(body))
@@ -784,24 +821,12 @@ async fn tile_holds_every_utrecht_buurt_once() {
     let (_, _, again) = get(&uri).await;
     assert_eq!(again, body);
     let etag = headers[header::ETAG].clone();
-    let (status, _, empty) = send(
-        Request::get(&uri)
-            .header(header::IF_NONE_MATCH, etag.clone())
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, empty) = get_with(&uri, header::IF_NONE_MATCH, etag.to_str().unwrap()).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(empty.is_empty());
 
     // A client that refuses gzip gets the plain tile.
-    let (_, headers, plain) = send(
-        Request::get(&uri)
-            .header(header::ACCEPT_ENCODING, "gzip;q=0, identity")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (_, headers, plain) = get_with(&uri, header::ACCEPT_ENCODING, "gzip;q=0, identity").await;
     assert!(headers.get(header::CONTENT_ENCODING).is_none());
     assert_eq!(plain, body);
 }
@@ -953,7 +978,7 @@ async fn tile_year_and_gemeente_layer() {
 
 #[tokio::test]
 async fn tile_errors() {
-    for (uri, status, needle) in [
+    assert_get_errors(&[
         (
             "/tiles/provincie/14/8418/5401.mvt",
             StatusCode::NOT_FOUND,
@@ -980,22 +1005,18 @@ async fn tile_errors() {
         ),
         ("/tiles/provincie.json", StatusCode::NOT_FOUND, "provincie"),
         ("/no/such/route", StatusCode::NOT_FOUND, "/no/such/route"),
-    ] {
-        let (s, msg) = get_error(uri).await;
-        assert_eq!(s, status, "{uri}: {msg}");
-        assert!(msg.contains(needle), "{uri}: {msg}");
-    }
+    ])
+    .await;
     let (status, msg) = error_of(Request::delete("/health").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{msg}");
 }
 
 #[tokio::test]
 async fn tilejson_describes_the_layer() {
-    let (status, _, body) = send(
-        Request::get("/tiles/buurt.json?indicators=eenzaam_65plus&year=2020")
-            .header(header::HOST, "example.test:8080")
-            .body(Body::empty())
-            .unwrap(),
+    let (status, _, body) = get_with(
+        "/tiles/buurt.json?indicators=eenzaam_65plus&year=2020",
+        header::HOST,
+        "example.test:8080",
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -1037,31 +1058,14 @@ async fn json_routes_send_etags_and_304() {
             .unwrap()
             .contains("max-age")
     );
-    let (status, headers, body) = send(
-        Request::get("/api/v1/indicators")
-            .header(header::IF_NONE_MATCH, &etag)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, headers, body) =
+        get_with("/api/v1/indicators", header::IF_NONE_MATCH, &etag).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert_eq!(headers[header::ETAG], etag.as_str());
     assert!(body.is_empty());
-    let (status, _, _) = send(
-        Request::get("/api/v1/indicators")
-            .header(header::IF_NONE_MATCH, "\"other\"")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, _) = get_with("/api/v1/indicators", header::IF_NONE_MATCH, "\"other\"").await;
     assert_eq!(status, StatusCode::OK);
     // CORS for browsers on other origins.
-    let (_, headers, _) = send(
-        Request::get("/health")
-            .header(header::ORIGIN, "http://viewer.test")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (_, headers, _) = get_with("/health", header::ORIGIN, "http://viewer.test").await;
     assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
 }
