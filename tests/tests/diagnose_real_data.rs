@@ -58,20 +58,8 @@ fn cells(region: &str, indicator: &str) -> Vec<Cell> {
     };
     let dataset = text(columns::DATASET);
     let missing = text(columns::MISSING);
-    let year: Vec<Option<i32>> = df
-        .column(columns::YEAR)
-        .expect("year")
-        .i32()
-        .expect("i32")
-        .iter()
-        .collect();
-    let value: Vec<Option<f64>> = df
-        .column(columns::VALUE)
-        .expect("value")
-        .f64()
-        .expect("f64")
-        .iter()
-        .collect();
+    let year = column_numbers::<Int32Type>(&df, columns::YEAR);
+    let value = column_numbers::<Float64Type>(&df, columns::VALUE);
     (0..df.height())
         .map(|i| Cell {
             dataset: dataset[i].clone().expect("dataset"),
@@ -79,6 +67,17 @@ fn cells(region: &str, indicator: &str) -> Vec<Cell> {
             value: value[i],
             missing: missing[i].clone(),
         })
+        .collect()
+}
+
+/// The numbers of column `name`, which must be of type `T`.
+fn column_numbers<T: PolarsNumericType>(df: &DataFrame, name: &str) -> Vec<Option<T::Native>> {
+    df.column(name)
+        .expect("column")
+        .as_materialized_series()
+        .unpack::<T>()
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .iter()
         .collect()
 }
 

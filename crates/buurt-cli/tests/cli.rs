@@ -1,6 +1,6 @@
 //! The `buurt` binary, run as a user would.
 
-use std::process::Command;
+use std::process::{Command, Output};
 
 fn buurt() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_buurt"));
@@ -10,14 +10,39 @@ fn buurt() -> Command {
     cmd
 }
 
+/// `buurt` with `args`, run to its end.
+fn run(args: &[&str]) -> Output {
+    buurt().args(args).output().expect("buurt runs")
+}
+
+/// A path as an argument.
+fn arg(path: &std::path::Path) -> &str {
+    path.to_str().expect("a UTF-8 path")
+}
+
+/// The standard error of a run, as text.
+fn stderr_of(out: Output) -> String {
+    String::from_utf8(out.stderr).expect("UTF-8 on stderr")
+}
+
+/// A run that must succeed (its standard error is the message when it did not).
+fn assert_ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The standard error of a run that must fail.
+fn failure(out: Output) -> String {
+    assert!(!out.status.success());
+    stderr_of(out)
+}
+
 #[test]
 fn a_missing_data_directory_is_one_clear_sentence() {
-    let out = buurt()
-        .args(["validate", "--data", "/no/such/dir"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stderr = failure(run(&["validate", "--data", "/no/such/dir"]));
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
         stderr.contains("/no/such/dir") && stderr.contains("BUURT_DATA"),
@@ -30,24 +55,13 @@ fn a_missing_data_directory_is_one_clear_sentence() {
         .arg("validate")
         .output()
         .unwrap();
-    assert!(
-        String::from_utf8(out.stderr)
-            .unwrap()
-            .contains("/also/missing")
-    );
+    assert!(stderr_of(out).contains("/also/missing"));
 }
 
 #[test]
 fn validate_reports_every_dataset_as_json() {
-    let out = buurt()
-        .args(["validate", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run(&["validate", "--format", "json"]);
+    assert_ok(&out);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let datasets = report["datasets"].as_array().unwrap();
     assert_eq!(datasets.len(), 17);
@@ -61,18 +75,22 @@ fn validate_reports_every_dataset_as_json() {
 #[test]
 fn regions_lists_utrecht_buurten_with_area_and_centroid() {
     let cache = tempfile::tempdir().unwrap();
-    let out = buurt()
-        .args([
-            "regions", "--within", "GM0344", "--level", "buurt", "--format", "csv", "--cache",
+    let atlas = cache.path().join("atlas");
+    let regions = |within: &str, format: &str| {
+        run(&[
+            "regions",
+            "--within",
+            within,
+            "--level",
+            "buurt",
+            "--format",
+            format,
+            "--cache",
+            arg(&atlas),
         ])
-        .arg(cache.path().join("atlas"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    };
+    let out = regions("GM0344", "csv");
+    assert_ok(&out);
     let text = String::from_utf8(out.stdout).unwrap();
     let mut lines = text.lines();
     assert_eq!(
@@ -90,13 +108,7 @@ fn regions_lists_utrecht_buurten_with_area_and_centroid() {
     assert!((52.0..52.2).contains(&lat), "{lat}");
     // The second run reads the cache that the first one wrote.
     assert!(cache.path().join("atlas/manifest.json").exists());
-    let json = buurt()
-        .args([
-            "regions", "--within", "WK034405", "--level", "buurt", "--format", "json", "--cache",
-        ])
-        .arg(cache.path().join("atlas"))
-        .output()
-        .unwrap();
+    let json = regions("WK034405", "json");
     let rows: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert!(
         rows.as_array()
@@ -105,58 +117,30 @@ fn regions_lists_utrecht_buurten_with_area_and_centroid() {
             .all(|r| r["wijk"] == "WK034405")
     );
     // A bad code is a clear error.
-    let bad = buurt()
-        .args(["regions", "--within", "GM34"])
-        .output()
-        .unwrap();
-    assert!(!bad.status.success());
-    assert!(
-        String::from_utf8(bad.stderr)
-            .unwrap()
-            .contains("'GM34' is not a CBS region code")
-    );
+    let bad = run(&["regions", "--within", "GM34"]);
+    assert!(failure(bad).contains("'GM34' is not a CBS region code"));
 }
 
 #[test]
 fn diagnose_prints_a_profile_a_table_and_clear_errors() {
     let cache = tempfile::tempdir().unwrap();
     let atlas = cache.path().join("atlas");
-    let run = |args: &[&str]| {
-        buurt()
-            .arg("diagnose")
-            .args(args)
-            .arg("--cache")
-            .arg(&atlas)
-            .output()
-            .unwrap()
-    };
-    let json = run(&["WK034405", "--format", "json"]);
-    assert!(
-        json.status.success(),
-        "{}",
-        String::from_utf8_lossy(&json.stderr)
-    );
+    let diagnose = |args: &[&str]| run(&[&["diagnose"], args, &["--cache", arg(&atlas)]].concat());
+    let json = diagnose(&["WK034405", "--format", "json"]);
+    assert_ok(&json);
     let profile: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(profile["code"], "WK034405");
     let name = profile["name"].as_str().unwrap();
     assert!(!name.is_empty() && name != "WK034405", "{name}");
 
-    let md = run(&["WK034405", "--format", "md"]);
-    assert!(
-        md.status.success(),
-        "{}",
-        String::from_utf8_lossy(&md.stderr)
-    );
+    let md = diagnose(&["WK034405", "--format", "md"]);
+    assert_ok(&md);
     let md = String::from_utf8(md.stdout).unwrap();
     assert!(md.starts_with(&format!("# {name}")), "{md}");
     assert!(md.contains("Wat valt op"));
 
-    let csv = run(&["--within", "GM0344", "--level", "buurt", "--format", "csv"]);
-    assert!(
-        csv.status.success(),
-        "{}",
-        String::from_utf8_lossy(&csv.stderr)
-    );
+    let csv = diagnose(&["--within", "GM0344", "--level", "buurt", "--format", "csv"]);
+    assert_ok(&csv);
     let mut reader = csv::Reader::from_reader(csv.stdout.as_slice());
     let header = reader.headers().unwrap().clone();
     assert_eq!(&header[0], "code");
@@ -169,9 +153,7 @@ fn diagnose_prints_a_profile_a_table_and_clear_errors() {
     assert_eq!(codes.len(), 111);
     assert!(codes.iter().all(|c| c.starts_with("BU0344")));
 
-    let unknown = run(&["BU99999999"]);
-    assert!(!unknown.status.success());
-    let stderr = String::from_utf8(unknown.stderr).unwrap();
+    let stderr = failure(diagnose(&["BU99999999"]));
     assert!(stderr.contains("BU99999999"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
@@ -180,23 +162,26 @@ fn diagnose_prints_a_profile_a_table_and_clear_errors() {
 fn tiles_export_writes_pmtiles_and_geojson_of_utrecht() {
     use std::io::Read as _;
 
-    use buurt_tiles::test_support::{block_on, read_pmtiles};
+    use buurt_tiles::test_support::{block_on, metadata, read_pmtiles, vector_layer_ids};
 
     let dir = tempfile::tempdir().unwrap();
     let atlas = dir.path().join("atlas");
     let export = |args: &[&str]| {
-        buurt()
-            .args(["tiles", "export", "--within", "GM0344", "--cache"])
-            .arg(&atlas)
-            .args(args)
-            .output()
-            .unwrap()
+        let command = [
+            "tiles",
+            "export",
+            "--within",
+            "GM0344",
+            "--cache",
+            arg(&atlas),
+        ];
+        run(&[&command, args].concat())
     };
 
     let path = dir.path().join("utrecht.pmtiles");
     let out = export(&[
         "--out",
-        path.to_str().unwrap(),
+        arg(&path),
         "--minzoom",
         "10",
         "--maxzoom",
@@ -204,11 +189,7 @@ fn tiles_export_writes_pmtiles_and_geojson_of_utrecht() {
         "--indicators",
         "inwoners,jeugdzorg",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let reader = read_pmtiles(&path);
     let header = reader.get_header();
     assert_eq!(header.tile_type, pmtiles::TileType::Mvt);
@@ -221,15 +202,8 @@ fn tiles_export_writes_pmtiles_and_geojson_of_utrecht() {
             && header.max_latitude < 52.2,
         "{header:?}"
     );
-    let metadata: serde_json::Value =
-        serde_json::from_str(&block_on(reader.get_metadata()).unwrap()).unwrap();
-    let ids: Vec<&str> = metadata["vector_layers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, vec!["gemeente", "wijk", "buurt"]);
+    let metadata = metadata(&reader);
+    assert_eq!(vector_layer_ids(&metadata), ["gemeente", "wijk", "buurt"]);
     assert_eq!(metadata["vector_layers"][2]["fields"]["inwoners"], "Number");
 
     // The z13 tile over the Domtoren (5.1214 E, 52.0907 N).
@@ -255,26 +229,19 @@ fn tiles_export_writes_pmtiles_and_geojson_of_utrecht() {
 
     let unknown = export(&[
         "--out",
-        dir.path().join("x.pmtiles").to_str().unwrap(),
+        arg(&dir.path().join("x.pmtiles")),
         "--indicators",
         "inwoners,no_such_indicator",
     ]);
-    assert!(!unknown.status.success());
-    let stderr = String::from_utf8(unknown.stderr).unwrap();
+    let stderr = failure(unknown);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("no_such_indicator"), "{stderr}");
     assert!(!dir.path().join("x.pmtiles").exists());
-    let too_deep = export(&["--out", path.to_str().unwrap(), "--maxzoom", "17"]);
-    assert!(!too_deep.status.success());
-    assert!(String::from_utf8_lossy(&too_deep.stderr).contains("16"));
+    let too_deep = export(&["--out", arg(&path), "--maxzoom", "17"]);
+    assert!(failure(too_deep).contains("16"));
 
     let geojson = dir.path().join("utrecht.geojson");
-    let out = export(&["--out", geojson.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&export(&["--out", arg(&geojson)]));
     let collection: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&geojson).unwrap()).unwrap();
     assert_eq!(collection["type"], "FeatureCollection");

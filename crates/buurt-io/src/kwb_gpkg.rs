@@ -738,6 +738,30 @@ mod tests {
         .unwrap();
     }
 
+    /// A buurt row with one inhabitant, not water: for the cases where only code, name and
+    /// geometry matter.
+    fn add_buurt_with_geometry(conn: &Connection, code: &str, name: &str, geom: &[u8]) {
+        add_row(conn, "buurten", code, name, "NEE", 1, 1.0, geom);
+    }
+
+    /// [`add_buurt_with_geometry`] on a 10 m square.
+    fn add_buurt(conn: &Connection, code: &str, name: &str) {
+        let geom = encode(28992, &[square(0.0, 300_000.0, 10.0)], true);
+        add_buurt_with_geometry(conn, code, name, &geom);
+    }
+
+    /// The message of the error that reading `path` must give.
+    fn load_err(path: &Path, options: &KwbGpkgOptions) -> String {
+        read_kwb_geopackage(path, options, &catalogue())
+            .unwrap_err()
+            .to_string()
+    }
+
+    /// `err` names every one of `parts`.
+    fn assert_says(err: &str, parts: &[&str]) {
+        assert!(parts.iter().all(|part| err.contains(part)), "{err}");
+    }
+
     /// Three Utrecht buurten in RD, one suppressed (-99997), one a big-endian MultiPolygon.
     fn three_buurten(dir: &Path) -> PathBuf {
         let path = dir.join("wijkenbuurten_2023_v1.gpkg");
@@ -913,13 +937,8 @@ mod tests {
         assert!((area - 760_600.0).abs() < 3_000.0, "{area}");
         let centre = crate::crs::wgs84_to_rd(crate::crs::PointWgs84::new(5.105, 52.095));
         assert!(wijk.centroid_rd().unwrap().distance_m(centre) < 5.0);
-        let err = read_kwb_geopackage(&path, &options.with_levels(&[Level::Buurt]), &catalogue())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("wgs.gpkg") && err.contains("31370") && err.contains("buurten"),
-            "{err}"
-        );
+        let err = load_err(&path, &options.with_levels(&[Level::Buurt]));
+        assert_says(&err, &["wgs.gpkg", "31370", "buurten"]);
     }
 
     #[test]
@@ -938,10 +957,9 @@ mod tests {
             matches!(&err, IoError::Sqlite { source, .. } if source.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase)),
             "{err}"
         );
-        let err = err.to_string();
-        assert!(
-            err.contains("not_sqlite.gpkg") && err.contains("not an SQLite database"),
-            "{err}"
+        assert_says(
+            &err.to_string(),
+            &["not_sqlite.gpkg", "not an SQLite database"],
         );
 
         let missing = dir.path().join("absent.gpkg");
@@ -956,52 +974,23 @@ mod tests {
             .unwrap()
             .execute_batch("CREATE TABLE t (a INTEGER)")
             .unwrap();
-        let err = read_kwb_geopackage(&plain, &options, &catalogue())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("plain.sqlite")
-                && err.contains("not a GeoPackage")
-                && err.contains("gpkg_contents"),
-            "{err}"
-        );
+        let err = load_err(&plain, &options);
+        assert_says(&err, &["plain.sqlite", "not a GeoPackage", "gpkg_contents"]);
 
         let path = three_buurten(dir.path());
-        let err = read_kwb_geopackage(
-            &path,
-            &options.clone().with_levels(&[Level::Wijk]),
-            &catalogue(),
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(
-            err.contains("wijkenbuurten_2023_v1.gpkg")
-                && err.contains("no layer 'wijken'")
-                && err.contains("buurten"),
-            "{err}"
+        let err = load_err(&path, &options.clone().with_levels(&[Level::Wijk]));
+        assert_says(
+            &err,
+            &["wijkenbuurten_2023_v1.gpkg", "no layer 'wijken'", "buurten"],
         );
 
         let conn = Connection::open(&path).unwrap();
-        add_row(
-            &conn,
-            "buurten",
-            "BU03440114",
-            "Halve Maan-Noord",
-            "NEE",
-            1,
-            1.0,
-            b"GP\0\x01garbage",
-        );
+        add_buurt_with_geometry(&conn, "BU03440114", "Halve Maan-Noord", b"GP\0\x01garbage");
         drop(conn);
-        let err = read_kwb_geopackage(&path, &options, &catalogue())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("wijkenbuurten_2023_v1.gpkg")
-                && err.contains("BU03440114")
-                && err.contains("row 4")
-                && err.contains("blob"),
-            "{err}"
+        let err = load_err(&path, &options);
+        assert_says(
+            &err,
+            &["wijkenbuurten_2023_v1.gpkg", "BU03440114", "row 4", "blob"],
         );
     }
 
@@ -1011,45 +1000,18 @@ mod tests {
         let options = KwbGpkgOptions::new(Indeling::new(2023)).with_levels(&[Level::Buurt]);
         let path = three_buurten(dir.path());
         let conn = Connection::open(&path).unwrap();
-        add_row(
-            &conn,
-            "buurten",
-            "BU03440111",
-            "again",
-            "NEE",
-            1,
-            1.0,
-            &encode(28992, &[square(0.0, 300_000.0, 10.0)], true),
-        );
+        add_buurt(&conn, "BU03440111", "again");
         drop(conn);
-        let err = read_kwb_geopackage(&path, &options, &catalogue())
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("BU03440111 occurs more than once"), "{err}");
+        let err = load_err(&path, &options);
+        assert_says(&err, &["BU03440111 occurs more than once"]);
 
         let other = dir.path().join("codes.gpkg");
         let conn = skeleton(&other);
         add_layer(&conn, "buurten", 28992, "buurtcode", "buurtnaam");
-        add_row(
-            &conn,
-            "buurten",
-            "WK034401",
-            "a wijk",
-            "NEE",
-            1,
-            1.0,
-            &encode(28992, &[square(0.0, 300_000.0, 10.0)], true),
-        );
+        add_buurt(&conn, "WK034401", "a wijk");
         drop(conn);
-        let err = read_kwb_geopackage(&other, &options, &catalogue())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("codes.gpkg")
-                && err.contains("row 1")
-                && err.contains("WK034401 is a wijk code"),
-            "{err}"
-        );
+        let err = load_err(&other, &options);
+        assert_says(&err, &["codes.gpkg", "row 1", "WK034401 is a wijk code"]);
     }
 
     #[test]

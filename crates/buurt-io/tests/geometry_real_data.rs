@@ -12,7 +12,12 @@ fn data(relative: &str) -> PathBuf {
     buurt_io::paths::test_data_dir().join(relative)
 }
 
-fn load(relative: &str, year: u16, level: Level) -> BoundaryLayer {
+/// The geometry file at `relative` (one of [`FILES`]), read with its indeling and level.
+fn load(relative: &str) -> BoundaryLayer {
+    let &(_, year, level, _) = FILES
+        .iter()
+        .find(|(file, ..)| *file == relative)
+        .unwrap_or_else(|| panic!("{relative} is not in FILES"));
     let utrecht: GemeenteCode = "GM0344".parse().expect("a gemeente code");
     let options = GeoJsonLayerOptions::new(Indeling::new(year), level).with_kode_gemeente(utrecht);
     read_geojson_layer(&data(relative), &options).unwrap_or_else(|e| panic!("{e}"))
@@ -103,7 +108,7 @@ const FILES: [(&str, u16, Level, usize); 11] = [
 #[test]
 fn every_geometry_file_loads_with_the_documented_counts() {
     for (file, year, level, n) in FILES {
-        let layer = load(file, year, level);
+        let layer = load(file);
         assert_eq!(layer.features.len(), n, "{file}");
         assert_eq!(layer.indeling, Indeling::new(year));
         assert!(
@@ -114,21 +119,9 @@ fn every_geometry_file_loads_with_the_documented_counts() {
         assert!(layer.problems.is_empty(), "{file}: {:?}", layer.problems);
     }
 
-    let utrecht_2024 = load(
-        "cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson",
-        2024,
-        Level::Buurt,
-    );
-    let buurt_2013 = load(
-        "gemeente_utrecht_2013_bartvde/buurt.geojson",
-        2013,
-        Level::Buurt,
-    );
-    let gemeente_2013 = load(
-        "gemeente_utrecht_2013_bartvde/gemeente.geojson",
-        2013,
-        Level::Gemeente,
-    );
+    let utrecht_2024 = load("cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson");
+    let buurt_2013 = load("gemeente_utrecht_2013_bartvde/buurt.geojson");
+    let gemeente_2013 = load("gemeente_utrecht_2013_bartvde/gemeente.geojson");
     assert_eq!(
         utrecht_2024.get(&code("BU03440111")).expect("in 2024").name,
         "Welgelegen, Den Hommel"
@@ -139,11 +132,7 @@ fn every_geometry_file_loads_with_the_documented_counts() {
     );
     assert_eq!(gemeente_2013.features[0].code, code("GM0344"));
 
-    let almere_2022 = load(
-        "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034_rd.geojson",
-        2022,
-        Level::Wijk,
-    );
+    let almere_2022 = load("cartomap_almere_wijk_2021_2022/wijk_2022_GM0034_rd.geojson");
     let multi: BTreeSet<&str> = almere_2022
         .features
         .iter()
@@ -155,55 +144,52 @@ fn every_geometry_file_loads_with_the_documented_counts() {
 
 #[test]
 fn utrecht_codes_are_the_same_in_2013_and_2024() {
-    let buurt = |file, year| codes(&load(file, year, Level::Buurt));
-    let wijk = |file, year| codes(&load(file, year, Level::Wijk));
-    let buurten_2024 = buurt("cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson", 2024);
+    let buurten_2024 = codes(&load("cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson"));
     assert_eq!(buurten_2024.len(), 111);
     assert_eq!(
         buurten_2024,
-        buurt("gemeente_utrecht_2013_bartvde/buurt.geojson", 2013)
+        codes(&load("gemeente_utrecht_2013_bartvde/buurt.geojson"))
     );
     assert_eq!(
-        wijk("cartomap_utrecht_2024/wijk_2024_GM0344_rd.geojson", 2024),
-        wijk("gemeente_utrecht_2013_bartvde/wijk.geojson", 2013)
+        codes(&load("cartomap_utrecht_2024/wijk_2024_GM0344_rd.geojson")),
+        codes(&load("gemeente_utrecht_2013_bartvde/wijk.geojson"))
     );
 }
 
 /// Areas from the READMEs (computed there with shapely in EPSG:28992).
 #[test]
 fn areas_match_the_readmes() {
-    let area_2024 = km2(&load(
-        "cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson",
-        2024,
-        Level::Buurt,
-    ));
-    assert!(
-        (area_2024 - 99.248).abs() < 0.001,
-        "2024 buurten {area_2024} km²"
-    );
-    let area_2013 = km2(&load(
-        "gemeente_utrecht_2013_bartvde/buurt.geojson",
-        2013,
-        Level::Buurt,
-    ));
-    assert!(
-        (area_2013 - 99.21).abs() < 0.01,
-        "2013 buurten {area_2013} km²"
-    );
-    let gemeente_2013 = km2(&load(
-        "gemeente_utrecht_2013_bartvde/gemeente.geojson",
-        2013,
-        Level::Gemeente,
-    ));
+    // (file, its area in km² in the README, how close)
+    let readmes = [
+        (
+            "cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson",
+            99.248,
+            0.001,
+        ),
+        ("gemeente_utrecht_2013_bartvde/buurt.geojson", 99.21, 0.01),
+        (
+            "cartomap_almere_wijk_2021_2022/wijk_2021_GM0034_rd.geojson",
+            140.332,
+            0.001,
+        ),
+        (
+            "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034_rd.geojson",
+            139.666,
+            0.001,
+        ),
+    ];
+    for (file, readme, within) in readmes {
+        let area = km2(&load(file));
+        eprintln!("area: {file} {area:.4} km²");
+        assert!((area - readme).abs() < within, "{file}: {area} km²");
+    }
+    let area_2013 = km2(&load("gemeente_utrecht_2013_bartvde/buurt.geojson"));
+    let gemeente_2013 = km2(&load("gemeente_utrecht_2013_bartvde/gemeente.geojson"));
     assert!(
         (gemeente_2013 - area_2013).abs() < 0.05,
         "2013 gemeente {gemeente_2013} km²"
     );
-    let gemeenten = load(
-        "pdok_gemeenten_2024/gemeente_gegeneraliseerd.geojson",
-        2024,
-        Level::Gemeente,
-    );
+    let gemeenten = load("pdok_gemeenten_2024/gemeente_gegeneraliseerd.geojson");
     let gm0344 = gemeenten.get(&code("GM0344")).expect("Utrecht in PDOK");
     assert_eq!(gm0344.name, "Utrecht");
     let area_pdok = gm0344.area_m2() / 1e6;
@@ -211,47 +197,21 @@ fn areas_match_the_readmes() {
         (area_pdok - 99.19).abs() < 0.01,
         "PDOK GM0344 {area_pdok} km²"
     );
-    let almere_2021 = km2(&load(
-        "cartomap_almere_wijk_2021_2022/wijk_2021_GM0034_rd.geojson",
-        2021,
-        Level::Wijk,
-    ));
-    assert!(
-        (almere_2021 - 140.332).abs() < 0.001,
-        "Almere 2021 {almere_2021} km²"
-    );
-    let almere_2022 = km2(&load(
-        "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034_rd.geojson",
-        2022,
-        Level::Wijk,
-    ));
-    assert!(
-        (almere_2022 - 139.666).abs() < 0.001,
-        "Almere 2022 {almere_2022} km²"
-    );
     eprintln!(
-        "areas: Utrecht buurten 2024 {area_2024:.4} km², 2013 {area_2013:.4} km², gemeente 2013 {gemeente_2013:.4} km², PDOK GM0344 {area_pdok:.4} km², Almere 2021 {almere_2021:.4} km², 2022 {almere_2022:.4} km²"
+        "areas: Utrecht gemeente 2013 {gemeente_2013:.4} km², PDOK GM0344 {area_pdok:.4} km²"
     );
 }
 
 /// The same polygons read from RD and from WGS84 agree to a fraction of a per mille.
 #[test]
 fn rd_and_wgs84_copies_give_the_same_areas() {
-    let pairs = [
-        (
-            "cartomap_utrecht_2024/buurt_2024_GM0344",
-            2024,
-            Level::Buurt,
-        ),
-        (
-            "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034",
-            2022,
-            Level::Wijk,
-        ),
+    let stems = [
+        "cartomap_utrecht_2024/buurt_2024_GM0344",
+        "cartomap_almere_wijk_2021_2022/wijk_2022_GM0034",
     ];
-    for (stem, year, level) in pairs {
-        let rd = load(&format!("{stem}_rd.geojson"), year, level);
-        let wgs = load(&format!("{stem}_wgs84.geojson"), year, level);
+    for stem in stems {
+        let rd = load(&format!("{stem}_rd.geojson"));
+        let wgs = load(&format!("{stem}_wgs84.geojson"));
         let mut worst: f64 = 0.0;
         for (a, b) in rd.features.iter().zip(&wgs.features) {
             assert_eq!(a.code, b.code);
@@ -311,31 +271,11 @@ fn rd_to_wgs84_agrees_with_pyproj_on_every_utrecht_vertex() {
 
 #[test]
 fn points_find_their_regions() {
-    let buurten = load(
-        "cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson",
-        2024,
-        Level::Buurt,
-    );
-    let wijken = load(
-        "cartomap_utrecht_2024/wijk_2024_GM0344_rd.geojson",
-        2024,
-        Level::Wijk,
-    );
-    let buurten_2013 = load(
-        "gemeente_utrecht_2013_bartvde/buurt.geojson",
-        2013,
-        Level::Buurt,
-    );
-    let wijken_2013 = load(
-        "gemeente_utrecht_2013_bartvde/wijk.geojson",
-        2013,
-        Level::Wijk,
-    );
-    let gemeenten = load(
-        "pdok_gemeenten_2024/gemeente_gegeneraliseerd.geojson",
-        2024,
-        Level::Gemeente,
-    );
+    let buurten = load("cartomap_utrecht_2024/buurt_2024_GM0344_rd.geojson");
+    let wijken = load("cartomap_utrecht_2024/wijk_2024_GM0344_rd.geojson");
+    let buurten_2013 = load("gemeente_utrecht_2013_bartvde/buurt.geojson");
+    let wijken_2013 = load("gemeente_utrecht_2013_bartvde/wijk.geojson");
+    let gemeenten = load("pdok_gemeenten_2024/gemeente_gegeneraliseerd.geojson");
     let index = buurten.index();
     let index_2013 = buurten_2013.index();
     assert_eq!(index.len(), 111);

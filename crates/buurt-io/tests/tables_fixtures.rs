@@ -14,7 +14,7 @@ use buurt_io::tables::{
     load_statline_json, load_vektis_csv,
 };
 use buurt_io::{IoError, TableDataset};
-use support::{X, index, small_catalogue, write_xlsx};
+use support::{X, assert_problem, assert_skipped, index, small_catalogue, write_xlsx};
 
 const EMPTY: Value = Value::Missing(MissingReason::Empty);
 const SUPPRESSED: Value = Value::Missing(MissingReason::Suppressed);
@@ -384,13 +384,7 @@ fn statline_csv_matches_keys_without_suffix_and_keeps_empty() {
     assert_eq!(t.regions[2].name, "");
     assert!(t.unmapped_columns.contains(&"Mannen_6".to_owned()));
     // The household size column of the catalogue is absent: one problem, no error.
-    assert!(
-        t.problems
-            .iter()
-            .any(|p| p.message.contains("GemiddeldeHuishoudensgrootte")),
-        "{:?}",
-        t.problems
-    );
+    assert_problem(&t, &["GemiddeldeHuishoudensgrootte"]);
 }
 
 #[test]
@@ -404,11 +398,7 @@ fn statline_json_reads_the_odata_value_array() {
             ("BU03440111", 2024, "jeugdzorg", EMPTY),
         ],
     );
-    assert!(
-        t.problems.iter().any(|p| p.message.contains("skip=10000")),
-        "{:?}",
-        t.problems
-    );
+    assert_problem(&t, &["skip=10000"]);
     assert_eq!(t.regions[0].name, "Utrecht");
 }
 
@@ -482,18 +472,7 @@ fn rivm_50140_keeps_gemeenten_and_reports_ggd_rows_once() {
             .iter()
             .all(|o| o.age_group == AgeGroup::Van16Tot25 && o.indeling == Indeling::new(2024))
     );
-    let skipped: Vec<_> = t
-        .problems
-        .iter()
-        .filter(|p| p.message.contains("skipped"))
-        .collect();
-    assert_eq!(skipped.len(), 1, "{:?}", t.problems);
-    assert!(
-        skipped[0].message.contains("1 with key CG")
-            && skipped[0].message.contains("2 with key GG"),
-        "{}",
-        skipped[0].message
-    );
+    assert_skipped(&t, &["1 with key CG", "2 with key GG"]);
 }
 
 #[test]
@@ -780,46 +759,32 @@ fn long_tables_serve_only_filtered_sources() {
     let catalogue = buurt_core::test_support::small_catalogue(&ids);
     let names = GemeenteNames::new([("Utrecht", "GM0344".parse().unwrap())]);
     let dir = tempfile::tempdir().unwrap();
-    let long = write(
-        dir.path(),
-        "breakdown.csv",
-        "gemeentenaam,care_category,actual_cost_per_insured_year\nUTRECHT,General practice,261.0\nUTRECHT,Pharmacy,400\n",
-    );
-    let t = load_vektis_csv(&long, &names, &catalogue).unwrap();
-    assert_eq!(t.observations.len(), 1);
-    assert_values(
-        &t,
-        &catalogue,
-        &[("GM0344", 2023, "zvw_huisarts_per_verzekerde", Number(261.0))],
-    );
-    assert!(
-        t.problems.iter().any(|p| p
-            .message
-            .contains("no filter, but the file has several rows per region")
-            && p.message.contains("zvw_kosten_per_verzekerde")),
-        "{:?}",
-        t.problems
-    );
-    let wide = write(
-        dir.path(),
-        "benchmark.csv",
-        "gemeentenaam,actual_cost_per_insured_year\nUTRECHT,2658.8\n",
-    );
-    let t = load_vektis_csv(&wide, &names, &catalogue).unwrap();
-    assert_eq!(t.observations.len(), 1);
-    assert_values(
-        &t,
-        &catalogue,
-        &[("GM0344", 2023, "zvw_kosten_per_verzekerde", Number(2658.8))],
-    );
-    assert!(
-        t.problems
-            .iter()
-            .any(|p| p.message.contains("a filter column is not in the file")
-                && p.message.contains("care_category")),
-        "{:?}",
-        t.problems
-    );
+    // (file, content, the one indicator it serves and its value, what the problem names)
+    let cases = [
+        (
+            "breakdown.csv",
+            "gemeentenaam,care_category,actual_cost_per_insured_year\nUTRECHT,General practice,261.0\nUTRECHT,Pharmacy,400\n",
+            "zvw_huisarts_per_verzekerde",
+            261.0,
+            [
+                "no filter, but the file has several rows per region",
+                "zvw_kosten_per_verzekerde",
+            ],
+        ),
+        (
+            "benchmark.csv",
+            "gemeentenaam,actual_cost_per_insured_year\nUTRECHT,2658.8\n",
+            "zvw_kosten_per_verzekerde",
+            2658.8,
+            ["a filter column is not in the file", "care_category"],
+        ),
+    ];
+    for (file, content, id, number, problem) in cases {
+        let t = load_vektis_csv(&write(dir.path(), file, content), &names, &catalogue).unwrap();
+        assert_eq!(t.observations.len(), 1, "{file}");
+        assert_values(&t, &catalogue, &[("GM0344", 2023, id, Number(number))]);
+        assert_problem(&t, &problem);
+    }
 }
 
 #[test]
@@ -848,11 +813,5 @@ fn stacked_csv_tells_repeated_keys_apart_by_occurrence() {
     assert_eq!(value(&t, "GM0034", 2023, 1), Number(160_000.0));
     // Without an occurrence the key stays ambiguous: not loaded, and reported.
     assert!(t.observations.iter().all(|o| o.indicator != 2));
-    assert!(
-        t.problems
-            .iter()
-            .any(|p| p.message.contains("onbepaald_nl")),
-        "{:?}",
-        t.problems
-    );
+    assert_problem(&t, &["onbepaald_nl"]);
 }

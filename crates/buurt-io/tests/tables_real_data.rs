@@ -13,7 +13,7 @@ use buurt_io::tables::{
     GemeenteNames, load_cbs_85994_csv, load_kwb_stacked_csv, load_kwb_xlsx, load_nabijheid_csv,
     load_rivm_50090_dir, load_rivm_50090_xlsx, load_rivm_50140_csv, load_vektis_csv,
 };
-use support::{data_dir, index, small_catalogue};
+use support::{assert_skipped, data_dir, index, small_catalogue};
 
 fn builtin() -> Catalogue {
     Catalogue::builtin().expect("the builtin catalogue parses")
@@ -46,6 +46,22 @@ fn levels(t: &TableDataset) -> BTreeMap<Level, usize> {
     out
 }
 
+/// What [`levels`] must count: `[land, gemeenten, wijken, buurten]`, a level without regions
+/// left out.
+fn per_level(counts: [usize; 4]) -> BTreeMap<Level, usize> {
+    Level::ALL
+        .into_iter()
+        .zip(counts)
+        .filter(|&(_, n)| n > 0)
+        .collect()
+}
+
+/// The Utrecht kwb workbook of `year`.
+fn kwb_utrecht(dir: &std::path::Path, year: u16, catalogue: &Catalogue) -> TableDataset {
+    let path = dir.join(format!("CBS-Utrecht-kwb-{year}.xlsx"));
+    load_kwb_xlsx(&path, year, catalogue).unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn kwb_utrecht_2023_and_2024_name_122_regions() {
     let Some(dir) = data_dir("cbs_kwb_utrecht") else {
@@ -57,12 +73,7 @@ fn kwb_utrecht_2023_and_2024_name_122_regions() {
     let wmo = index(&catalogue, "wmo_per_1000");
     for (year, gemeente) in [(2023, 367_947.0), (2024, 374_238.0)] {
         let start = Instant::now();
-        let t = load_kwb_xlsx(
-            &dir.join(format!("CBS-Utrecht-kwb-{year}.xlsx")),
-            year,
-            &catalogue,
-        )
-        .unwrap();
+        let t = kwb_utrecht(&dir, year, &catalogue);
         println!(
             "kwb {year}: {:?}, {} observations, problems {:#?}",
             start.elapsed(),
@@ -72,10 +83,7 @@ fn kwb_utrecht_2023_and_2024_name_122_regions() {
         assert_eq!(t.id, format!("cbs_kwb_utrecht_{year}"));
         assert_eq!(t.rows, 122);
         assert_eq!(t.regions.len(), 122);
-        assert_eq!(
-            levels(&t),
-            BTreeMap::from([(Level::Gemeente, 1), (Level::Wijk, 10), (Level::Buurt, 111)])
-        );
+        assert_eq!(levels(&t), per_level([0, 1, 10, 111]));
         assert!(
             t.regions
                 .iter()
@@ -110,12 +118,7 @@ fn kwb_utrecht_wijken_equal_the_sum_of_their_buurten_within_rounding() {
     let catalogue = builtin();
     let inw = index(&catalogue, "inwoners");
     for year in [2023, 2024] {
-        let t = load_kwb_xlsx(
-            &dir.join(format!("CBS-Utrecht-kwb-{year}.xlsx")),
-            year,
-            &catalogue,
-        )
-        .unwrap();
+        let t = kwb_utrecht(&dir, year, &catalogue);
         let mut sums: BTreeMap<RegionCode, (f64, usize)> = BTreeMap::new();
         let mut wijken: BTreeMap<RegionCode, f64> = BTreeMap::new();
         for o in t.observations.iter().filter(|o| o.indicator == inw) {
@@ -173,15 +176,7 @@ fn rivm_50090_all_files_all_regions() {
     assert_eq!(all.paths.len(), 8);
     assert_eq!(all.rows, 8 * 17_341);
     assert_eq!(all.regions.len(), 17_341);
-    assert_eq!(
-        levels(&all),
-        BTreeMap::from([
-            (Level::Land, 1),
-            (Level::Gemeente, 355),
-            (Level::Wijk, 3177),
-            (Level::Buurt, 13_808)
-        ])
-    );
+    assert_eq!(levels(&all), per_level([1, 355, 3177, 13_808]));
     assert!(
         all.regions
             .iter()
@@ -384,23 +379,9 @@ fn rivm_50140_gemeenten_of_2024() {
     let t = load_rivm_50140_csv(&path, &catalogue).unwrap();
     let m = index(&catalogue, "mantelzorger_16_25");
     assert_eq!(t.rows, 339);
-    assert_eq!(
-        levels(&t),
-        BTreeMap::from([(Level::Land, 1), (Level::Gemeente, 338)])
-    );
+    assert_eq!(levels(&t), per_level([1, 338, 0, 0]));
     assert_eq!(one(&t, "GM0344", 2024, m), Value::Number(3.9));
-    let skipped: Vec<_> = t
-        .problems
-        .iter()
-        .filter(|p| p.message.contains("skipped"))
-        .collect();
-    assert_eq!(skipped.len(), 1, "{:#?}", t.problems);
-    assert!(
-        skipped[0].message.contains("1 with key CG")
-            && skipped[0].message.contains("25 with key GG"),
-        "{}",
-        skipped[0].message
-    );
+    assert_skipped(&t, &["1 with key CG", "25 with key GG"]);
     // With the shipped catalogue it loads too (whatever it maps from this table).
     let t = load_rivm_50140_csv(&path, &builtin()).unwrap();
     assert_eq!(t.rows, 339);
@@ -452,15 +433,7 @@ fn nabijheid_utrecht_2023() {
         t.problems
     );
     assert_eq!(t.rows, 123);
-    assert_eq!(
-        levels(&t),
-        BTreeMap::from([
-            (Level::Land, 1),
-            (Level::Gemeente, 1),
-            (Level::Wijk, 10),
-            (Level::Buurt, 111)
-        ])
-    );
+    assert_eq!(levels(&t), per_level([1, 1, 10, 111]));
     assert_eq!(
         t.regions
             .iter()

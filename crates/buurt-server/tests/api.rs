@@ -15,7 +15,7 @@ use buurt_diagnose::stats::classify::{Method, breaks};
 use buurt_io::crs::{PointWgs84, wgs84_to_web_mercator};
 use buurt_server::{AppState, Loaded, router};
 use buurt_tiles::choropleth::{IndicatorIx, value_at};
-use buurt_tiles::mvt::{DecodedTile, decode_tile};
+use buurt_tiles::mvt::{DecodedFeature, DecodedTile, decode_tile};
 use buurt_tiles::{PropValue, TileId};
 use geo::Intersects;
 use serde_json::Value;
@@ -53,6 +53,21 @@ async fn get(uri: &str) -> (StatusCode, HeaderMap, Bytes) {
     send(Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
+/// GET with one request header.
+async fn get_with(
+    uri: &str,
+    name: header::HeaderName,
+    value: &str,
+) -> (StatusCode, HeaderMap, Bytes) {
+    send(
+        Request::get(uri)
+            .header(name, value)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
 async fn get_json(uri: &str) -> Value {
     let (status, headers, body) = get(uri).await;
     assert_eq!(
@@ -87,6 +102,15 @@ async fn get_error(uri: &str) -> (StatusCode, String) {
     error_of(Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
+/// Each GET of `cases` fails with its status and a message that names its text.
+async fn assert_get_errors(cases: &[(&str, StatusCode, &str)]) {
+    for &(uri, status, names) in cases {
+        let (got, msg) = get_error(uri).await;
+        assert_eq!(got, status, "{uri}: {msg}");
+        assert!(msg.contains(names), "{uri}: {msg}");
+    }
+}
+
 fn post_json(uri: &str, body: impl Into<Body>) -> Request<Body> {
     Request::post(uri)
         .header(header::CONTENT_TYPE, "application/json")
@@ -106,11 +130,7 @@ struct Tile {
 
 /// GET a tile through the router with gzip accepted: 200, an MVT, gzipped; unzipped and decoded.
 async fn get_tile(uri: &str) -> Tile {
-    let request = Request::get(uri)
-        .header(header::ACCEPT_ENCODING, "gzip")
-        .body(Body::empty())
-        .unwrap();
-    let (status, headers, sent) = send(request).await;
+    let (status, headers, sent) = get_with(uri, header::ACCEPT_ENCODING, "gzip").await;
     assert_eq!(
         status,
         StatusCode::OK,
@@ -133,6 +153,34 @@ async fn get_tile(uri: &str) -> Tile {
         mvt,
         decoded,
     }
+}
+
+/// GET a tile as [`get_tile`] does, decoded.
+async fn get_decoded(uri: &str) -> DecodedTile {
+    get_tile(uri).await.decoded
+}
+
+/// The feature of `layer` in `tile` with property `code`.
+fn feature_of<'a>(tile: &'a DecodedTile, layer: &str, code: &str) -> Option<&'a DecodedFeature> {
+    tile.layer(layer)
+        .unwrap()
+        .features
+        .iter()
+        .find(|f| f.property("code").and_then(PropValue::as_str) == Some(code))
+}
+
+/// The interior point of a region of the atlas.
+fn interior_point(code: &str) -> PointWgs84 {
+    state()
+        .0
+        .loaded()
+        .atlas()
+        .regions()
+        .iter()
+        .find(|r| r.key.code.as_str() == code)
+        .unwrap_or_else(|| panic!("{code} in the atlas"))
+        .interior_point_wgs84
+        .unwrap()
 }
 
 const CENTRAAL: PointWgs84 = PointWgs84::new(5.1100, 52.0894);
@@ -353,18 +401,29 @@ async fn regions_list_detail_and_errors() {
         "{lon} {lat}"
     );
 
-    let (status, msg) = get_error("/api/v1/regions/BU99999999").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(msg.contains("BU99999999"), "{msg}");
-    let (status, msg) = get_error("/api/v1/regions/nonsense").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(msg.contains("nonsense"), "{msg}");
-    let (status, msg) = get_error("/api/v1/regions?level=provincie").await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(msg.contains("provincie"), "{msg}");
-    let (status, msg) = get_error("/api/v1/regions?within=GM9999").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(msg.contains("GM9999"), "{msg}");
+    assert_get_errors(&[
+        (
+            "/api/v1/regions/BU99999999",
+            StatusCode::NOT_FOUND,
+            "BU99999999",
+        ),
+        (
+            "/api/v1/regions/nonsense",
+            StatusCode::NOT_FOUND,
+            "nonsense",
+        ),
+        (
+            "/api/v1/regions?level=provincie",
+            StatusCode::BAD_REQUEST,
+            "provincie",
+        ),
+        (
+            "/api/v1/regions?within=GM9999",
+            StatusCode::NOT_FOUND,
+            "GM9999",
+        ),
+    ])
+    .await;
 }
 
 #[tokio::test]
@@ -399,12 +458,19 @@ async fn profile_equals_the_diagnose_and_csv_matches() {
     .unwrap();
     assert_eq!(body.as_ref(), expected.as_slice());
 
-    let (status, msg) = get_error("/api/v1/regions/WK039999/profile").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(msg.contains("WK039999"), "{msg}");
-    let (status, msg) = get_error("/api/v1/regions/WK034405/profile?year=twee").await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(msg.contains("year"), "{msg}");
+    assert_get_errors(&[
+        (
+            "/api/v1/regions/WK039999/profile",
+            StatusCode::NOT_FOUND,
+            "WK039999",
+        ),
+        (
+            "/api/v1/regions/WK034405/profile?year=twee",
+            StatusCode::BAD_REQUEST,
+            "year",
+        ),
+    ])
+    .await;
     let (status, _) = get_error("/api/v1/regions/XX/profile.csv").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -437,7 +503,7 @@ async fn indicator_values_with_breaks_and_errors() {
         )
     );
 
-    for (uri, status, needle) in [
+    assert_get_errors(&[
         (
             "/api/v1/indicators/no_such/values",
             StatusCode::NOT_FOUND,
@@ -473,11 +539,8 @@ async fn indicator_values_with_breaks_and_errors() {
             StatusCode::NOT_FOUND,
             "WK999999",
         ),
-    ] {
-        let (s, msg) = get_error(uri).await;
-        assert_eq!(s, status, "{uri}: {msg}");
-        assert!(msg.contains(needle), "{uri}: {msg}");
-    }
+    ])
+    .await;
 }
 
 #[tokio::test]
@@ -492,27 +555,14 @@ async fn indicator_values_carry_the_tiles_index_and_band_and_classify_either() {
     assert_eq!(by_value["values"], by_index["values"]);
 
     // The index and band of a known buurt are those of its feature in the tile.
-    let loaded = state().0.loaded();
-    let region = loaded
-        .atlas()
-        .regions()
-        .iter()
-        .find(|r| r.key.code.as_str() == CODE)
-        .unwrap();
-    let tile = tile_at(region.interior_point_wgs84.unwrap(), 14);
+    let tile = tile_at(interior_point(CODE), 14);
     let (status, _, body) = get(&format!(
         "/tiles/buurt/{tile}.mvt?indicators=mantelzorger_18plus&year=2020"
     ))
     .await;
     assert_eq!(status, StatusCode::OK);
     let decoded = decode_tile(&body).unwrap();
-    let feature = decoded
-        .layer("buurt")
-        .unwrap()
-        .features
-        .iter()
-        .find(|f| f.property("code").and_then(|c| c.as_str()) == Some(CODE))
-        .unwrap();
+    let feature = feature_of(&decoded, "buurt", CODE).unwrap();
     let row = by_index["values"]
         .as_array()
         .unwrap()
@@ -647,36 +697,38 @@ async fn area_diagnose_and_body_errors() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(msg.contains("'format'") && msg.contains("xlsx"), "{msg}");
 
-    let (status, msg) = error_of(post_json("/api/v1/areas/diagnose", "{not json")).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{msg}");
-    let (status, msg) = error_of(post_json("/api/v1/areas/diagnose", r#"{"name": 3}"#)).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{msg}");
-    let (status, msg) = error_of(post_json(
-        "/api/v1/areas/diagnose",
-        r#"{"name": "x", "buurten": ["WK034405"]}"#,
-    ))
-    .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(msg.contains("WK034405"), "{msg}");
-    let (status, msg) = error_of(post_json(
-        "/api/v1/areas/diagnose",
-        r#"{"name": "x", "buurten": ["BU03449999"]}"#,
-    ))
-    .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(msg.contains("BU03449999"), "{msg}");
-    let (status, _) = error_of(post_json(
-        "/api/v1/areas/diagnose",
-        r#"{"name": "x", "buurten": []}"#,
-    ))
-    .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
     let huge = format!(
         r#"{{"name": "x", "buurten": [{}]}}"#,
         vec!["\"BU03440511\""; 20_000].join(",")
     );
-    let (status, msg) = error_of(post_json("/api/v1/areas/diagnose", huge)).await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{msg}");
+    // Bodies refused: the status, and the code the message must name (if any).
+    let refused = [
+        ("{not json", StatusCode::BAD_REQUEST, None),
+        (r#"{"name": 3}"#, StatusCode::BAD_REQUEST, None),
+        (
+            r#"{"name": "x", "buurten": ["WK034405"]}"#,
+            StatusCode::BAD_REQUEST,
+            Some("WK034405"),
+        ),
+        (
+            r#"{"name": "x", "buurten": ["BU03449999"]}"#,
+            StatusCode::NOT_FOUND,
+            Some("BU03449999"),
+        ),
+        (
+            r#"{"name": "x", "buurten": []}"#,
+            StatusCode::BAD_REQUEST,
+            None,
+        ),
+        (huge.as_str(), StatusCode::PAYLOAD_TOO_LARGE, None),
+    ];
+    for (body, expected, names) in refused {
+        let (status, msg) = error_of(post_json("/api/v1/areas/diagnose", body.to_owned())).await;
+        assert_eq!(status, expected, "{msg}");
+        if let Some(code) = names {
+            assert!(msg.contains(code), "{msg}");
+        }
+    }
     let (status, _) = error_of(
         Request::post("/api/v1/areas/diagnose")
             .body(Body::from(body))
@@ -769,24 +821,12 @@ async fn tile_holds_every_utrecht_buurt_once() {
     let (_, _, again) = get(&uri).await;
     assert_eq!(again, body);
     let etag = headers[header::ETAG].clone();
-    let (status, _, empty) = send(
-        Request::get(&uri)
-            .header(header::IF_NONE_MATCH, etag.clone())
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, empty) = get_with(&uri, header::IF_NONE_MATCH, etag.to_str().unwrap()).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(empty.is_empty());
 
     // A client that refuses gzip gets the plain tile.
-    let (_, headers, plain) = send(
-        Request::get(&uri)
-            .header(header::ACCEPT_ENCODING, "gzip;q=0, identity")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (_, headers, plain) = get_with(&uri, header::ACCEPT_ENCODING, "gzip;q=0, identity").await;
     assert!(headers.get(header::CONTENT_ENCODING).is_none());
     assert_eq!(plain, body);
 }
@@ -815,17 +855,11 @@ async fn suppressed_values_stay_out_of_tiles() {
     let code: RegionCode = suppressed.key.code;
     let point = suppressed.interior_point_wgs84.unwrap();
     let tile = tile_at(point, 14);
-    let decoded = get_tile(&format!(
+    let decoded = get_decoded(&format!(
         "/tiles/buurt/{tile}.mvt?indicators=eenzaam_65plus"
     ))
-    .await
-    .decoded;
-    let feature = decoded
-        .layer("buurt")
-        .unwrap()
-        .features
-        .iter()
-        .find(|f| f.property("code").and_then(|c| c.as_str()) == Some(code.as_str()))
+    .await;
+    let feature = feature_of(&decoded, "buurt", code.as_str())
         .unwrap_or_else(|| panic!("{code} not in {tile}"));
     assert!(feature.property("eenzaam_65plus").is_none());
     assert_eq!(
@@ -853,18 +887,11 @@ async fn suppressed_values_stay_out_of_tiles() {
 async fn tiles_carry_the_index_and_band_of_the_profile() {
     let loaded = state().0.loaded();
     let diagnose = Diagnose::new(loaded.atlas());
-    let region = loaded
-        .atlas()
-        .regions()
-        .iter()
-        .find(|r| r.key.code.as_str() == "BU03440613")
-        .expect("a Utrecht buurt");
-    let tile = tile_at(region.interior_point_wgs84.unwrap(), 14);
-    let decoded = get_tile(&format!(
+    let tile = tile_at(interior_point("BU03440613"), 14);
+    let decoded = get_decoded(&format!(
         "/tiles/buurt/{tile}.mvt?indicators=mantelzorger_18plus&year=2020"
     ))
-    .await
-    .decoded;
+    .await;
     let features = &decoded.layer("buurt").unwrap().features;
     let mut checked = 0;
     for f in features {
@@ -898,19 +925,12 @@ async fn tiles_carry_the_index_and_band_of_the_profile() {
 
 #[tokio::test]
 async fn label_tiles_hold_a_point_inside_each_region() {
-    let loaded = state().0.loaded();
-    let region = loaded
-        .atlas()
-        .regions()
-        .iter()
-        .find(|r| r.key.code.as_str() == "BU03440111")
-        .expect("a Utrecht buurt");
-    let tile = tile_at(region.interior_point_wgs84.unwrap(), 13);
-    let decoded = get_tile(&format!(
+    let point = interior_point("BU03440111");
+    let tile = tile_at(point, 13);
+    let decoded = get_decoded(&format!(
         "/tiles/label/{tile}.mvt?indicators=eenzaam_65plus&year=2020"
     ))
-    .await
-    .decoded;
+    .await;
     let labels = decoded.layer("label").expect("a label layer");
     assert!(decoded.layer("buurt").is_none());
     let mut levels = std::collections::BTreeSet::new();
@@ -928,19 +948,13 @@ async fn label_tiles_hold_a_point_inside_each_region() {
     );
     // Each label point lies in its own polygon: the buurt tile at the same place has the
     // buurt, and so does /locate at the region's interior point.
-    let point = region.interior_point_wgs84.unwrap();
     let located = get_json(&format!(
         "/api/v1/locate?lon={}&lat={}",
         point.lon, point.lat
     ))
     .await;
     assert_eq!(located["buurt"]["code"], "BU03440111");
-    assert!(
-        labels
-            .features
-            .iter()
-            .any(|f| { f.property("code").and_then(PropValue::as_str) == Some("BU03440111") })
-    );
+    assert!(feature_of(&decoded, "label", "BU03440111").is_some());
     let tj = get_json("/tiles/label.json").await;
     assert_eq!(tj["vector_layers"][0]["fields"]["layer"], "String");
     assert!(tj["bounds"].is_array());
@@ -949,18 +963,11 @@ async fn label_tiles_hold_a_point_inside_each_region() {
 #[tokio::test]
 async fn tile_year_and_gemeente_layer() {
     let tile = tile_at(CENTRAAL, 9);
-    let decoded = get_tile(&format!(
+    let decoded = get_decoded(&format!(
         "/tiles/gemeente/{tile}.mvt?indicators=eenzaam_65plus&year=2016"
     ))
-    .await
-    .decoded;
-    let utrecht = decoded
-        .layer("gemeente")
-        .unwrap()
-        .features
-        .iter()
-        .find(|f| f.property("code").and_then(|c| c.as_str()) == Some("GM0344"))
-        .unwrap();
+    .await;
+    let utrecht = feature_of(&decoded, "gemeente", "GM0344").unwrap();
     let year = utrecht
         .property("eenzaam_65plus_year")
         .and_then(buurt_tiles::PropValue::as_f64)
@@ -971,7 +978,7 @@ async fn tile_year_and_gemeente_layer() {
 
 #[tokio::test]
 async fn tile_errors() {
-    for (uri, status, needle) in [
+    assert_get_errors(&[
         (
             "/tiles/provincie/14/8418/5401.mvt",
             StatusCode::NOT_FOUND,
@@ -998,22 +1005,18 @@ async fn tile_errors() {
         ),
         ("/tiles/provincie.json", StatusCode::NOT_FOUND, "provincie"),
         ("/no/such/route", StatusCode::NOT_FOUND, "/no/such/route"),
-    ] {
-        let (s, msg) = get_error(uri).await;
-        assert_eq!(s, status, "{uri}: {msg}");
-        assert!(msg.contains(needle), "{uri}: {msg}");
-    }
+    ])
+    .await;
     let (status, msg) = error_of(Request::delete("/health").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{msg}");
 }
 
 #[tokio::test]
 async fn tilejson_describes_the_layer() {
-    let (status, _, body) = send(
-        Request::get("/tiles/buurt.json?indicators=eenzaam_65plus&year=2020")
-            .header(header::HOST, "example.test:8080")
-            .body(Body::empty())
-            .unwrap(),
+    let (status, _, body) = get_with(
+        "/tiles/buurt.json?indicators=eenzaam_65plus&year=2020",
+        header::HOST,
+        "example.test:8080",
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -1055,31 +1058,14 @@ async fn json_routes_send_etags_and_304() {
             .unwrap()
             .contains("max-age")
     );
-    let (status, headers, body) = send(
-        Request::get("/api/v1/indicators")
-            .header(header::IF_NONE_MATCH, &etag)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, headers, body) =
+        get_with("/api/v1/indicators", header::IF_NONE_MATCH, &etag).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert_eq!(headers[header::ETAG], etag.as_str());
     assert!(body.is_empty());
-    let (status, _, _) = send(
-        Request::get("/api/v1/indicators")
-            .header(header::IF_NONE_MATCH, "\"other\"")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, _) = get_with("/api/v1/indicators", header::IF_NONE_MATCH, "\"other\"").await;
     assert_eq!(status, StatusCode::OK);
     // CORS for browsers on other origins.
-    let (_, headers, _) = send(
-        Request::get("/health")
-            .header(header::ORIGIN, "http://viewer.test")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (_, headers, _) = get_with("/health", header::ORIGIN, "http://viewer.test").await;
     assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
 }

@@ -63,3 +63,27 @@ pub fn read_pmtiles(path: &Path) -> AsyncPmTilesReader<MemoryBackend> {
     )))
     .unwrap_or_else(|e| panic!("{}: not a PMTiles archive: {e}", path.display()))
 }
+
+/// The JSON metadata of an archive opened with [`read_pmtiles`].
+///
+/// # Panics
+/// When the metadata cannot be read or is not JSON.
+#[must_use]
+pub fn metadata(reader: &AsyncPmTilesReader<MemoryBackend>) -> serde_json::Value {
+    let text = block_on(reader.get_metadata()).expect("the archive's metadata");
+    serde_json::from_str(&text).expect("metadata as JSON")
+}
+
+/// The ids of the `vector_layers` in an archive's [`metadata`], in order.
+///
+/// # Panics
+/// When `vector_layers` is not an array of objects with a string `id`.
+#[must_use]
+pub fn vector_layer_ids(metadata: &serde_json::Value) -> Vec<&str> {
+    metadata["vector_layers"]
+        .as_array()
+        .expect("vector_layers")
+        .iter()
+        .map(|l| l["id"].as_str().expect("a layer id"))
+        .collect()
+}

@@ -8,7 +8,7 @@ use std::io::Read;
 use buurt_tiles::export::{
     ArchiveInfo, GeoJsonFeature, MbTilesArchive, PmTilesArchive, write_geojson,
 };
-use buurt_tiles::test_support::{block_on, read_pmtiles};
+use buurt_tiles::test_support::{block_on, metadata, read_pmtiles, vector_layer_ids};
 use buurt_tiles::{
     LABEL_LAYER, PropValue, PyramidSpec, PyramidSummary, SourceFeature, TileId, TileSet,
     TileSetOptions,
@@ -24,21 +24,23 @@ fn props(layer: &str, f: &SourceFeature) -> Vec<(String, PropValue)> {
     }
 }
 
+/// The pyramid of both layers and their labels, z0–15.
+const SPEC: PyramidSpec<'static> = PyramidSpec {
+    min_zoom: 0,
+    max_zoom: 15,
+    layers: &["buurt", "wijk", LABEL_LAYER],
+    threads: 2,
+};
+
 fn pyramid() -> (Vec<(TileId, Vec<u8>)>, PyramidSummary, TileSet) {
     let tiles = TileSet::new(
         vec![grid_layer(), shapes_layer()],
         TileSetOptions::default(),
     )
     .expect("tile set");
-    let spec = PyramidSpec {
-        min_zoom: 0,
-        max_zoom: 15,
-        layers: &["buurt", "wijk", LABEL_LAYER],
-        threads: 2,
-    };
     let mut memory: Vec<(TileId, Vec<u8>)> = Vec::new();
     let summary = tiles
-        .build_pyramid(&spec, &props, &mut memory)
+        .build_pyramid(&SPEC, &props, &mut memory)
         .expect("pyramid");
     (memory, summary, tiles)
 }
@@ -59,13 +61,7 @@ fn pmtiles_round_trips_through_the_pmtiles_crate_reader() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("grid.pmtiles");
     let mut archive = PmTilesArchive::create(&path).unwrap();
-    let spec = PyramidSpec {
-        min_zoom: 0,
-        max_zoom: 15,
-        layers: &["buurt", "wijk", LABEL_LAYER],
-        threads: 2,
-    };
-    let written = tiles.build_pyramid(&spec, &props, &mut archive).unwrap();
+    let written = tiles.build_pyramid(&SPEC, &props, &mut archive).unwrap();
     assert_eq!(written, summary);
     archive.finish(&written, &info()).unwrap();
 
@@ -86,15 +82,8 @@ fn pmtiles_round_trips_through_the_pmtiles_crate_reader() {
         "{w} {s} {e} {n}"
     );
 
-    let metadata: serde_json::Value =
-        serde_json::from_str(&block_on(reader.get_metadata()).unwrap()).unwrap();
-    let ids: Vec<&str> = metadata["vector_layers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, vec!["buurt", "wijk", LABEL_LAYER]);
+    let metadata = metadata(&reader);
+    assert_eq!(vector_layer_ids(&metadata), ["buurt", "wijk", LABEL_LAYER]);
     assert_eq!(metadata["vector_layers"][0]["fields"]["waarde"], "Number");
     assert_eq!(metadata["name"], "synthetic");
 

@@ -12,8 +12,8 @@ use buurt_tiles::{
     TileSetOptions,
 };
 use common::{
-    CELL_M, GRID_COLUMNS, GRID_ROWS, check_shared_borders, check_tile, grid_bounds, grid_layer,
-    render_decoded, shapes_layer, vertex_count,
+    CELL_M, GRID_COLUMNS, GRID_ROWS, buurt_pyramid, check_shared_borders, check_tile, grid_bounds,
+    grid_layer, render_decoded, shapes_layer, vertex_count,
 };
 use geo::{Centroid, Contains};
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
@@ -57,23 +57,20 @@ fn hole_survives_and_is_wound_opposite() {
             TileRange::covering(geo_types::Rect::new(donut_center, donut_center), z).unwrap();
         let tile = range.iter().next().unwrap();
         let decoded = render_decoded(&tiles, tile, &["wijk"]);
-        let donut = decoded
-            .layer("wijk")
-            .unwrap()
-            .features
-            .iter()
-            .find(|f| f.id == Some(1))
-            .unwrap();
+        let wijk = |id: u64| {
+            decoded
+                .layer("wijk")
+                .unwrap()
+                .features
+                .iter()
+                .find(|f| f.id == Some(id))
+                .unwrap()
+        };
+        let donut = wijk(1);
         let polygons = donut.geometry.polygons();
         assert_eq!(polygons.len(), 1, "z{z}");
         assert_eq!(polygons[0].len(), 2, "z{z}: exterior and one hole");
-        let island = decoded
-            .layer("wijk")
-            .unwrap()
-            .features
-            .iter()
-            .find(|f| f.id == Some(2))
-            .unwrap();
+        let island = wijk(2);
         // The island's ring is the donut's hole, point for point, walked the other way.
         let DecodedGeometry::Polygons(island_rings) = &island.geometry else {
             panic!()
@@ -589,16 +586,7 @@ fn country_sized_grid_pyramid_is_complete_and_borders_stay_shared() {
         .map(|f| f.geometry_web_mercator.clone())
         .collect();
     let tiles = TileSet::new(vec![layer], TileSetOptions::default()).unwrap();
-    let spec = PyramidSpec {
-        min_zoom: 0,
-        max_zoom: 14,
-        layers: &["buurt", LABEL_LAYER],
-        threads: 2,
-    };
-    let mut out: Vec<(TileId, Vec<u8>)> = Vec::new();
-    let summary = tiles
-        .build_pyramid(&spec, &|_, _| Vec::new(), &mut out)
-        .unwrap();
+    let (out, summary) = buurt_pyramid(&tiles, 14);
     assert_eq!(summary.tiles_written, summary.tiles_rendered);
     assert_eq!(summary.tiles_written, out.len());
     check_shared_borders(

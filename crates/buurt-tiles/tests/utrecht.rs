@@ -2,10 +2,10 @@
 
 mod common;
 
-use buurt_tiles::{
-    LABEL_LAYER, PyramidSpec, SourceFeature, SourceLayer, TileId, TileSet, TileSetOptions,
+use buurt_tiles::{SourceFeature, SourceLayer, TileSet, TileSetOptions};
+use common::{
+    buurt_pyramid, check_shared_borders, check_tile, render_decoded, web_mercator_from_lon_lat,
 };
-use common::{check_shared_borders, check_tile, render_decoded, web_mercator_from_lon_lat};
 use geo::{Contains, MapCoords};
 use geo_types::{MultiPolygon, Point};
 
@@ -99,16 +99,7 @@ fn utrecht_labels_are_inside_their_buurt() {
 fn utrecht_pyramid_z0_16_is_complete() {
     let layer = utrecht_buurten();
     let tiles = TileSet::new(vec![layer], TileSetOptions::default()).unwrap();
-    let spec = PyramidSpec {
-        min_zoom: 0,
-        max_zoom: 16,
-        layers: &["buurt", LABEL_LAYER],
-        threads: 2,
-    };
-    let mut out: Vec<(TileId, Vec<u8>)> = Vec::new();
-    let summary = tiles
-        .build_pyramid(&spec, &|_, _| Vec::new(), &mut out)
-        .unwrap();
+    let (out, summary) = buurt_pyramid(&tiles, 16);
     assert_eq!(summary.tiles_written, out.len());
     assert!(summary.tiles_written > 1000);
     assert!(summary.tiles_written <= summary.tiles_rendered);

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use buurt_core::Catalogue;
+use buurt_io::TableDataset;
 
 /// A cell of a generated worksheet.
 #[derive(Debug, Clone, Copy)]
@@ -185,4 +186,27 @@ pub fn data_dir(folder: &str) -> Option<PathBuf> {
         dir.display()
     );
     Some(dir)
+}
+
+/// Some problem of `t` names every one of `parts`.
+pub fn assert_problem(t: &TableDataset, parts: &[&str]) {
+    assert!(
+        t.problems
+            .iter()
+            .any(|p| parts.iter().all(|part| p.message.contains(part))),
+        "no problem names {parts:?}: {:#?}",
+        t.problems
+    );
+}
+
+/// `t` reports skipped rows in exactly one problem, and that problem names every one of `parts`.
+pub fn assert_skipped(t: &TableDataset, parts: &[&str]) {
+    let skipped: Vec<_> = t
+        .problems
+        .iter()
+        .filter(|p| p.message.contains("skipped"))
+        .collect();
+    assert_eq!(skipped.len(), 1, "{:#?}", t.problems);
+    let message = &skipped[0].message;
+    assert!(parts.iter().all(|part| message.contains(part)), "{message}");
 }

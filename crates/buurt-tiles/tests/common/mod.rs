@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use buurt_tiles::mvt::{DecodedTile, decode_tile, ring_area_doubled};
-use buurt_tiles::{SourceFeature, SourceLayer, TileId, TileSet};
+use buurt_tiles::{
+    LABEL_LAYER, PyramidSpec, PyramidSummary, SourceFeature, SourceLayer, TileId, TileSet,
+};
 use geo::orient::{Direction, Orient};
 use geo::{Area, BooleanOps, BoundingRect, Intersects};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon, Rect};
@@ -205,6 +207,22 @@ pub fn render_decoded(tiles: &TileSet, tile: TileId, layers: &[&str]) -> Decoded
         .render(tile, layers, &|_, _| Vec::new())
         .expect("render");
     decode_tile(&bytes).expect("decode")
+}
+
+/// The pyramid of layer `buurt` and its labels from z0 to `max_zoom`, without properties, on two
+/// threads: the tiles written and the summary.
+pub fn buurt_pyramid(tiles: &TileSet, max_zoom: u8) -> (Vec<(TileId, Vec<u8>)>, PyramidSummary) {
+    let spec = PyramidSpec {
+        min_zoom: 0,
+        max_zoom,
+        layers: &["buurt", LABEL_LAYER],
+        threads: 2,
+    };
+    let mut out: Vec<(TileId, Vec<u8>)> = Vec::new();
+    let summary = tiles
+        .build_pyramid(&spec, &|_, _| Vec::new(), &mut out)
+        .expect("the pyramid");
+    (out, summary)
 }
 
 /// The tile as a polygon in EPSG:3857.
