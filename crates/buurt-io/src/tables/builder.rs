@@ -10,7 +10,7 @@ use crate::error::IoError;
 
 use super::cell::{At, Cell};
 use super::header::Header;
-use super::mapping::ValueColumn;
+use super::mapping::{Mapping, Skipped, ValueColumn, resolve_columns};
 
 /// A [`TableDataset`] under construction, for one file.
 #[derive(Debug)]
@@ -94,6 +94,25 @@ impl Builder {
             location: format!("{}, {location}", self.path.display()),
             message: message.into(),
         });
+    }
+
+    /// Every mapping resolved to one column of `header`; what the file cannot serve is reported
+    /// as problems, one per reason (see [`resolve_columns`]).
+    pub(crate) fn value_columns<'c>(
+        &mut self,
+        header: &Header,
+        mappings: &[Mapping<'c>],
+    ) -> Vec<ValueColumn<'c>> {
+        let (cols, skipped) = resolve_columns(header, mappings);
+        self.report_skipped(skipped);
+        cols
+    }
+
+    /// The catalogue sources this file cannot serve, one problem per reason.
+    pub(crate) fn report_skipped(&mut self, skipped: Skipped) {
+        for message in skipped.messages() {
+            self.problem_in_file(message);
+        }
     }
 
     /// A non-fatal finding about the file as a whole.

@@ -243,7 +243,7 @@ fn resolve<'c>(
             filter,
         });
     }
-    skipped.report(out);
+    out.report_skipped(skipped);
     resolved
 }
 

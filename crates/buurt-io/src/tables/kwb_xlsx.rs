@@ -11,7 +11,7 @@ use crate::error::IoError;
 
 use super::builder::Builder;
 use super::cell::{At, Cell};
-use super::mapping::{mappings, value_columns};
+use super::mapping::mappings;
 use super::xlsx::{take_header, with_first_sheet};
 
 /// The region code column (`GM0344`, `WK034401`, `BU03440111`).
@@ -46,7 +46,7 @@ pub fn load_kwb_xlsx(
         let name_col = header.require(NAME)?;
         let level_col = header.require(LEVEL)?;
         let mut out = Builder::new(SourceTable::CbsKwb, path);
-        let cols = value_columns(&header, &mapped, &mut out);
+        let cols = out.value_columns(&header, &mapped);
         let mut used = vec![code_col, name_col, level_col];
         used.extend(cols.iter().map(|c| c.col));
         out.unmapped(&header, &used);

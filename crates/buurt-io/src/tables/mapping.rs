@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use buurt_core::{AgeGroup, Catalogue, Indicator, SourceColumn, SourceTable};
 
-use super::builder::Builder;
 use super::header::Header;
 
 /// One catalogue indicator read from a source table.
@@ -63,14 +62,13 @@ pub(crate) struct ValueColumn<'c> {
     pub mapping: Mapping<'c>,
 }
 
-/// Resolve every mapping to one column. Columns that are absent or ambiguous are reported as
-/// problems and their indicators left out: a catalogue may list columns that some vintages of a
-/// table lack.
-pub(crate) fn value_columns<'c>(
+/// Resolve every mapping to one column. Columns that are absent or ambiguous are skipped, with
+/// the reason, and their indicators left out: a catalogue may list columns that some vintages
+/// of a table lack (`Builder::value_columns` reports them).
+pub(crate) fn resolve_columns<'c>(
     header: &Header,
     mappings: &[Mapping<'c>],
-    out: &mut Builder,
-) -> Vec<ValueColumn<'c>> {
+) -> (Vec<ValueColumn<'c>>, Skipped) {
     let mut cols = Vec::new();
     let mut skipped = Skipped::default();
     for m in mappings {
@@ -91,8 +89,7 @@ pub(crate) fn value_columns<'c>(
             ),
         }
     }
-    skipped.report(out);
-    cols
+    (cols, skipped)
 }
 
 /// The most common reason to skip a catalogue source.
@@ -122,16 +119,16 @@ impl Skipped {
             .push(format!("'{}' ({}: {detail})", m.source.column, m.info.id));
     }
 
-    /// One problem per reason.
-    pub(crate) fn report(self, out: &mut Builder) {
-        for (reason, list) in self.by_reason {
+    /// One message per reason.
+    pub(crate) fn messages(self) -> impl Iterator<Item = String> {
+        self.by_reason.into_iter().map(|(reason, list)| {
             let n = list.len();
-            out.problem_in_file(format!(
+            format!(
                 "{n} catalogue source{} not loaded from this file ({reason}): {}",
                 if n == 1 { "" } else { "s" },
                 list.join(", ")
-            ));
-        }
+            )
+        })
     }
 }
 

@@ -12,7 +12,7 @@ use crate::error::IoError;
 
 use super::builder::{Builder, merge};
 use super::cell::{At, Cell, year_of};
-use super::mapping::{ValueColumn, mappings, value_columns};
+use super::mapping::{ValueColumn, mappings};
 use super::xlsx::{take_header, with_first_sheet};
 
 /// All 50090NED years are published on the 2020 classification.
@@ -93,10 +93,9 @@ pub fn load_rivm_50090_xlsx(path: &Path, catalogue: &Catalogue) -> Result<TableD
             let k = if let Some(k) = by_age.iter().position(|(a, _)| *a == age) {
                 k
             } else {
-                let cols = value_columns(
+                let cols = out.value_columns(
                     &header,
                     &mappings(catalogue, SourceTable::Rivm50090, Some(age)),
-                    &mut out,
                 );
                 // Files hold one age group: room for all their cells at once.
                 out.observations

@@ -277,7 +277,7 @@ pub(crate) fn load(
             &format!("{}: {}", years.join(", "), cols.join(", ")),
         );
     }
-    skipped.report(&mut out);
+    out.report_skipped(skipped);
     out.unmapped(header, &used_cols.into_iter().collect::<Vec<_>>());
     let years: Vec<String> = by_year.keys().map(u16::to_string).collect();
     let suffix = match years.as_slice() {
