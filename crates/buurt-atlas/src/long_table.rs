@@ -68,39 +68,20 @@ impl<'a> LongRows<'a> {
     pub(crate) fn into_frame(self) -> Result<DataFrame> {
         let n = self.value.len();
         let categorical = DataType::from_categories(Categories::global());
-        let text = |name: &str, column: Column| {
-            column.cast(&categorical).map(|c| c.with_name(name.into()))
-        };
+        // A cast keeps the column's name.
+        let text = |column: Column| column.cast(&categorical);
         Ok(DataFrame::new(
             n,
             vec![
-                text(
-                    columns::DATASET,
-                    Column::new(columns::DATASET.into(), self.dataset),
-                )?,
-                text(
-                    columns::REGION,
-                    Column::new(columns::REGION.into(), self.region),
-                )?,
-                text(
-                    columns::LEVEL,
-                    Column::new(columns::LEVEL.into(), self.level),
-                )?,
+                text(Column::new(columns::DATASET.into(), self.dataset))?,
+                text(Column::new(columns::REGION.into(), self.region))?,
+                text(Column::new(columns::LEVEL.into(), self.level))?,
                 Column::new(columns::INDELING.into(), self.indeling),
                 Column::new(columns::YEAR.into(), self.year),
-                text(
-                    columns::INDICATOR,
-                    Column::new(columns::INDICATOR.into(), self.indicator),
-                )?,
-                text(
-                    columns::AGE_GROUP,
-                    Column::new(columns::AGE_GROUP.into(), self.age),
-                )?,
+                text(Column::new(columns::INDICATOR.into(), self.indicator))?,
+                text(Column::new(columns::AGE_GROUP.into(), self.age))?,
                 Column::new(columns::VALUE.into(), self.value),
-                text(
-                    columns::MISSING,
-                    Column::new(columns::MISSING.into(), self.missing),
-                )?,
+                text(Column::new(columns::MISSING.into(), self.missing))?,
             ],
         )?)
     }

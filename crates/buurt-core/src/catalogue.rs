@@ -211,18 +211,6 @@ impl Kind {
     pub fn is_compared(self) -> bool {
         self != Kind::Count
     }
-
-    /// The snake_case key.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Count => "count",
-            Kind::Share => "share",
-            Kind::Rate => "rate",
-            Kind::Mean => "mean",
-            Kind::Score => "score",
-        }
-    }
 }
 
 /// The population an indicator describes.

@@ -27,7 +27,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use buurt_core::{AgeGroup, Polarity, Theme, Unit};
+use buurt_core::{AgeGroup, Theme, Unit};
 
 use super::bands::Band;
 use super::profile::{Aandachtspunt, IndicatorProfile};
@@ -42,12 +42,6 @@ pub const MIN_RELATIVE_DIFFERENCE: f64 = 0.10;
 pub const MIN_PERCENT_POINTS: f64 = 2.0;
 /// Extra weight of headline indicators in the ranking.
 pub const HEADLINE_FACTOR: f64 = 1.5;
-
-/// +1 when higher means more need, −1 when lower does, 0 for context indicators.
-#[must_use]
-pub fn need_sign(polarity: Polarity) -> f64 {
-    polarity.need_sign()
-}
 
 /// The ranking factor for the share of the population an indicator speaks of.
 #[must_use]
@@ -146,7 +140,7 @@ fn benchmark(p: &IndicatorProfile) -> Option<f64> {
 
 /// The ranking score of an indicator, if it qualifies (rules 1 to 3 of the module docs).
 fn score(p: &IndicatorProfile) -> Option<f64> {
-    let sign = need_sign(p.polarity);
+    let sign = p.polarity.need_sign();
     let (Some(value), Some(z), Some(index)) = (p.value, p.z_gemeente, p.index_gemeente) else {
         return None;
     };

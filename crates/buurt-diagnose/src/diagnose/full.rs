@@ -66,6 +66,19 @@ impl FullTable {
         self.index_gemeente.is_empty()
     }
 
+    /// The five standing columns: `index_gemeente`, `z_gemeente`, `rank_gemeente`, `z_nl`,
+    /// `rank_nl`.
+    #[must_use]
+    pub fn standings(&self) -> [&[f32]; 5] {
+        [
+            &self.index_gemeente,
+            &self.z_gemeente,
+            &self.rank_gemeente,
+            &self.z_nl,
+            &self.rank_nl,
+        ]
+    }
+
     /// Bytes held by the table.
     #[must_use]
     pub fn bytes(&self) -> usize {
@@ -338,6 +351,17 @@ impl<'a> Out<'a> {
         }
     }
 
+    /// The five columns, as [`FullTable::standings`] orders them.
+    fn columns(&mut self) -> [&mut [f32]; 5] {
+        [
+            &mut *self.index_gemeente,
+            &mut *self.z_gemeente,
+            &mut *self.rank_gemeente,
+            &mut *self.z_nl,
+            &mut *self.rank_nl,
+        ]
+    }
+
     fn split_at(self, n: usize) -> (Out<'a>, Out<'a>) {
         let (a1, b1) = self.index_gemeente.split_at_mut(n);
         let (a2, b2) = self.z_gemeente.split_at_mut(n);
@@ -565,13 +589,7 @@ fn one_group(
     } = job;
     if !standing::is_compared(catalogue, key) {
         // Counts get no standing.
-        for col in [
-            &mut *out.index_gemeente,
-            &mut *out.z_gemeente,
-            &mut *out.rank_gemeente,
-            &mut *out.z_nl,
-            &mut *out.rank_nl,
-        ] {
+        for col in out.columns() {
             col.fill(f32::NAN);
         }
         return;
@@ -805,13 +823,7 @@ mod tests {
         let e = a.cells();
         for (row, cell) in t.cells().enumerate() {
             let compared = e.cell_groups()[cell] == G;
-            for col in [
-                &t.index_gemeente,
-                &t.z_gemeente,
-                &t.rank_gemeente,
-                &t.z_nl,
-                &t.rank_nl,
-            ] {
+            for col in t.standings() {
                 assert_eq!(col[row].is_finite(), compared, "row {row}");
             }
         }
@@ -888,13 +900,7 @@ mod tests {
         let missing = row(e, &t, G, "BU00010105", 2020);
         assert_eq!(t.value(e, missing), None);
         assert_eq!(t.benchmarks(e, missing).gemeente, Some(20.0));
-        for col in [
-            &t.index_gemeente,
-            &t.z_gemeente,
-            &t.rank_gemeente,
-            &t.z_nl,
-            &t.rank_nl,
-        ] {
+        for col in t.standings() {
             assert!(col[missing].is_nan());
         }
 
@@ -943,13 +949,7 @@ mod tests {
                 want.rank_nl,
             ]
             .map(|x| x.unwrap_or(f64::NAN));
-            let got = [
-                t.index_gemeente[row],
-                t.z_gemeente[row],
-                t.rank_gemeente[row],
-                t.z_nl[row],
-                t.rank_nl[row],
-            ];
+            let got = t.standings().map(|col| col[row]);
             for (g, w) in got.iter().zip(want) {
                 assert!(close(*g, w), "row {row}: {got:?} != {want:?}");
             }

@@ -145,6 +145,18 @@ pub struct IndicatorProfile {
     pub trend: Option<Trend>,
 }
 
+impl IndicatorProfile {
+    /// The label with the age group ("Mantelzorger (65+)"), so that two age groups of one
+    /// indicator can be told apart.
+    #[must_use]
+    pub fn label_with_age(&self) -> String {
+        match self.age_group.as_str() {
+            "totaal" => self.label.clone(),
+            age => format!("{} ({age})", self.label),
+        }
+    }
+}
+
 /// An indicator that needs attention, with a sentence a partner understands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -396,10 +408,17 @@ pub(crate) fn indicator_profiles(
         } else {
             benchmarks.gemeente
         };
-        let stand = value.map_or_else(standing::Standing::default, |x| {
-            let parent = standing::comparison_parent(engine, level, anchor);
-            standing::standing_of(engine, catalogue, g, level, x, parent)
-        });
+        // A missing value (NaN) stands nowhere.
+        let parent = standing::comparison_parent(engine, level, anchor);
+        let stand = standing::standing_of(
+            engine,
+            catalogue,
+            g,
+            level,
+            current.value,
+            parent,
+            reference,
+        );
         let (interval, significant, eb, uncertainty) = match value {
             Some(_) if is_model_estimate(ind) => (
                 None,
@@ -468,10 +487,7 @@ pub(crate) fn indicator_profiles(
             value,
             missing_reason: missing,
             benchmarks,
-            // Counts are not compared with their parents (the kernel gives them no standing).
-            index_gemeente: value
-                .filter(|_| ind.kind.is_compared())
-                .and_then(|v| standing::index(v, reference)),
+            index_gemeente: stand.index,
             z_gemeente: stand.z_gemeente,
             rank_gemeente: stand.rank_gemeente,
             z_nl: stand.z_nl,

@@ -228,17 +228,12 @@ pub fn markdown(p: &Profile) -> String {
             } else {
                 String::new()
             };
-            // Counts are not compared with their parents: no position.
-            let position = if i.kind.is_compared() {
-                i.band.map_or("–", |b| b.dutch())
-            } else {
-                "–"
-            };
+            // No band, no position: counts get none (the standing kernel).
+            let position = i.band.map_or("–", |b| b.dutch());
             let _ = writeln!(
                 out,
-                "| {}{} | {} | {} |{wijk} {} | {} | {} | {} |",
-                i.label,
-                age_suffix(&i.age_group),
+                "| {} | {} | {} |{wijk} {} | {} | {} | {} |",
+                i.label_with_age(),
                 i.year,
                 value,
                 fmt_opt(benchmark, i.unit),
@@ -280,7 +275,7 @@ fn theme_sentence(p: &Profile, theme: Theme, benchmark_name: &str) -> String {
         .iter()
         .filter(|a| a.theme == theme)
         .filter_map(|a| p.indicators.iter().find(|i| i.id == a.indicator))
-        .map(|i| format!("{}{}", i.label.to_lowercase(), age_suffix(&i.age_group)))
+        .map(|i| i.label_with_age().to_lowercase())
         .collect();
     let score = p.scores.themes.iter().find(|t| t.theme == theme);
     let level = score.map(|t| match t.score {
@@ -336,11 +331,4 @@ fn signed(x: f64) -> String {
 fn is_headline(i: &IndicatorProfile) -> bool {
     // The 18-64 variants of RIVM headline indicators repeat the 18+ story on one page.
     i.headline && i.age_group != "18-64"
-}
-
-fn age_suffix(key: &str) -> String {
-    match key {
-        "totaal" => String::new(),
-        other => format!(" ({other})"),
-    }
 }

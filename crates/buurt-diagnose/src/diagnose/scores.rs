@@ -24,7 +24,6 @@ use std::collections::HashMap;
 
 use buurt_core::{AgeGroup, Indicator, Theme};
 
-use super::aandachtspunten::need_sign;
 use super::profile::{Contribution, IndicatorProfile, Scores, ThemeScore};
 
 /// Indicator weights for the composite score.
@@ -53,7 +52,7 @@ impl Weights {
     /// The documented default weight.
     #[must_use]
     pub fn default_for(ind: &Indicator) -> f64 {
-        if need_sign(ind.polarity) == 0.0 {
+        if ind.polarity.need_sign() == 0.0 {
             return 0.0;
         }
         let age = match ind.age_group {
@@ -61,7 +60,7 @@ impl Weights {
             AgeGroup::Plus65 => 0.5,
             _ => 1.0,
         };
-        age * if ind.headline { 2.0 } else { 1.0 }
+        age * headline_factor(ind)
     }
 }
 
@@ -72,45 +71,36 @@ pub fn composite(
     catalogue: &dyn Fn(&str) -> Option<Indicator>,
     weights: &Weights,
 ) -> Scores {
+    // The indicators that count: a value, a z-score and a positive weight.
+    let usable: Vec<(&IndicatorProfile, Indicator, f64, f64)> = indicators
+        .iter()
+        .filter_map(|p| {
+            let ind = catalogue(&p.id)?;
+            let w = weights.weight(&ind);
+            let z = p.z_gemeente.filter(|_| p.value.is_some() && w > 0.0)?;
+            Some((p, ind, w, z))
+        })
+        .collect();
     // Per concept: the sum of its indicators' age weights and the largest headline factor.
     let mut concepts: HashMap<&str, (f64, f64)> = HashMap::new();
-    let usable = |p: &IndicatorProfile| {
-        let ind = catalogue(&p.id)?;
-        let w = weights.weight(&ind);
-        (p.z_gemeente.is_some() && p.value.is_some() && w > 0.0).then_some((ind, w))
-    };
-    for p in indicators {
-        if let Some((ind, w)) = usable(p) {
-            let headline = if ind.headline { 2.0 } else { 1.0 };
-            let e = concepts.entry(p.concept.as_str()).or_insert((0.0, 1.0));
-            e.0 += w / headline;
-            e.1 = e.1.max(headline);
-        }
+    for (p, ind, w, _) in &usable {
+        let headline = headline_factor(ind);
+        let e = concepts.entry(p.concept.as_str()).or_insert((0.0, 1.0));
+        e.0 += w / headline;
+        e.1 = e.1.max(headline);
     }
     let mut by_theme: HashMap<Theme, Vec<(String, String, f64, f64)>> = HashMap::new();
-    for p in indicators {
-        let Some(ind) = catalogue(&p.id) else {
-            continue;
-        };
-        let w = weights.weight(&ind);
-        let (Some(z), true) = (p.z_gemeente, w > 0.0) else {
-            continue;
-        };
-        if p.value.is_none() {
-            continue;
-        }
-        let need_z = (need_sign(ind.polarity) * z).clamp(-3.0, 3.0);
-        let w = match concepts.get(p.concept.as_str()) {
-            Some(&(age_weights, headline)) if age_weights > 0.0 => {
-                let own = w / if ind.headline { 2.0 } else { 1.0 };
-                own / age_weights * headline
-            }
-            _ => w,
-        };
+    for (p, ind, w, z) in usable {
+        let need_z = (ind.polarity.need_sign() * z).clamp(-3.0, 3.0);
+        let w = concepts
+            .get(p.concept.as_str())
+            .map_or(w, |&(age_weights, headline)| {
+                w / headline_factor(&ind) / age_weights * headline
+            });
         by_theme
             .entry(ind.theme)
             .or_default()
-            .push((p.id.clone(), label_with_age(p), w, need_z));
+            .push((p.id.clone(), p.label_with_age(), w, need_z));
     }
     let mut themes = Vec::new();
     for theme in Theme::ALL {
@@ -149,13 +139,9 @@ pub fn composite(
     Scores { overall, themes }
 }
 
-/// "Mantelzorger (65+)": the label with the age group, so that two parts of one indicator can
-/// be told apart.
-fn label_with_age(p: &IndicatorProfile) -> String {
-    match p.age_group.as_str() {
-        "totaal" => p.label.clone(),
-        age => format!("{} ({age})", p.label),
-    }
+/// The weight factor of a headline indicator (2, else 1).
+fn headline_factor(ind: &Indicator) -> f64 {
+    if ind.headline { 2.0 } else { 1.0 }
 }
 
 fn round2(x: f64) -> f64 {

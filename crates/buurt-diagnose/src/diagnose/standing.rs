@@ -277,9 +277,10 @@ impl Tally {
 }
 
 /// The standing of one value `x` of `level` in `group`, in the comparison set of `parent`
-/// (see [`comparison_parent`]): the same numbers as [`GroupStanding::of_value`], from two
-/// passes over the group's cells of the level, without sorting or keeping them. What one
-/// profile needs, for each of its indicators.
+/// (see [`comparison_parent`]) and indexed against `reference` (see [`reference`]; the
+/// caller has it already, as the benchmark it prints): the same numbers as
+/// [`GroupStanding::of_value`], from two passes over the group's cells of the level, without
+/// sorting or keeping them. What one profile needs, for each of its indicators.
 #[must_use]
 pub fn standing_of(
     cells: &CellIndex,
@@ -288,6 +289,7 @@ pub fn standing_of(
     level: Level,
     x: f64,
     parent: Option<u32>,
+    reference: Option<f64>,
 ) -> Standing {
     if !x.is_finite() || !is_compared(catalogue, group) {
         return Standing::default();
@@ -315,17 +317,12 @@ pub fn standing_of(
             }
         }
     }
-    let has_local = local.n > 0;
-    let reference = match parent {
-        Some(p) if has_local => reference(cells, catalogue, group, p),
-        _ => None,
-    };
-    let z = if has_local { local.z(x) } else { None };
+    let z = local.z(x);
     let index = index(x, reference);
     Standing {
         index,
         z_gemeente: z,
-        rank_gemeente: if has_local { local.rank() } else { None },
+        rank_gemeente: local.rank(),
         z_nl: all.z(x),
         rank_nl: all.rank(),
         band: band(z, index),
@@ -518,7 +515,15 @@ mod tests {
         let g = *cells.group_keys().next().unwrap();
         assert!(!is_compared(catalogue, g));
         let parent = cells.region_index(&key("GM0001"));
-        let one = standing_of(cells, catalogue, g, Level::Buurt, 100.0, parent);
+        let one = standing_of(
+            cells,
+            catalogue,
+            g,
+            Level::Buurt,
+            100.0,
+            parent,
+            Some(300.0),
+        );
         assert_eq!(one, Standing::default());
         let whole = GroupStanding::compute(cells, catalogue, g, Level::Buurt);
         for c in cells.level_cells(g, Level::Buurt) {
@@ -542,7 +547,8 @@ mod tests {
             for c in cells.level_cells(g, level) {
                 let parent = comparison_parent(cells, level, cells.cell_regions()[c]);
                 let x = cells.cell_values()[c];
-                let one = standing_of(cells, catalogue, g, level, x, parent);
+                let reference = parent.and_then(|p| reference(cells, catalogue, g, p));
+                let one = standing_of(cells, catalogue, g, level, x, parent, reference);
                 let want = whole.of_cell(cells, c);
                 let same = |a: Option<f64>, b: Option<f64>| match (a, b) {
                     (Some(a), Some(b)) => (a - b).abs() < 1e-12,
