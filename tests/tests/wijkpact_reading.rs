@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use buurt_core::{Kind, Level, Polarity, RegionCode, Theme};
+use buurt_core::{Kind, Level, MissingReason, Polarity, RegionCode, Theme};
 use buurt_diagnose::diagnose::bands::Band;
 use buurt_diagnose::diagnose::{Diagnose, Profile, render};
 use buurt_tests::real_atlas;
@@ -252,5 +252,43 @@ fn the_markdown_profile_follows_the_wijkpact_sections() {
     assert!(
         !["rond", "onder", "boven"].iter().any(|w| row.contains(w)),
         "{row}"
+    );
+}
+
+#[test]
+fn unpublished_jeugdzorg_is_not_called_suppressed() {
+    // CBS's preliminary kwb 2023 and 2024 leave jeugdzorg empty for all of Utrecht, the
+    // gemeente included: not yet published, not suppressed for small numbers.
+    let oost = profile("WK034405", None);
+    let jz = oost
+        .indicators
+        .iter()
+        .find(|i| i.id == "jeugdzorg")
+        .expect("jeugdzorg");
+    assert_eq!(jz.value, None);
+    assert_eq!(jz.missing_reason, Some(MissingReason::NotPublished));
+    assert!(
+        jz.series
+            .iter()
+            .all(|s| s.missing_reason == Some(MissingReason::NotPublished)),
+        "{:?}",
+        jz.series
+    );
+    let md = render::markdown(&oost);
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| Jongeren met jeugdzorg"))
+        .expect("row");
+    assert!(row.contains("nog niet gepubliceerd"), "{row}");
+    assert!(!row.contains("onderdrukt"), "{row}");
+    // Small buurten the source did suppress keep that reason.
+    let suppressed = utrecht_buurten()
+        .iter()
+        .flat_map(|p| &p.indicators)
+        .filter(|i| i.missing_reason == Some(MissingReason::Suppressed))
+        .count();
+    assert!(
+        suppressed > 0,
+        "some Utrecht buurt values are suppressed by the source"
     );
 }

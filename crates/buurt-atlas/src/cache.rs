@@ -27,8 +27,9 @@ use crate::inputs::InputFile;
 use crate::report::ValidationReport;
 
 /// 3: the cell index (`cells.bin`) is part of every cache; values.parquet in row groups of
-/// [`VALUES_BATCH_ROWS`], so it can be streamed.
-const FORMAT: u32 = 3;
+/// [`VALUES_BATCH_ROWS`], so it can be streamed. 4: a group without any value is "not yet
+/// published" in `cells.bin`.
+const FORMAT: u32 = 4;
 /// Rows per Parquet row group, and per batch when the table is streamed into an engine.
 const VALUES_BATCH_ROWS: usize = 256 * 1024;
 const MANIFEST: &str = "manifest.json";

@@ -383,8 +383,9 @@ impl CellIndexBuilder {
             .collect();
         let sorted_value: Vec<f64> = keys.iter().map(|&k| cell_value[position(k)]).collect();
         drop(cell_value);
-        let sorted_missing: Vec<Option<MissingReason>> =
+        let mut sorted_missing: Vec<Option<MissingReason>> =
             keys.iter().map(|&k| cell_missing[position(k)]).collect();
+        mark_not_published(&sorted_group, &sorted_value, &mut sorted_missing);
         Ok(CellIndex::assemble(
             datasets,
             regions,
@@ -393,6 +394,29 @@ impl CellIndexBuilder {
             sorted_value,
             sorted_missing,
         ))
+    }
+}
+
+/// A group (one table, indicator and year) in which no region at all has a value, and every
+/// cell is empty the way the source marks it (`.`, an empty cell, a special value), is not yet
+/// published rather than suppressed: CBS always publishes the gemeente total of what it has.
+/// Cells are sorted by group.
+fn mark_not_published(groups: &[GroupKey], values: &[f64], missing: &mut [Option<MissingReason>]) {
+    let from_source = |m: Option<MissingReason>| {
+        matches!(
+            m,
+            Some(MissingReason::Suppressed | MissingReason::Empty | MissingReason::SpecialValue)
+        )
+    };
+    let mut start = 0;
+    while start < groups.len() {
+        let end = start + groups[start..].partition_point(|g| *g == groups[start]);
+        let none_published = values[start..end].iter().all(|v| !v.is_finite())
+            && missing[start..end].iter().all(|m| from_source(*m));
+        if none_published {
+            missing[start..end].fill(Some(MissingReason::NotPublished));
+        }
+        start = end;
     }
 }
 
@@ -406,4 +430,48 @@ fn rank_of<K: Ord + Copy>(keys: &mut [K]) -> Vec<u32> {
     }
     keys.sort_unstable();
     rank
+}
+
+#[cfg(test)]
+mod tests {
+    use buurt_core::{Catalogue, Indeling, MissingReason, RegionKey};
+
+    use crate::{Atlas, Cell};
+
+    #[test]
+    fn a_group_without_any_value_is_not_published() {
+        let key = |c: &str| RegionKey::new(c.parse().unwrap(), Indeling::new(2024));
+        let cell = |c: &str, year: u16, v: Option<f64>| {
+            let cell = Cell::new("kwb", key(c), "jeugdzorg", year, v);
+            if v.is_none() {
+                cell.missing(MissingReason::Suppressed)
+            } else {
+                cell
+            }
+        };
+        let atlas = Atlas::from_cells(
+            Catalogue::builtin().unwrap(),
+            [
+                cell("GM0001", 2023, Some(12.0)),
+                cell("BU00010001", 2023, None),
+                cell("BU00010002", 2023, Some(10.0)),
+                cell("GM0001", 2024, None),
+                cell("BU00010001", 2024, None),
+                cell("BU00010002", 2024, None),
+            ],
+        )
+        .unwrap();
+        let cells = atlas.cells();
+        let reasons = |year: u16| {
+            let g = *cells.group_keys().find(|g| g.year == year).unwrap();
+            cells
+                .group(g)
+                .map(|c| cells.cell_missing_reasons()[c])
+                .collect::<Vec<_>>()
+        };
+        // 2023: the gemeente and one buurt published, the other buurt suppressed.
+        assert_eq!(reasons(2023), [None, Some(MissingReason::Suppressed), None]);
+        // 2024: nothing published anywhere: not yet published, not suppressed.
+        assert_eq!(reasons(2024), [Some(MissingReason::NotPublished); 3]);
+    }
 }

@@ -27,11 +27,15 @@ pub enum MissingReason {
     AmbiguousDecimal,
     /// A derived value whose numerator or denominator is missing or zero.
     NoDenominator,
+    /// The source has no value for any region in this table and year: the column is not yet
+    /// published (CBS's first, preliminary kwb release leaves jeugdzorg, Wmo and income empty),
+    /// not suppressed for small numbers.
+    NotPublished,
 }
 
 impl MissingReason {
     /// Every reason, in a stable order (for reports).
-    pub const ALL: [MissingReason; 7] = [
+    pub const ALL: [MissingReason; 8] = [
         MissingReason::Suppressed,
         MissingReason::SpecialValue,
         MissingReason::NotMeasured,
@@ -39,6 +43,7 @@ impl MissingReason {
         MissingReason::BelowMinimum,
         MissingReason::AmbiguousDecimal,
         MissingReason::NoDenominator,
+        MissingReason::NotPublished,
     ];
 
     /// The snake_case key used in files and APIs.
@@ -52,6 +57,7 @@ impl MissingReason {
             MissingReason::BelowMinimum => "below_minimum",
             MissingReason::AmbiguousDecimal => "ambiguous_decimal",
             MissingReason::NoDenominator => "no_denominator",
+            MissingReason::NotPublished => "not_published",
         }
     }
 
@@ -66,7 +72,7 @@ impl MissingReason {
     pub fn dutch(self) -> &'static str {
         match self {
             MissingReason::Suppressed => {
-                "onderdrukt door de bron (onbekend, onbetrouwbaar of geheim)"
+                "onderdrukt door de bron (te weinig inwoners, onbetrouwbaar of geheim)"
             }
             MissingReason::SpecialValue => "geheim of niet van toepassing (bronwaarde -9999x)",
             MissingReason::NotMeasured => "niet gemeten in dit jaar",
@@ -76,6 +82,7 @@ impl MissingReason {
                 "niet eenduidig te lezen in de bron (decimaalteken ontbreekt)"
             }
             MissingReason::NoDenominator => "niet te berekenen: noemer ontbreekt of is nul",
+            MissingReason::NotPublished => "nog niet gepubliceerd (voorlopige cijfers)",
         }
     }
 }

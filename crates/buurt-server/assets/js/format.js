@@ -48,9 +48,11 @@ export const BANDS_SHORT = {
   well_above: 'ruim boven',
 };
 
+// The same words as the CLI and the API (MissingReason::dutch).
 const MISSING = {
-  suppressed: 'onderdrukt (te weinig inwoners of waarnemingen)',
-  not_measured: 'niet gemeten',
+  suppressed: 'onderdrukt door de bron (te weinig inwoners, onbetrouwbaar of geheim)',
+  not_published: 'nog niet gepubliceerd (voorlopige cijfers)',
+  not_measured: 'niet gemeten in dit jaar',
   empty: 'geen gegevens',
   no_data: 'geen gegevens',
   special_value: 'geen geldige waarde',
