@@ -292,3 +292,85 @@ fn unpublished_jeugdzorg_is_not_called_suppressed() {
         "some Utrecht buurt values are suppressed by the source"
     );
 }
+
+#[test]
+fn sections_say_what_is_published_and_show_the_gemeente_totals() {
+    let oost = profile("WK034405", None);
+    let themes: Vec<Theme> = oost.sections.iter().map(|s| s.theme).collect();
+    assert_eq!(
+        themes[..4],
+        [
+            Theme::Demografie,
+            Theme::Zorgbehoefte,
+            Theme::Jeugdzorg,
+            Theme::Mantelzorg
+        ],
+        "{themes:?}"
+    );
+    assert_eq!(themes.last(), Some(&Theme::Leefstijl));
+    let jeugd = &oost.sections[2];
+    assert_eq!(jeugd.label, "Jeugd en jeugdzorg");
+    assert!(jeugd.indicators.contains(&"jeugdzorg".to_owned()));
+    assert!(
+        jeugd.summary.contains(
+            "Nog niet gepubliceerd (voorlopige cijfers van het CBS): jongeren met jeugdzorg"
+        ),
+        "{}",
+        jeugd.summary
+    );
+    // 85994NED publishes Utrecht's jeugdhulp clients only as a gemeente total: 8 970 in 2024.
+    let only_jeugd = jeugd
+        .gemeente_figures
+        .iter()
+        .find(|f| f.id == "clienten_alleen_jeugd")
+        .expect("the gemeente total of jeugdhulp clients");
+    assert_eq!((only_jeugd.value, only_jeugd.year), (8970.0, 2024));
+    assert_eq!(only_jeugd.gemeente.code, "GM0344");
+    let wmo = &oost.sections[3];
+    assert!(
+        wmo.gemeente_figures
+            .iter()
+            .any(|f| f.id == "clienten_alleen_wmo" && (f.value - 15310.0).abs() < 0.5),
+        "{:?}",
+        wmo.gemeente_figures
+    );
+    // Leefstijl stays out of the gemeente figures; every section's figures are its own theme.
+    for s in &oost.sections {
+        for id in &s.indicators {
+            let i = oost
+                .indicators
+                .iter()
+                .find(|i| &i.id == id)
+                .expect("listed");
+            assert_eq!(i.theme, s.theme, "{id}");
+        }
+    }
+    let md = render::markdown(&oost);
+    let jeugd_md = md
+        .split("\n## ")
+        .find(|s| s.starts_with("Jeugd en jeugdzorg"))
+        .expect("the section");
+    assert!(
+        jeugd_md.contains("| Cliënten met alleen jeugdhulp | 2024 | 8.970 | CBS, Gebruik voorzieningen sociaal domein (85994NED) |"),
+        "{jeugd_md}"
+    );
+    assert!(md.contains("het gemiddelde van 2 thema's"), "{md}");
+
+    // On the gemeente's own profile these are its own figures, not a gemeente-only aside.
+    let utrecht = profile("GM0344", None);
+    assert!(
+        utrecht
+            .sections
+            .iter()
+            .all(|s| s.gemeente_figures.is_empty())
+    );
+    // As of 2023 nothing from 85994NED (2024) may show.
+    let oost_2023 = profile("WK034405", Some(2023));
+    assert!(
+        oost_2023
+            .sections
+            .iter()
+            .flat_map(|s| &s.gemeente_figures)
+            .all(|f| f.year <= 2023)
+    );
+}

@@ -16,6 +16,7 @@ pub mod error;
 pub mod level;
 pub mod missing;
 pub mod region;
+pub mod source;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;
 

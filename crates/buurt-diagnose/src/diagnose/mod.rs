@@ -33,6 +33,7 @@ pub mod full;
 pub mod profile;
 pub mod render;
 pub mod scores;
+pub mod sections;
 pub mod standing;
 
 use buurt_core::{BuurtCode, Indeling, Level, RegionCode, RegionKey};
@@ -43,6 +44,7 @@ pub use profile::{
     Trend,
 };
 pub use scores::Weights;
+pub use sections::{GemeenteFigure, Section};
 
 use self::aggregate::Subject;
 use self::profile::indicator_profiles;
@@ -266,7 +268,7 @@ impl<'a> Diagnose<'a> {
         let aandachtspunten =
             aandachtspunten::rank(&indicators, &base_id, &benchmark_name, &age_words);
         let scores = scores::composite(&indicators, &|id| catalogue.get(id).cloned(), weights);
-        Profile {
+        let mut profile = Profile {
             code,
             name,
             level,
@@ -277,6 +279,10 @@ impl<'a> Diagnose<'a> {
             indicators,
             aandachtspunten,
             scores,
-        }
+            sections: Vec::new(),
+        };
+        let figures = sections::gemeente_figures(self.atlas, &profile);
+        profile.sections = sections::build(&profile, &figures, &benchmark_name);
+        profile
     }
 }

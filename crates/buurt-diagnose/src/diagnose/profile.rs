@@ -8,6 +8,7 @@ use buurt_atlas::{Atlas, CellIndex, GroupKey, index_of};
 
 use super::aggregate::{Found, Subject, parent_value};
 use super::bands::{Band, STABLE_CHANGE};
+use super::sections::Section;
 use super::standing;
 use crate::stats::interval::{Interval, poisson_exact, wilson};
 use crate::stats::shrinkage::{AreaCount, eb_rates};
@@ -249,6 +250,10 @@ pub struct Profile {
     pub aandachtspunten: Vec<Aandachtspunt>,
     /// Composite scores.
     pub scores: Scores,
+    /// The wijkpact's sections: per theme a summary, its key figures and the figures known
+    /// only for the whole gemeente.
+    #[serde(default)]
+    pub sections: Vec<Section>,
 }
 
 fn is_model_estimate(ind: &Indicator) -> bool {

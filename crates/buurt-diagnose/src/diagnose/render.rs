@@ -3,12 +3,11 @@
 
 use std::fmt::Write as _;
 
-use buurt_core::Theme;
 use serde::Serialize;
 
 use super::aandachtspunten::format_value;
-use super::bands::Band;
 use super::profile::{IndicatorProfile, Profile};
+use super::sections::{Section, signed};
 
 /// One CSV row: the profile's region and one indicator, flattened.
 #[derive(Debug, Clone, Serialize)]
@@ -179,24 +178,40 @@ pub fn markdown(p: &Profile) -> String {
         let _ = writeln!(out, "- **{}**: {}", a.theme.label_nl(), a.text);
     }
     if let Some(o) = p.scores.overall {
+        // Say what the mean rests on: a theme without figures (jeugdzorg not yet published)
+        // is left out, and "0" should not read as "everything average".
+        let themes: Vec<String> = p
+            .scores
+            .themes
+            .iter()
+            .filter(|t| t.theme.is_wijkpact())
+            .map(|t| format!("{} {}", t.theme.label_nl().to_lowercase(), signed(t.score)))
+            .collect();
         let _ = writeln!(
             out,
-            "\nSamengestelde score zorgbehoefte: **{}** (0 = gemiddeld, hoger = meer zorgbehoefte dan {benchmark_name}).",
-            signed(o)
+            "\nSamengestelde score zorgbehoefte: **{}** (0 = gemiddeld, hoger = meer zorgbehoefte dan {benchmark_name}; het gemiddelde van {}: {}).",
+            signed(o),
+            if themes.len() == 1 {
+                "1 thema".to_owned()
+            } else {
+                format!("{} thema's", themes.len())
+            },
+            themes.join(", ")
         );
     }
 
-    for theme in Theme::ALL {
-        let rows: Vec<&IndicatorProfile> = p
+    for section in &p.sections {
+        let rows: Vec<&IndicatorProfile> = section
             .indicators
             .iter()
-            .filter(|i| i.theme == theme && shown_in_section(p, i))
+            .filter_map(|id| p.indicators.iter().find(|i| &i.id == id))
             .collect();
+        let _ = writeln!(out, "\n## {}\n", section.label);
+        let _ = writeln!(out, "{}\n", section.summary);
         if rows.is_empty() {
+            gemeente_figures(&mut out, section);
             continue;
         }
-        let _ = writeln!(out, "\n## {}\n", theme.label_nl());
-        let _ = writeln!(out, "{}\n", theme_sentence(p, theme, benchmark_name));
         let wijk = if p.parents.wijk.is_some() {
             " wijk |"
         } else {
@@ -242,74 +257,19 @@ pub fn markdown(p: &Profile) -> String {
                 trend
             );
         }
+        if !section.gemeente_figures.is_empty() {
+            let _ = writeln!(out);
+            gemeente_figures(&mut out, section);
+        }
     }
 
     let _ = writeln!(
         out,
-        "\n---\nBronnen: CBS Kerncijfers wijken en buurten; RIVM, GGD'en en CBS, Gezondheidsmonitor Volwassenen en Ouderen (modelschattingen per buurt, zonder marge). \
-Ontbrekende waarden zijn door de bron onderdrukt, nog niet gepubliceerd of niet gemeten. Gemaakt met buurt."
+        "\n---\nBronnen: {}. RIVM-cijfers per buurt en wijk zijn modelschattingen (zonder marge). \
+Ontbrekende waarden zijn door de bron onderdrukt, nog niet gepubliceerd of niet gemeten. Gemaakt met buurt.",
+        sources(p).join("; ")
     );
     out
-}
-
-/// Whether an indicator has a row in its theme's section: headline indicators, the
-/// aandachtspunten, and in leefstijl (which has no headline) the adult figures that stand
-/// unfavourably.
-fn shown_in_section(p: &Profile, i: &IndicatorProfile) -> bool {
-    if is_headline(i) || p.aandachtspunten.iter().any(|a| a.indicator == i.id) {
-        return true;
-    }
-    i.theme == Theme::Leefstijl
-        && i.age_group == "18+"
-        && i.band.is_some_and(|b| {
-            let sign = i.polarity.need_sign();
-            (sign > 0.0 && matches!(b, Band::Above | Band::WellAbove))
-                || (sign < 0.0 && matches!(b, Band::Below | Band::WellBelow))
-        })
-}
-
-/// One sentence per section: its composite score and its aandachtspunten.
-fn theme_sentence(p: &Profile, theme: Theme, benchmark_name: &str) -> String {
-    let points: Vec<String> = p
-        .aandachtspunten
-        .iter()
-        .filter(|a| a.theme == theme)
-        .filter_map(|a| p.indicators.iter().find(|i| i.id == a.indicator))
-        .map(|i| i.label_with_age().to_lowercase())
-        .collect();
-    let score = p.scores.themes.iter().find(|t| t.theme == theme);
-    let level = score.map(|t| match t.score {
-        s if s >= 0.5 => "duidelijk meer zorgbehoefte dan",
-        s if s >= 0.2 => "iets meer zorgbehoefte dan",
-        s if s > -0.2 => "een zorgbehoefte vergelijkbaar met",
-        s if s > -0.5 => "iets minder zorgbehoefte dan",
-        _ => "duidelijk minder zorgbehoefte dan",
-    });
-    let mut text = match (level, score) {
-        (Some(words), Some(t)) => {
-            let mut parts = t.contributions.clone();
-            parts.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
-            let top: Vec<String> = parts
-                .iter()
-                .take(3)
-                .map(|c| format!("{} {}", c.label, signed(c.contribution)))
-                .collect();
-            format!(
-                "Samen genomen {words} {benchmark_name} (score {}; vooral {}).",
-                signed(t.score),
-                top.join(", ")
-            )
-        }
-        _ => String::new(),
-    };
-    if theme == Theme::Leefstijl {
-        text.push_str(" Leefstijl staat apart: het telt niet mee in de aandachtspunten.");
-    } else if points.is_empty() {
-        text.push_str(" Geen aandachtspunt in dit thema.");
-    } else {
-        let _ = write!(text, " Aandacht voor: {}.", points.join(", "));
-    }
-    text.trim_start().to_owned()
 }
 
 /// "2012: 40 % · 2016: 42 % · 2020: –": every year, comparable or not.
@@ -324,11 +284,49 @@ fn series(i: &IndicatorProfile) -> String {
         .join(" · ")
 }
 
-fn signed(x: f64) -> String {
-    format!("{x:+.2}").replace('.', ",")
+/// The citations of the datasets the profile's numbers come from, each once, in order.
+#[must_use]
+pub fn sources(p: &Profile) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    let datasets = p
+        .indicators
+        .iter()
+        .filter(|i| i.value.is_some())
+        .map(|i| i.dataset.as_str())
+        .chain(
+            p.sections
+                .iter()
+                .flat_map(|s| &s.gemeente_figures)
+                .map(|f| f.dataset.as_str()),
+        );
+    for d in datasets {
+        let c = buurt_core::source::citation(d);
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
-fn is_headline(i: &IndicatorProfile) -> bool {
-    // The 18-64 variants of RIVM headline indicators repeat the 18+ story on one page.
-    i.headline && i.age_group != "18-64"
+/// The figures known only for the whole gemeente, as a small table under the section's text.
+fn gemeente_figures(out: &mut String, section: &Section) {
+    let Some(first) = section.gemeente_figures.first() else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "| alleen voor de hele gemeente {} | jaar | waarde | bron |\n|---|---|---|---|",
+        first.gemeente.name
+    );
+    for f in &section.gemeente_figures {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            f.label,
+            f.year,
+            format_value(f.value, f.unit),
+            buurt_core::source::citation(&f.dataset)
+        );
+    }
+    let _ = writeln!(out);
 }
