@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use buurt_core::{BuurtCode, Level, MissingReason};
 use buurt_diagnose::atlas::columns;
+use buurt_diagnose::diagnose::csv_export::{self, CsvDialect};
 use buurt_diagnose::diagnose::full::full_table;
 use buurt_diagnose::diagnose::{Diagnose, GroupKey, IndicatorProfile, Profile, Weights, render};
 use buurt_tests::real_atlas;
@@ -308,7 +309,8 @@ fn assert_suppressed(p: &Profile, id: &str, reason: MissingReason, source_values
 
     // CSV, through the writer.
     let mut bytes = Vec::new();
-    render::write_csv(std::slice::from_ref(p), &mut bytes).expect("CSV writes");
+    csv_export::write_csv(std::slice::from_ref(p), CsvDialect::Rfc4180, &mut bytes)
+        .expect("CSV writes");
     let mut reader = csv::Reader::from_reader(bytes.as_slice());
     let header = reader.headers().expect("a CSV header").clone();
     let at = |name: &str| header.iter().position(|h| h == name).expect("a CSV column");
@@ -339,7 +341,7 @@ fn assert_suppressed(p: &Profile, id: &str, reason: MissingReason, source_values
         }
     }
     assert_eq!(
-        render::csv_rows(p)
+        csv_export::csv_rows(p)
             .iter()
             .find(|r| r.id == id)
             .expect("present")

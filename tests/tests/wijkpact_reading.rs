@@ -374,3 +374,74 @@ fn sections_say_what_is_published_and_show_the_gemeente_totals() {
             .all(|f| f.year <= 2023)
     );
 }
+
+#[test]
+fn the_dutch_excel_csv_reads_back_with_decimal_commas_sources_and_flags() {
+    use buurt_diagnose::diagnose::csv_export::{CsvDialect, HEADER, write_csv};
+    let oost = profile("WK034405", None);
+    let mut bytes = Vec::new();
+    write_csv(std::slice::from_ref(&oost), CsvDialect::Nl, &mut bytes).expect("CSV writes");
+    let text = String::from_utf8(bytes).expect("UTF-8");
+    // Excel needs the byte order mark to read UTF-8 (else "cliÃ«nten").
+    let body = text
+        .strip_prefix('\u{feff}')
+        .expect("a UTF-8 byte order mark");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(body.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header, HEADER);
+    let at = |name: &str| HEADER.iter().position(|h| *h == name).expect("column");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
+    assert_eq!(rows.len(), oost.indicators.len());
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| &r[at("id")] == id)
+            .unwrap_or_else(|| panic!("no row {id}"))
+    };
+    // Characters survive: the Wmo row's label.
+    assert_eq!(
+        &row("wmo_per_1000")[at("label")],
+        "Wmo-cliënten per 1000 inwoners"
+    );
+    // A share with a decimal comma, rounded to one decimal, equal to the profile's value.
+    let single = row("eenpersoonshuishoudens");
+    let printed = &single[at("value")];
+    assert!(printed.contains(','), "{printed}");
+    let read: f64 = printed.replace(',', ".").parse().expect("a number");
+    let exact = oost
+        .indicators
+        .iter()
+        .find(|i| i.id == "eenpersoonshuishoudens")
+        .and_then(|i| i.value)
+        .expect("a value");
+    assert!((read - exact).abs() <= 0.05, "{read} vs {exact}");
+    // Counts are whole; no field carries float noise.
+    assert_eq!(&row("inwoners")[at("value")], "33510");
+    for r in &rows {
+        for field in r {
+            if let Some((_, decimals)) = field.split_once(',')
+                && decimals.chars().all(|c| c.is_ascii_digit())
+            {
+                assert!(decimals.len() <= 3, "{field} in {:?}", &r[at("id")]);
+            }
+        }
+    }
+    // Source, year and the provisional flag: kwb 2024 is CBS's first release, RIVM 2020 is final.
+    assert_eq!(&single[at("year")], "2024");
+    assert_eq!(&single[at("source")], "CBS, Kerncijfers wijken en buurten");
+    assert_eq!(&single[at("provisional")], "true");
+    let eenzaam = row("eenzaam_18plus");
+    assert_eq!(&eenzaam[at("provisional")], "false");
+    assert!(eenzaam[at("source")].contains("50090NED"));
+
+    // The default stays RFC 4180: commas between fields, decimal points, no byte order mark.
+    let mut rfc = Vec::new();
+    write_csv(std::slice::from_ref(&oost), CsvDialect::Rfc4180, &mut rfc).expect("CSV writes");
+    assert!(rfc.starts_with(b"code,name,level"));
+}

@@ -5,7 +5,7 @@
 //! all regions of one indicator in one year of one source — is one contiguous slice, and a
 //! single region's value is a binary search inside it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use buurt_core::{Indeling, Level, MissingReason, RegionCode, RegionKey};
@@ -40,6 +40,8 @@ pub struct CellIndex {
     pub(crate) groups: HashMap<GroupKey, Range<usize>>,
     /// Per (dataset, indicator): the years present, ascending.
     pub(crate) years: HashMap<(u16, u16), Vec<u16>>,
+    /// (dataset, year) of provisional releases: see [`CellIndex::is_provisional`].
+    pub(crate) provisional: HashSet<(u16, u16)>,
 }
 
 impl CellIndex {
@@ -93,11 +95,16 @@ impl CellIndex {
 
         let mut groups: HashMap<GroupKey, Range<usize>> = HashMap::new();
         let mut years: HashMap<(u16, u16), Vec<u16>> = HashMap::new();
+        let mut provisional: HashSet<(u16, u16)> = HashSet::new();
         let mut start = 0;
         for i in 1..=cell_group.len() {
             if i == cell_group.len() || cell_group[i] != cell_group[start] {
                 let g = cell_group[start];
                 groups.insert(g, start..i);
+                // A group is marked not published in all its cells or none.
+                if cell_missing[start] == Some(MissingReason::NotPublished) {
+                    provisional.insert((g.dataset, g.year));
+                }
                 years
                     .entry((g.dataset, g.indicator))
                     .or_default()
@@ -121,7 +128,16 @@ impl CellIndex {
             cell_missing,
             groups,
             years,
+            provisional,
         }
+    }
+
+    /// Whether the dataset's release for `year` is provisional: some indicator in it is not yet
+    /// published for any region (CBS's first kwb release leaves whole themes empty and fills
+    /// them in a later release, so its other figures may still change).
+    #[must_use]
+    pub fn is_provisional(&self, dataset: u16, year: u16) -> bool {
+        self.provisional.contains(&(dataset, year))
     }
 
     /// Dataset ids, indexed by [`GroupKey::dataset`].

@@ -4,6 +4,7 @@ use std::io::Write as _;
 
 use buurt_core::{Level, RegionCode};
 use buurt_diagnose::Atlas;
+use buurt_diagnose::diagnose::csv_export::{self, CsvDialect};
 use buurt_diagnose::diagnose::{Diagnose, render};
 
 use crate::ProfileFormat;
@@ -15,6 +16,7 @@ pub fn run(
     level: Level,
     year: Option<u16>,
     format: ProfileFormat,
+    csv_dialect: CsvDialect,
 ) -> anyhow::Result<()> {
     let diagnose = Diagnose::new(atlas);
     let profiles = match (code, within) {
@@ -36,7 +38,7 @@ pub fn run(
             }
             writeln!(out)?;
         }
-        ProfileFormat::Csv => render::write_csv(&profiles, out)?,
+        ProfileFormat::Csv => csv_export::write_csv(&profiles, csv_dialect, out)?,
         ProfileFormat::Md => {
             for p in &profiles {
                 writeln!(out, "{}", render::markdown(p))?;

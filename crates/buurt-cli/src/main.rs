@@ -71,6 +71,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ProfileFormat::Json)]
         format: ProfileFormat,
+        /// For --format csv: rfc4180 (`,`, decimal point) or nl (Dutch Excel: `;`, decimal
+        /// comma, UTF-8 byte order mark).
+        #[arg(long, value_enum, default_value_t = CsvDialectArg::Rfc4180)]
+        csv_dialect: CsvDialectArg,
     },
     /// Serve vector tiles and the JSON API (see /openapi.json) over HTTP.
     Serve {
@@ -133,6 +137,21 @@ enum ProfileFormat {
     Json,
     Csv,
     Md,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CsvDialectArg {
+    Rfc4180,
+    Nl,
+}
+
+impl From<CsvDialectArg> for buurt_diagnose::diagnose::csv_export::CsvDialect {
+    fn from(d: CsvDialectArg) -> Self {
+        match d {
+            CsvDialectArg::Rfc4180 => Self::Rfc4180,
+            CsvDialectArg::Nl => Self::Nl,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -212,6 +231,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             level,
             year,
             format,
+            csv_dialect,
         } => {
             let atlas = open_atlas(&data_dir, &cache_dir, &progress)?;
             diagnose::run(
@@ -221,6 +241,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 level.into(),
                 year,
                 format,
+                csv_dialect.into(),
             )?;
             Ok(ExitCode::SUCCESS)
         }

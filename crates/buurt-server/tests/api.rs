@@ -451,8 +451,9 @@ async fn profile_equals_the_diagnose_and_csv_matches() {
             .starts_with("text/csv")
     );
     let mut expected = Vec::new();
-    buurt_diagnose::diagnose::render::write_csv(
+    buurt_diagnose::diagnose::csv_export::write_csv(
         &[d.profile("WK034405", None).unwrap()],
+        buurt_diagnose::diagnose::csv_export::CsvDialect::Rfc4180,
         &mut expected,
     )
     .unwrap();
@@ -685,7 +686,12 @@ async fn area_diagnose_and_body_errors() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
     let mut csv = Vec::new();
-    buurt_diagnose::diagnose::render::write_csv(std::slice::from_ref(&expected), &mut csv).unwrap();
+    buurt_diagnose::diagnose::csv_export::write_csv(
+        std::slice::from_ref(&expected),
+        buurt_diagnose::diagnose::csv_export::CsvDialect::Rfc4180,
+        &mut csv,
+    )
+    .unwrap();
     assert_eq!(bytes.as_ref(), csv.as_slice());
     let (status, _, bytes) = send(post_json("/api/v1/areas/diagnose?format=json", body)).await;
     assert_eq!(status, StatusCode::OK);

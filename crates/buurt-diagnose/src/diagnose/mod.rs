@@ -29,6 +29,7 @@
 pub mod aandachtspunten;
 pub(crate) mod aggregate;
 pub mod bands;
+pub mod csv_export;
 pub mod full;
 pub mod profile;
 pub mod render;

@@ -114,6 +114,10 @@ pub struct IndicatorProfile {
     pub dataset: String,
     /// Year of the value.
     pub year: u16,
+    /// Whether the value's release is provisional (CBS's first kwb release: some of its
+    /// figures are not yet published and the others may still change).
+    #[serde(default)]
+    pub provisional: bool,
     /// The value; null when missing or suppressed.
     pub value: Option<f64>,
     /// Why it is missing.
@@ -489,6 +493,7 @@ pub(crate) fn indicator_profiles(
             headline: ind.headline,
             dataset: engine.datasets()[usize::from(g.dataset)].clone(),
             year: g.year,
+            provisional: engine.is_provisional(g.dataset, g.year),
             value,
             missing_reason: missing,
             benchmarks,

@@ -9,7 +9,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use buurt_core::{BuurtCode, Level, RegionCode};
 use buurt_diagnose::atlas::{CellIndex, GroupKey};
-use buurt_diagnose::diagnose::{Diagnose, Weights, render};
+use buurt_diagnose::diagnose::csv_export::{self, CsvDialect};
+use buurt_diagnose::diagnose::{Diagnose, Weights};
 use buurt_diagnose::stats::classify::{Method, breaks};
 use buurt_io::crs::{PointWgs84, geometry_rd_to_wgs84};
 use serde::{Deserialize, Serialize};
@@ -338,6 +339,36 @@ pub async fn region(
 pub struct ProfileQuery {
     /// Each indicator at its latest year up to this one.
     pub year: Option<u16>,
+    /// For CSV: `rfc4180` (default: `,` and a decimal point) or `nl` (Dutch Excel: `;`, a
+    /// decimal comma and a UTF-8 byte order mark).
+    pub dialect: Option<String>,
+}
+
+/// The CSV dialect a query names.
+fn csv_dialect(name: Option<&str>) -> Result<CsvDialect, ApiError> {
+    name.map_or(Ok(CsvDialect::Rfc4180), |d| {
+        CsvDialect::parse(d)
+            .ok_or_else(|| ApiError::bad("dialect", format!("'{d}' is not one of rfc4180, nl")))
+    })
+}
+
+/// CSV bytes as a download: `text/csv` with its encoding and whether it carries a header
+/// (RFC 7111), named after what it holds.
+fn csv_response(bytes: Vec<u8>, filename: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/csv; charset=utf-8; header=present".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 fn profile_of(
@@ -374,11 +405,15 @@ pub async fn profile_csv(
     P(code): P<String>,
     Q(query): Q<ProfileQuery>,
 ) -> Result<Response, ApiError> {
+    let dialect = csv_dialect(query.dialect.as_deref())?;
     let profile = profile_of(&state, &code, query.year)?;
     let mut out = Vec::new();
-    render::write_csv(std::slice::from_ref(&profile), &mut out)
+    csv_export::write_csv(std::slice::from_ref(&profile), dialect, &mut out)
         .map_err(|e| ApiError::Internal(format!("writing the CSV of {code}: {e}")))?;
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
+    Ok(csv_response(
+        out,
+        &format!("buurt-profiel-{}.csv", profile.code),
+    ))
 }
 
 /// Query of `/api/v1/indicators/{id}/values`.
@@ -565,6 +600,8 @@ pub struct AreaQuery {
     /// `json` (default) or `csv`: one row per indicator, as
     /// `/api/v1/regions/{code}/profile.csv`.
     pub format: Option<String>,
+    /// For CSV: `rfc4180` (default) or `nl`, as for `profile.csv`.
+    pub dialect: Option<String>,
 }
 
 /// The diagnose of a user-defined area (same JSON as a region's profile, code `AREA`), or with
@@ -591,6 +628,7 @@ pub async fn area_diagnose(
             ));
         }
     };
+    let dialect = csv_dialect(query.dialect.as_deref())?;
     if request.name.trim().is_empty() {
         return Err(ApiError::bad("name", "an area needs a name"));
     }
@@ -611,10 +649,10 @@ pub async fn area_diagnose(
         return Ok(Json(profile).into_response());
     }
     let mut out = Vec::new();
-    render::write_csv(std::slice::from_ref(&profile), &mut out).map_err(|e| {
+    csv_export::write_csv(std::slice::from_ref(&profile), dialect, &mut out).map_err(|e| {
         ApiError::Internal(format!("writing the CSV of area '{}': {e}", request.name))
     })?;
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
+    Ok(csv_response(out, "buurt-gebied.csv"))
 }
 
 /// Query of `/api/v1/locate`.
