@@ -75,6 +75,9 @@ enum Command {
         /// comma, UTF-8 byte order mark).
         #[arg(long, value_enum, default_value_t = CsvDialectArg::Rfc4180)]
         csv_dialect: CsvDialectArg,
+        /// Write to this file instead of standard output (xlsx and pdf refuse a terminal).
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
     },
     /// Serve vector tiles and the JSON API (see /openapi.json) over HTTP.
     Serve {
@@ -132,11 +135,15 @@ enum TilesCommand {
     },
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ProfileFormat {
     Json,
     Csv,
     Md,
+    /// An Excel workbook: an overview sheet and a sheet per theme.
+    Xlsx,
+    /// A printable A4 PDF with a location map and trend lines.
+    Pdf,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -232,16 +239,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             year,
             format,
             csv_dialect,
+            out,
         } => {
             let atlas = open_atlas(&data_dir, &cache_dir, &progress)?;
             diagnose::run(
                 &atlas,
-                code.as_deref(),
-                within.as_deref(),
-                level.into(),
-                year,
-                format,
-                csv_dialect.into(),
+                &diagnose::Query {
+                    code: code.as_deref(),
+                    within: within.as_deref(),
+                    level: level.into(),
+                    year,
+                },
+                &diagnose::Output {
+                    format,
+                    csv_dialect: csv_dialect.into(),
+                    path: out.as_deref(),
+                },
             )?;
             Ok(ExitCode::SUCCESS)
         }

@@ -10,6 +10,9 @@ pub enum DiagnoseError {
     /// A polars operation failed (building a table for analysts).
     #[error("table operation failed")]
     Polars(#[from] polars::error::PolarsError),
+    /// Writing an Excel workbook failed.
+    #[error("writing the xlsx workbook failed")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
     /// A region code that is not in the atlas.
     #[error("unknown region '{code}'")]
     UnknownRegion {

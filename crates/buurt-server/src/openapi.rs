@@ -21,6 +21,8 @@ use crate::routes::tiles;
         api::region,
         api::profile,
         api::profile_csv,
+        api::profile_xlsx,
+        api::profile_pdf,
         api::area_diagnose,
         api::locate,
         tiles::tile,

@@ -458,8 +458,21 @@ async fn profile_equals_the_diagnose_and_csv_matches() {
     )
     .unwrap();
     assert_eq!(body.as_ref(), expected.as_slice());
+    // Dutch Excel's dialect on request; an unknown one is a 400 that names the parameter.
+    let (status, headers, body) = get("/api/v1/regions/WK034405/profile.csv?dialect=nl").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.starts_with("\u{feff}code;name;level".as_bytes()));
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"buurt-profiel-WK034405.csv\""
+    );
 
     assert_get_errors(&[
+        (
+            "/api/v1/regions/WK034405/profile.csv?dialect=excel",
+            StatusCode::BAD_REQUEST,
+            "dialect",
+        ),
         (
             "/api/v1/regions/WK039999/profile",
             StatusCode::NOT_FOUND,
@@ -684,7 +697,10 @@ async fn area_diagnose_and_body_errors() {
     // With format=csv the same profile as a region's profile.csv writes it.
     let (status, headers, bytes) = send(post_json("/api/v1/areas/diagnose?format=csv", body)).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "text/csv; charset=utf-8; header=present"
+    );
     let mut csv = Vec::new();
     buurt_diagnose::diagnose::csv_export::write_csv(
         std::slice::from_ref(&expected),

@@ -31,11 +31,13 @@ pub(crate) mod aggregate;
 pub mod bands;
 pub mod csv_export;
 pub mod full;
+pub mod pdf_export;
 pub mod profile;
 pub mod render;
 pub mod scores;
 pub mod sections;
 pub mod standing;
+pub mod xlsx_export;
 
 use buurt_core::{BuurtCode, Indeling, Level, RegionCode, RegionKey};
 

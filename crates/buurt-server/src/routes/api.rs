@@ -416,6 +416,70 @@ pub async fn profile_csv(
     ))
 }
 
+/// The diagnose of a region as an Excel workbook (as `buurt diagnose --format xlsx`): an
+/// overview sheet and a sheet per theme.
+#[utoipa::path(get, path = "/api/v1/regions/{code}/profile.xlsx", tag = "api",
+    params(("code" = String, Path, description = "region code"), ProfileQuery),
+    responses((status = 200, description = "the workbook",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, description = "bad year", body = ErrorBody),
+        (status = 404, description = "unknown region code", body = ErrorBody)))]
+pub async fn profile_xlsx(
+    State(state): State<AppState>,
+    P(code): P<String>,
+    Q(query): Q<ProfileQuery>,
+) -> Result<Response, ApiError> {
+    let profile = profile_of(&state, &code, query.year)?;
+    let bytes = buurt_diagnose::diagnose::xlsx_export::workbook(std::slice::from_ref(&profile))
+        .map_err(|e| ApiError::Internal(format!("writing the workbook of {code}: {e}")))?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("buurt-profiel-{}.xlsx", profile.code),
+    ))
+}
+
+/// The diagnose of a region as a printable A4 PDF (as `buurt diagnose --format pdf`): a
+/// location map, the wijkpact's sections with trend lines, the sources and the date.
+#[utoipa::path(get, path = "/api/v1/regions/{code}/profile.pdf", tag = "api",
+    params(("code" = String, Path, description = "region code"), ProfileQuery),
+    responses((status = 200, description = "the PDF", content_type = "application/pdf"),
+        (status = 400, description = "bad year", body = ErrorBody),
+        (status = 404, description = "unknown region code", body = ErrorBody)))]
+pub async fn profile_pdf(
+    State(state): State<AppState>,
+    P(code): P<String>,
+    Q(query): Q<ProfileQuery>,
+) -> Result<Response, ApiError> {
+    let profile = profile_of(&state, &code, query.year)?;
+    let loaded = state.loaded();
+    let bytes = buurt_diagnose::diagnose::pdf_export::pdf(
+        loaded.atlas(),
+        &profile,
+        &buurt_diagnose::diagnose::pdf_export::dutch_date_today(),
+    );
+    Ok(download(
+        bytes,
+        "application/pdf",
+        &format!("buurt-profiel-{}.pdf", profile.code),
+    ))
+}
+
+/// A file to save: its content type and name.
+fn download(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// Query of `/api/v1/indicators/{id}/values`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

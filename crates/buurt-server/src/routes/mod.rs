@@ -46,6 +46,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/regions/{code}", get(api::region))
         .route("/api/v1/regions/{code}/profile", get(api::profile))
         .route("/api/v1/regions/{code}/profile.csv", get(api::profile_csv))
+        .route(
+            "/api/v1/regions/{code}/profile.xlsx",
+            get(api::profile_xlsx),
+        )
+        .route("/api/v1/regions/{code}/profile.pdf", get(api::profile_pdf))
         .route("/api/v1/areas/diagnose", post(api::area_diagnose))
         .route("/api/v1/locate", get(api::locate))
         .merge(viewer)
