@@ -31,6 +31,41 @@ const api = async (p, init) => {
 const shot = (name, target = page) => target.screenshot({ path: path.join(outputDir, `${name}.png`) });
 const nl = (v, digits) => new Intl.NumberFormat('nl-NL', { maximumFractionDigits: digits }).format(v);
 
+/** The legend's rows as text, top to bottom, and its class ranges. */
+async function legendLines(target = page) {
+  const rows = await target.locator('#legend li').evaluateAll((lis) => lis.map((li) => ({
+    text: li.textContent.trim(), klass: li.dataset.class ?? null, need: li.classList.contains('need-end'),
+  })));
+  const ranges = rows.filter((r) => r.klass !== null && r.klass !== 'none').map((r) => r.text.replace(/ \(\d+\)$/, ''));
+  return { rows, ranges };
+}
+
+/** The map labels shown on screen (not hidden, inside the map): level, text and box. */
+function visibleLabels(target) {
+  return target.evaluate(() => {
+    const map = document.querySelector('#map').getBoundingClientRect();
+    return [...document.querySelectorAll('.map-label')]
+      .filter((el) => getComputedStyle(el).visibility !== 'hidden' && getComputedStyle(el).display !== 'none')
+      .map((el) => {
+        const r = el.getBoundingClientRect();
+        return { level: /map-label-(\w+)/.exec(el.className)[1], text: el.textContent, box: { left: r.left, right: r.right, top: r.top, bottom: r.bottom } };
+      })
+      .filter(({ box }) => box.right > map.left && box.left < map.right && box.bottom > map.top && box.top < map.bottom);
+  });
+}
+
+/** Pairs of labels whose boxes overlap. */
+function overlaps(labels) {
+  const pairs = [];
+  for (let i = 0; i < labels.length; i += 1) {
+    for (let j = i + 1; j < labels.length; j += 1) {
+      const [a, b] = [labels[i].box, labels[j].box];
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) pairs.push(`${labels[i].text} / ${labels[j].text}`);
+    }
+  }
+  return pairs;
+}
+
 /** Clicks the map at a region's interior point (as a user would: a real mouse event). */
 async function clickRegion(code, { shift = false } = {}) {
   const region = await api(`/api/v1/regions/${code}`);
@@ -126,6 +161,43 @@ test('changing the indicator changes the colours and the legend', { timeout: 120
   await waitForMap(page, 'aandeel_65plus||buurt|value|quantile|5');
 });
 
+test('the legend says which end is more need, only when the indicator says so', { timeout: 120_000 }, async () => {
+  // Aandeel 65+: higher is more need; the line above the first class and below the last say so.
+  const { rows, ranges } = await legendLines();
+  assert.deepEqual(rows.filter((r) => r.need).map((r) => r.text), ['minder zorgbehoefte', 'meer zorgbehoefte']);
+  assert.ok(rows[0].need && rows[rows.length - 2].need && rows[rows.length - 1].klass === 'none', JSON.stringify(rows));
+  assert.equal(new Set(ranges).size, ranges.length, `no two classes alike: ${ranges}`);
+  // Ervaren gezondheid goed: lower is more need; in the index view the orange (need) end is low.
+  await page.locator('#indicator').selectOption('ervaren_gezondheid_goed_18plus');
+  await page.locator('#mode').selectOption('index');
+  await waitForMap(page, 'ervaren_gezondheid_goed_18plus||buurt|index|quantile|5');
+  const health = await legendLines();
+  assert.equal(health.rows[0].text, 'meer zorgbehoefte');
+  assert.equal(health.rows[health.rows.length - 2].text, 'minder zorgbehoefte');
+  // Mantelzorgers are context: nothing of need.
+  await page.locator('#indicator').selectOption('mantelzorger_18plus');
+  await waitForMap(page, 'mantelzorger_18plus||buurt|index|quantile|5');
+  assert.doesNotMatch(await page.locator('#legend').innerText(), /zorgbehoefte/);
+  await page.locator('#mode').selectOption('value');
+  await page.locator('#indicator').selectOption('aandeel_65plus');
+  await waitForMap(page, 'aandeel_65plus||buurt|value|quantile|5');
+});
+
+test('regions whose values print the same share a class', { timeout: 60_000 }, async () => {
+  // The legend's classes, as the API's values print (one decimal for a percentage): each label in
+  // one class only, the counts those of the API's values.
+  const values = await api('/api/v1/indicators/aandeel_65plus/values?level=buurt&within=GM0344&classes=5&method=quantile');
+  const { ranges } = await legendLines();
+  const bounds = ranges.map((r) => r.split(' – ').map((t) => Number(t.replace('.', '').replace(',', '.'))));
+  const printed = (v) => Number(nl(v, v >= 100 ? 0 : v >= 1 ? 1 : 2).replace('.', '').replace(',', '.'));
+  const counts = bounds.map(() => 0);
+  for (const { value } of values.values.filter((v) => v.value !== null)) {
+    counts[bounds.findIndex(([, high]) => printed(value) <= high)] += 1;
+  }
+  const shown = await page.locator('#legend li[data-class]:not([data-class="none"])').evaluateAll((lis) => lis.map((li) => Number(/\((\d+)\)$/.exec(li.textContent)[1])));
+  assert.deepEqual(shown, counts, `legend ${ranges}`);
+});
+
 test('hovering a buurt shows its name and value', { timeout: 60_000 }, async () => {
   const region = await api(`/api/v1/regions/${BUURT}`);
   const p = await screenPoint(page, region.interior_point_wgs84);
@@ -164,11 +236,27 @@ test('clicking a buurt opens its profile with the values of the JSON API', { tim
   }
   assert.equal(await page.locator('#profile .score-theme').count(), profile.scores.themes.length);
   assert.match(page.url(), new RegExp(`region=${BUURT}`));
+  // The title by level; the indicators by the wijkpact's themes, leefstijl closed.
+  assert.equal(await page.locator('#profile .kicker').textContent(), 'Buurtprofiel');
+  const themes = await page.locator('#profile .theme').evaluateAll((els) => els.map((el) => [el.dataset.theme, el.tagName.toLowerCase(), el.open ?? null]));
+  // The service's sections (when it gives them) in their order, else the wijkpact's order.
+  const order = [...(profile.sections ?? []).map((sec) => sec.theme), 'demografie', 'zorgbehoefte', 'jeugdzorg', 'mantelzorg', 'sociaal_economisch', 'leefstijl'];
+  const present = (t) => profile.indicators.some((i) => i.theme === t) || profile.sections?.some((sec) => sec.theme === t && sec.summary);
+  assert.deepEqual(themes.map(([t]) => t), order.filter((t, i) => order.indexOf(t) === i && present(t)));
+  assert.deepEqual(themes.find(([t]) => t === 'leefstijl'), ['leefstijl', 'details', false]);
+  assert.ok(themes.filter(([t]) => t !== 'leefstijl').every(([, tag]) => tag === 'section'));
+  for (const sec of profile.sections ?? []) {
+    if (sec.summary) assert.ok((await page.locator(`#profile .theme[data-theme="${sec.theme}"]`).innerText()).includes(sec.summary), sec.theme);
+  }
+  // A count (inwoners) has no bars against others and no band.
+  assert.equal(await page.locator('#profile .card[data-indicator="inwoners"] .bars').count(), 0);
+  assert.equal(await page.locator('#profile .card[data-indicator="aandeel_65plus"] .bars').count(), 1);
   await shot('05-profile');
 });
 
 test('the CSV download holds that buurt\'s rows', { timeout: 60_000 }, async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-csv').click()]);
+  assert.equal(download.suggestedFilename(), `buurtprofiel-${BUURT}.csv`);
   const file = path.join(outputDir, download.suggestedFilename());
   await download.saveAs(file);
   const lines = readFileSync(file, 'utf8').trim().split('\n');
@@ -253,6 +341,9 @@ test('reloading a shared URL restores the view', { timeout: 120_000 }, async () 
   await waitForMap(page, 'aandeel_65plus|2023|wijk|value|jenks|4');
   await clickRegion('WK034405');
   await page.locator('#profile-name', { hasText: 'Oost' }).waitFor();
+  // A wijk's profile is a Wijkprofiel, and its files are named so.
+  assert.equal(await page.locator('#profile .kicker').textContent(), 'Wijkprofiel');
+  assert.equal(await page.locator('#download-json').getAttribute('download'), 'wijkprofiel-WK034405.json');
   await page.waitForFunction(() => /#\d/.test(window.location.hash));
   const shared = page.url();
   const legend = await page.locator('#legend').innerText();
@@ -313,6 +404,54 @@ test('on a tablet the panel sits below the map and the controls work from the ke
   await tablet.locator('#profile-name', { hasText: 'Oog in Al' }).waitFor();
   await shot('09-tablet', tablet);
   await tablet.close();
+  assert.deepEqual(errors, [], 'no console errors');
+});
+
+test('part of a name finds the buurt; buurt names show only zoomed in, none overlapping', { timeout: 180_000 }, async () => {
+  const p = await context.newPage();
+  watchErrors(p, errors);
+  await p.goto(`${server.base}/`);
+  await waitForMap(p);
+  // The whole gemeente in view: wijk names, no buurt names.
+  await p.waitForFunction(() => document.querySelectorAll('.map-label-wijk:not(.map-label-off)').length > 0);
+  const start = await visibleLabels(p);
+  assert.ok(start.filter((l) => l.level === 'wijk').length >= 5, JSON.stringify(start.map((l) => l.text)));
+  assert.deepEqual(start.filter((l) => l.level === 'buurt'), [], 'no buurt names zoomed out');
+  assert.deepEqual(overlaps(start), []);
+
+  // "Lombok", as typed (no code, part of the name): a Lombok buurt opens, zoomed in on.
+  await p.waitForFunction(() => document.querySelectorAll('#region-names option').length > 100);
+  await p.locator('#search').fill('Lombok');
+  const offered = await p.locator('#region-names option').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(offered.length >= 2 && offered.every((v) => /^Lombok/.test(v)), `the list offers the Lombok buurten: ${offered}`);
+  await p.locator('#search').press('Enter');
+  await p.locator('#profile-name', { hasText: 'Lombok' }).waitFor();
+  const code = new URL(p.url()).searchParams.get('region');
+  assert.match(code, /^BU0344\d{4}$/);
+  const region = await api(`/api/v1/regions/${code}`);
+  assert.match(region.name, /^Lombok/);
+  assert.equal(await p.locator('#profile .kicker').textContent(), 'Buurtprofiel');
+  assert.equal(await p.locator('#search').inputValue(), '', 'the field is cleared');
+  await p.waitForFunction(() => /^#14\//.test(window.location.hash), null, { timeout: 30_000 });
+  await p.waitForFunction((name) => [...document.querySelectorAll('.map-label-buurt:not(.map-label-off)')].some((el) => el.textContent === name), region.name);
+  const near = await visibleLabels(p);
+  assert.ok(near.filter((l) => l.level === 'buurt').length >= 5, JSON.stringify(near.map((l) => l.text)));
+  assert.deepEqual(near.filter((l) => l.level === 'wijk'), [], 'no wijk names among the buurten');
+  assert.deepEqual(overlaps(near), [], 'no two names overlap');
+  await shot('11-search-lombok', p);
+
+  // Case and accents do not matter: "mariendaal" finds Egelantierstraat, Mariëndaalstraat e.o.
+  await p.locator('#search').fill('mariendaal');
+  await p.locator('#search').press('Enter');
+  await p.locator('#profile-name', { hasText: 'Mariëndaalstraat' }).waitFor();
+
+  // A map of wijken names its wijken, not the buurten, at the same zoom.
+  await p.locator('#level').selectOption('wijk');
+  await waitForMap(p, 'aandeel_65plus||wijk|value|quantile|5');
+  const wijken = await visibleLabels(p);
+  assert.deepEqual(wijken.filter((l) => l.level === 'buurt'), []);
+  assert.ok(wijken.some((l) => l.level === 'wijk'), JSON.stringify(wijken.map((l) => l.text)));
+  await p.close();
   assert.deepEqual(errors, [], 'no console errors');
 });
 

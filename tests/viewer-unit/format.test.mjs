@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  escapeHtml, formatIndex, formatNumber, formatValue, indicatorLabel, missingLabel, themeLabel, unitLabel,
+  escapeHtml, formatIndex, formatNumber, formatValue, indicatorLabel, missingLabel, roundIndex, roundShown, themeLabel,
+  unitLabel,
 } from '../../crates/buurt-server/assets/js/format.js';
 
 test('numbers: decimal comma, thousands dot, digits by size and unit', () => {
@@ -56,4 +57,29 @@ test('escapeHtml escapes markup and quotes', () => {
   assert.equal(escapeHtml('<a href="x">\'&\'</a>'), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   assert.equal(escapeHtml(null), '');
   assert.equal(escapeHtml(3), '3');
+});
+
+test('roundShown is the number as printed: same label, same number, in order', () => {
+  // ICU rounds the shortest decimal form: 0,15 is "0,2" (toFixed would give 0,1).
+  assert.equal(roundShown(0.15, 'euro'), 0.2);
+  assert.equal(roundShown(12.34, 'percent'), 12.3);
+  assert.equal(roundShown(99.96, 'percent'), 100);
+  assert.equal(roundShown(1234.5, 'count'), 1235);
+  assert.equal(roundShown(2.45, 'count'), 2.5);
+  assert.equal(roundShown(-3.25, 'number'), -3.3);
+  assert.equal(roundIndex(99.5), 100);
+  assert.equal(roundIndex(112.4), 112);
+  assert.equal(roundShown(null, 'percent'), null);
+  let seed = 7;
+  const random = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  for (const unit of ['percent', 'count', 'euro', 'number']) {
+    const xs = Array.from({ length: 2000 }, (_, i) => (i % 2 ? Math.round(random() * 20000) / 100 : random() * 200) - 20).sort((a, b) => a - b);
+    let previous = -Infinity;
+    for (const x of xs) {
+      const r = roundShown(x, unit);
+      assert.equal(formatNumber(r, unit), formatNumber(x, unit), `${unit} ${x}`);
+      assert.ok(r >= previous, `${unit}: rounding keeps the order at ${x}`);
+      previous = r;
+    }
+  }
 });

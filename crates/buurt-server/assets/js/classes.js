@@ -1,7 +1,9 @@
 // Classes and colours: colour-blind-safe ramps (viridis for values, PuOr diverging around 100
 // for the index against the gemeente), the legend rows and the MapLibre fill expression.
 
-import { formatIndex, formatNumber } from './format.js';
+import {
+  formatIndex, formatNumber, roundIndex, roundShown,
+} from './format.js';
 
 // Viridis, from light (low) to dark (high).
 const VIRIDIS = ['#fde725', '#b5de2b', '#6ece58', '#35b779', '#1f9e89', '#26828e', '#31688e', '#3e4989', '#482878', '#440154'];
@@ -39,7 +41,13 @@ export function sample(ramp, n) {
  * when the catalogue says which side that is.
  */
 export function divergingColors(classes, polarity) {
-  const side = classes.map((c) => (c.low <= 100 && 100 <= c.high ? 0 : c.high < 100 ? -1 : 1));
+  // The class an index of 100 falls in; none when every class lies above (or below) 100.
+  const first = classes[0];
+  const last = classes[classes.length - 1];
+  let hundred = classOf(classes, 100);
+  if (100 < first.low) hundred = -1;
+  if (100 > last.high) hundred = classes.length;
+  const side = classes.map((_, i) => Math.sign(i - hundred));
   const below = side.filter((s) => s < 0).length;
   const above = side.filter((s) => s > 0).length;
   const span = Math.max(below, above, 1);
@@ -53,29 +61,92 @@ export function divergingColors(classes, polarity) {
   });
 }
 
+/** How the legend and the tooltip show a number of `mode`, as a number (see format.js). */
+export function shownNumber(mode, unit) {
+  return mode === 'index' ? roundIndex : (x) => roundShown(x, unit);
+}
+
+/**
+ * The smallest number that `shown` shows above `high` (itself a shown number): the first number
+ * of the next class. Found by bisection over the doubles, so that comparing a raw number with
+ * it (as MapLibre does) is exactly comparing the number as shown with `high`.
+ */
+function firstAbove(high, shown) {
+  let lo = high;
+  let hi = high + Math.max(1, Math.abs(high));
+  while (!(shown(hi) > high)) hi += Math.max(1, Math.abs(hi));
+  for (let k = 0; k < 200; k += 1) {
+    const mid = lo + (hi - lo) / 2;
+    if (mid === lo || mid === hi) break;
+    if (shown(mid) > high) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
 /**
  * Classes from the API's breaks (upper bounds, the last one the maximum) and the numbers they
  * classify (the regions' values, or their indexes for `mode` index, as the API gave them):
- * `[{low, high, color, count}]`, `low` of the first class the smallest number.
+ * `[{low, high, until, color, count}]`.
+ *
+ * The classes work on the numbers as the legend and the tooltip print them (`unit`'s decimals,
+ * the index whole): the breaks are rounded so, a number belongs to the first class whose `high`
+ * is at least the number as printed, so two regions that print the same always share a class.
+ * Breaks that print the same become one class, and a class that rounding left empty (its
+ * regions all print as the class below's bound) is merged into its neighbour; a class empty by
+ * the breaks themselves (equal intervals) stays. `low` of the first class is the smallest number
+ * as printed, `until` the smallest raw number of the next class (Infinity for the last).
  */
-export function makeClasses({ breaks, numbers, mode, polarity }) {
+export function makeClasses({ breaks, numbers, mode, unit, polarity }) {
   if (!breaks.length || !numbers.length) return [];
-  const min = Math.min(...numbers);
-  const classes = breaks.map((high, i) => ({ low: i === 0 ? min : breaks[i - 1], high, count: 0 }));
-  for (const x of numbers) classes[classOf(classes, x)].count += 1;
+  const shown = shownNumber(mode, unit);
+  // The regions per class by the raw breaks, to tell a class emptied by rounding.
+  const rawCount = breaks.map(() => 0);
+  for (const x of numbers) {
+    const i = breaks.findIndex((b) => x <= b);
+    rawCount[i === -1 ? breaks.length - 1 : i] += 1;
+  }
+  let classes = [];
+  breaks.forEach((b, i) => {
+    const high = shown(b);
+    const prev = classes[classes.length - 1];
+    if (prev && high <= prev.high) prev.rawCount += rawCount[i];
+    else classes.push({ high, rawCount: rawCount[i] });
+  });
+  const countAll = (list) => {
+    list.forEach((c) => { c.count = 0; });
+    for (const x of numbers) list[classOf(list, x)].count += 1;
+  };
+  const withBounds = (list) => list.map((c, i) => ({
+    low: i === 0 ? shown(Math.min(...numbers)) : list[i - 1].high,
+    high: c.high,
+    until: i === list.length - 1 ? Infinity : firstAbove(c.high, shown),
+    rawCount: c.rawCount,
+  }));
+  classes = withBounds(classes);
+  countAll(classes);
+  const emptied = (c) => c.count === 0 && c.rawCount > 0;
+  if (classes.length > 1 && classes.some(emptied)) {
+    const kept = [];
+    classes.forEach((c, i) => {
+      if (!emptied(c)) kept.push(c);
+      // The last class has no class above: the one below takes its bound.
+      else if (i === classes.length - 1 && kept.length) kept[kept.length - 1].high = c.high;
+    });
+    classes = withBounds(kept);
+    countAll(classes);
+  }
   const colors = mode === 'index' ? divergingColors(classes, polarity) : sample(VIRIDIS, classes.length);
-  classes.forEach((c, i) => { c.color = colors[i]; });
-  return classes;
+  return classes.map(({ low, high, until, count }, i) => ({ low, high, until, count, color: colors[i] }));
 }
 
-// A break with room for rounding: the API's breaks are numbers of the data, which must fall in
-// the class they close.
-const upTo = (high) => high + Math.abs(high) * 1e-12 + 1e-12;
-
-/** The class of `x` (breaks are inclusive upper bounds; above the last, the last); -1 for no number. */
+/**
+ * The class of `x`: the first whose `until` lies above it (the first class also takes anything
+ * below it, the last anything above); -1 for no number.
+ */
 export function classOf(classes, x) {
   if (x === null || x === undefined || !Number.isFinite(x)) return -1;
-  const i = classes.findIndex((c) => x <= upTo(c.high));
+  const i = classes.findIndex((c) => x < c.until);
   return i === -1 ? classes.length - 1 : i;
 }
 
@@ -93,10 +164,10 @@ export function featureProperty(id, mode) {
 export function fillExpression(id, mode, classes) {
   if (!classes.length) return NO_DATA_COLOR;
   const property = featureProperty(id, mode);
-  // Breaks are inclusive upper bounds; `step` starts a class at its stop, so each stop sits just
-  // above the previous class's upper bound (as `classOf` has it).
+  // `step` starts a class at its stop: the first number of that class (`until` of the one
+  // before), so the map classes each raw number as `classOf` (and the legend) does.
   const steps = ['step', ['to-number', ['get', property]], classes[0].color];
-  for (let i = 1; i < classes.length; i += 1) steps.push(upTo(classes[i - 1].high), classes[i].color);
+  for (let i = 1; i < classes.length; i += 1) steps.push(classes[i - 1].until, classes[i].color);
   // A feature without the number (no value, or no index without a gemeente value) has no class.
   return ['case', ['has', property], steps, NO_DATA_COLOR];
 }

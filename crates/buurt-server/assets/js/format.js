@@ -74,11 +74,37 @@ export function indicatorLabel(info) {
   return info.age_group && info.age_group !== 'totaal' ? `${label} (${info.age_group})` : label;
 }
 
-function digitsFor(value, unit) {
+/** The decimals `formatNumber` shows of `value`: by its size and unit. */
+export function digitsFor(value, unit) {
   const a = Math.abs(value);
   if (unit === 'count' || unit === 'euro') return a < 10 && !Number.isInteger(value) ? 1 : 0;
   if (a >= 100) return 0;
   return a >= 1 ? 1 : 2;
+}
+
+// Rounding as `Intl.NumberFormat` does it (ICU: the shortest decimal form of the double, half
+// away from zero, so 0.15 becomes 0.2 where `toFixed` gives 0.1), without the Dutch notation.
+const rounders = new Map();
+function roundTo(value, digits) {
+  if (!rounders.has(digits)) {
+    rounders.set(digits, new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, useGrouping: false }));
+  }
+  return Number(rounders.get(digits).format(value));
+}
+
+/**
+ * `value` as `formatNumber` shows it, as a number: rounded to the decimals shown, by the same
+ * rounding, so two values print the same exactly when they round to the same number here.
+ */
+export function roundShown(value, unit) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return value;
+  return roundTo(value, digitsFor(value, unit));
+}
+
+/** An index as `formatIndex` shows it, as a number (whole). */
+export function roundIndex(index) {
+  if (index === null || index === undefined || !Number.isFinite(index)) return index;
+  return roundTo(index, 0);
 }
 
 /** A number in Dutch notation (decimal comma, dot for thousands). */

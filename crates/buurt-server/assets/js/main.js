@@ -6,13 +6,15 @@
 // service (values, indexes, bands and class breaks): the page computes no statistic itself.
 
 import * as api from './api.js';
-import { classOf, featureProperty, fillExpression, makeClasses, NO_DATA_COLOR, rangeText } from './classes.js';
+import { classOf, featureProperty, fillExpression, makeClasses, rangeText } from './classes.js';
 import {
-  BANDS, THEMES, escapeHtml, formatIndex, formatValue, indicatorLabel, missingLabel, themeLabel, unitLabel,
+  BANDS, THEMES, escapeHtml, formatIndex, formatValue, indicatorLabel, missingLabel, themeLabel,
 } from './format.js';
 import { isAbort, latest } from './latest.js';
+import { legendRows as makeLegendRows, legendUnit as makeLegendUnit } from './legend.js';
 import { ChoroplethMap } from './map.js';
 import * as profilePanel from './profile.js';
+import { bestRegion, codeIn, searchOptions } from './search.js';
 import { createStore } from './store.js';
 import * as urlState from './url-state.js';
 
@@ -39,6 +41,7 @@ let drawn = { state: store.get(), classes: [], missingCount: 0, years: [] };
 
 let map;
 let areaJsonUrl = null;
+const PAGE_TITLE = document.title;
 
 function setStatus(text) {
   $('status').textContent = text;
@@ -130,14 +133,12 @@ function onChange(s, changed) {
 function legendRows() {
   const { state, classes, missingCount } = drawn;
   const info = loaded.catalogue.get(state.indicator);
-  const rows = classes.map((c) => ({ color: c.color, text: `${rangeText(c, state.mode, info?.unit)} (${c.count})` }));
-  rows.push({ color: NO_DATA_COLOR, text: `geen gegevens / onderdrukt (${missingCount})`, noData: true });
-  return rows;
+  return makeLegendRows({ classes, mode: state.mode, unit: info?.unit, polarity: info?.polarity, missingCount });
 }
 
 function legendUnit() {
   const { state } = drawn;
-  return state.mode === 'index' ? 'index, gemeente = 100' : unitLabel(loaded.catalogue.get(state.indicator)?.unit);
+  return makeLegendUnit(state.mode, loaded.catalogue.get(state.indicator)?.unit);
 }
 
 function legendTitle() {
@@ -152,7 +153,10 @@ function levelText(s) {
 function renderLegend() {
   const { state: s, classes, years } = drawn;
   const methodText = { quantile: 'kwantielen', jenks: 'natuurlijke grenzen (Jenks)', equal: 'gelijke intervallen' }[s.method];
-  const rows = legendRows().map((r, i) => `<li data-class="${r.noData ? 'none' : i}"><span class="swatch${r.noData ? ' nodata' : ''}" style="background:${r.color}"></span>${escapeHtml(r.text)}</li>`).join('');
+  const rows = legendRows().map((r) => {
+    if (r.need) return `<li class="need-end need-${r.need}">${escapeHtml(r.text)}</li>`;
+    return `<li data-class="${r.noData ? 'none' : r.klass}"><span class="swatch${r.noData ? ' nodata' : ''}" style="background:${r.color}"></span>${escapeHtml(r.text)}</li>`;
+  }).join('');
   $('legend').innerHTML = `<h2>${escapeHtml(legendTitle())}</h2>
     <p>${escapeHtml(levelText(s))} · ${escapeHtml(years.length ? years.join(', ') : '–')} · ${classes.length} klassen, ${methodText}</p>
     <ul>${rows}</ul>`;
@@ -165,11 +169,13 @@ function drawChoropleth() {
     setStatus('Kaart laden…');
     const { level, gemeente: within, year, method, classes, mode } = s;
     const answer = await api.values(s.indicator, { level, within, year, method, classes, mode }, signal);
+    const info = loaded.catalogue.get(s.indicator);
     // The numbers the map classifies: each region's value, or its index (gemeente = 100).
     const numbers = answer.values.map((v) => (mode === 'index' ? v.index : v.value)).filter(Number.isFinite);
     drawn = {
       state: s,
-      classes: makeClasses({ breaks: answer.breaks, numbers, mode, polarity: loaded.catalogue.get(s.indicator)?.polarity }),
+      // Classes of the numbers as the legend and the tooltip print them (the unit's decimals).
+      classes: makeClasses({ breaks: answer.breaks, numbers, mode, unit: info?.unit, polarity: info?.polarity }),
       missingCount: answer.values.length - numbers.length,
       years: [...new Set(answer.values.filter((v) => v.value !== null).map((v) => v.year))].sort(),
     };
@@ -246,6 +252,7 @@ function showSelection() {
     if (!codes.length) {
       el.innerHTML = $('intro').innerHTML;
       delete el.dataset.code;
+      document.title = PAGE_TITLE;
       return;
     }
     el.setAttribute('aria-busy', 'true');
@@ -255,8 +262,11 @@ function showSelection() {
         profilePanel.render(el, profile, {
           catalogue: loaded.catalogue,
           isArea: false,
-          downloads: { csvUrl: api.profileUrl(codes[0], year, 'csv'), jsonUrl: api.profileUrl(codes[0], year), base: `buurt-profiel-${codes[0]}` },
+          // The file name follows the profile's level (buurtprofiel-…, wijkprofiel-…).
+          downloads: { csvUrl: api.profileUrl(codes[0], year, 'csv'), jsonUrl: api.profileUrl(codes[0], year), base: profilePanel.fileBase(profile) },
         });
+        // The tab's title (and a saved PDF's name) names the profile shown.
+        document.title = `${profilePanel.profileTitle(profile)} ${profile.name} · buurt`;
       } else {
         const name = `Gebied van ${codes.length} buurten`;
         const profile = await api.areaDiagnose(name, codes, year, signal);
@@ -274,6 +284,7 @@ function showSelection() {
           },
           onClear: () => select([], false).catch(report),
         });
+        document.title = `${profilePanel.profileTitle(profile, true)} · ${name} · buurt`;
       }
       el.dataset.code = codes.join(',');
     } catch (e) {
@@ -318,23 +329,45 @@ function loadRegions() {
       api.regions('gemeente', 'NL', signal),
     ]);
     loaded.regions = [...wijken, ...buurten].filter((r) => r.interior_point_wgs84);
-    $('region-names').innerHTML = loaded.regions
-      .map((r) => `<option value="${escapeHtml(`${r.name} (${r.code})`)}"></option>`).join('');
+    fillSearchList();
     // Neighbouring gemeenten are named for orientation; the one shown is named in the legend.
     const around = gemeenten.filter((g) => g.interior_point_wgs84 && g.code !== gemeente);
     map.setLabels([...loaded.regions, ...around]);
   });
 }
 
+/** The search list: the best matches of what is typed (every region when nothing is). */
+function fillSearchList() {
+  $('region-names').innerHTML = searchOptions(loaded.regions, $('search').value)
+    .map((o) => `<option value="${escapeHtml(o.value)}" label="${escapeHtml(o.label)}"></option>`).join('');
+}
+
+/** Opens the region the search field names (a code, a name or part of one), if any. */
 function onSearch() {
-  const text = $('search').value.trim();
-  const code = /\(([A-Z]{2}\d+)\)$/.exec(text)?.[1];
-  const found = loaded.regions.find((r) => r.code === code)
-    ?? loaded.regions.find((r) => r.name.toLowerCase() === text.toLowerCase());
-  if (!found) return;
+  const input = $('search');
+  const text = input.value.trim();
+  if (!text) return;
+  const found = bestRegion(loaded.regions, text);
+  if (!found) {
+    input.setCustomValidity(`Geen buurt of wijk gevonden met "${text}".`);
+    input.reportValidity();
+    return;
+  }
   map.map.flyTo({ center: found.interior_point_wgs84, zoom: found.level === 'buurt' ? 14 : 13 });
   select([found.code], false).catch(report);
-  $('search').value = '';
+  input.value = '';
+  fillSearchList();
+}
+
+function onSearchInput() {
+  const input = $('search');
+  input.setCustomValidity('');
+  // An option picked from the list ("Name (CODE)") opens at once.
+  if (codeIn(input.value) && bestRegion(loaded.regions, input.value)) {
+    onSearch();
+    return;
+  }
+  fillSearchList();
 }
 
 async function exportPng() {
@@ -371,7 +404,9 @@ async function main() {
   for (const [key, el] of Object.entries(controls)) {
     el.addEventListener('change', () => choose(key, el.value).catch(report));
   }
-  $('search').addEventListener('change', onSearch);
+  // Typing narrows the list and picking from it opens the region; Enter opens the best match
+  // of what is typed (not leaving the field: a half-typed name is no choice yet).
+  $('search').addEventListener('input', onSearchInput);
   $('search').addEventListener('keydown', (e) => { if (e.key === 'Enter') onSearch(); });
   $('export-png').addEventListener('click', () => exportPng().catch((e) => {
     // A base map from another origin without CORS headers makes the canvas unreadable.

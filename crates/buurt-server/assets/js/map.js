@@ -3,6 +3,7 @@
 
 import * as api from './api.js';
 import { NO_DATA_COLOR } from './classes.js';
+import { declutter, labelPriority, labelShown, wrapLines } from './labels.js';
 
 const LEVELS = ['gemeente', 'wijk', 'buurt'];
 const OVERLAY_LAYERS = ['wijk-fill', 'buurt-fill', 'buurt-line', 'wijk-line', 'gemeente-line', 'wijk-hover', 'wijk-selected', 'buurt-hover', 'buurt-selected'];
@@ -147,8 +148,10 @@ export class ChoroplethMap {
   setChoropleth({ indicator, year, level, fill, within }) {
     const v = this.view;
     const sameLayers = v && v.indicator === indicator && v.year === year && v.level === level && v.within === within;
+    const levelChanged = this.level !== level;
     this.level = level;
     this.view = { indicator, year, level, fill, within };
+    if (levelChanged) this.updateLabels();
     if (sameLayers) {
       this.map.setPaintProperty(`${level}-fill`, 'fill-color', fill);
     } else {
@@ -159,6 +162,8 @@ export class ChoroplethMap {
 
   setSelection(codes) {
     this.selection = codes;
+    // A selected region's name goes before the others.
+    this.updateLabels();
     for (const l of ['wijk', 'buurt']) {
       if (this.map.getLayer(`${l}-selected`)) {
         this.map.setFilter(`${l}-selected`, ['in', ['get', 'code'], ['literal', codes]]);
@@ -166,32 +171,63 @@ export class ChoroplethMap {
     }
   }
 
-  /** Labels of wijken (and of buurten when zoomed in) as HTML markers at their interior points. */
+  /**
+   * Names of `regions` as HTML markers at their interior points (no glyph server needed): which
+   * show follows the zoom and the map's level (labels.js), and of those no two overlap.
+   */
   setLabels(regions) {
     for (const { marker } of this.labels) marker.remove();
     this.labels = regions
       .filter((r) => r.interior_point_wgs84)
       .map((r) => {
         const el = document.createElement('div');
-        el.className = `map-label map-label-${r.level}`;
+        el.className = `map-label map-label-${r.level} map-label-off`;
         el.textContent = r.level === 'wijk' ? r.name.replace(/^Wijk \d+\s+/, '') : r.name;
         el.setAttribute('aria-hidden', 'true');
         const marker = new maplibregl.Marker({ element: el, anchor: 'center' })
           .setLngLat(r.interior_point_wgs84)
           .addTo(this.map);
-        return { marker, region: r, el };
+        return { marker, region: r, el, size: null, shown: false };
       });
-    const update = () => {
-      const z = this.map.getZoom();
-      const shown = { gemeente: z < 12.5, wijk: z >= 10 && z < 14.5, buurt: z >= 14.5 };
-      for (const { region, el } of this.labels) {
-        el.hidden = !shown[region.level];
-      }
-    };
-    this.map.off('zoomend', this.updateLabels ?? update);
-    this.updateLabels = update;
-    this.map.on('zoomend', update);
-    update();
+    if (!this.labelsWired) {
+      this.labelsWired = true;
+      // During a zoom at most once a frame, and once more when it ends.
+      let pending = false;
+      this.map.on('zoom', () => {
+        if (pending) return;
+        pending = true;
+        requestAnimationFrame(() => {
+          pending = false;
+          this.updateLabels();
+        });
+      });
+      this.map.on('zoomend', () => this.updateLabels());
+    }
+    this.updateLabels();
+  }
+
+  /** Shows the labels the zoom and the map's level call for, leaving out those that would overlap. */
+  updateLabels() {
+    const z = this.map.getZoom();
+    const selected = new Set(this.selection ?? []);
+    const candidates = [];
+    for (const label of this.labels) {
+      if (!labelShown(label.region.level, this.level, z)) continue;
+      // Hidden labels keep their layout (visibility, not display), so they can be measured.
+      if (!label.size?.width) label.size = { width: label.el.offsetWidth, height: label.el.offsetHeight };
+      const p = this.map.project(label.region.interior_point_wgs84);
+      const { width, height } = label.size;
+      candidates.push({
+        key: label,
+        box: { x: p.x - width / 2, y: p.y - height / 2, width, height },
+        priority: labelPriority(label.region, selected),
+      });
+    }
+    const shown = declutter(candidates, 3);
+    for (const label of this.labels) {
+      label.shown = shown.has(label);
+      label.el.classList.toggle('map-label-off', !label.shown);
+    }
   }
 
   fitGeometry(geometry, padding = 30) {
@@ -229,18 +265,28 @@ export class ChoroplethMap {
     g.fillText(title, 12, 24);
     g.font = '13px system-ui, sans-serif';
     g.fillText(subtitle, 12, 44);
-    g.font = '12px system-ui, sans-serif';
     g.textAlign = 'center';
-    for (const { region, el } of this.labels) {
-      if (el.hidden) continue;
+    g.textBaseline = 'middle';
+    for (const { region, el, shown } of this.labels) {
+      if (!shown) continue;
+      // The label as the page shows it: its font, broken into lines as it wraps there.
+      const style = getComputedStyle(el);
+      g.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const lineHeight = Number.parseFloat(style.lineHeight) || Number.parseFloat(style.fontSize) * 1.2;
+      const lines = wrapLines(el.textContent, el.clientWidth + 1, (t) => g.measureText(t).width);
       const p = this.map.project(region.interior_point_wgs84);
-      g.lineWidth = 3;
-      g.lineJoin = 'round';
-      g.strokeStyle = 'rgba(255,255,255,0.9)';
-      g.strokeText(el.textContent, p.x, p.y + 56);
-      g.fillText(el.textContent, p.x, p.y + 56);
+      lines.forEach((line, i) => {
+        const y = p.y + 56 + (i - (lines.length - 1) / 2) * lineHeight;
+        g.lineWidth = 3;
+        g.lineJoin = 'round';
+        g.strokeStyle = 'rgba(255,255,255,0.9)';
+        g.strokeText(line, p.x, y);
+        g.fillStyle = style.color;
+        g.fillText(line, p.x, y);
+      });
     }
     g.textAlign = 'left';
+    g.textBaseline = 'alphabetic';
     const rowH = 18;
     const boxW = 260;
     const boxH = 28 + rowH * legend.rows.length;
@@ -254,6 +300,14 @@ export class ChoroplethMap {
     g.font = '12px system-ui, sans-serif';
     legend.rows.forEach((row, i) => {
       const y = y0 + 26 + i * rowH;
+      if (!row.color) {
+        // A line of text without a swatch: which end is more need.
+        g.font = 'italic 12px system-ui, sans-serif';
+        g.fillStyle = '#444444';
+        g.fillText(row.text, x0 + 38, y + 11);
+        g.font = '12px system-ui, sans-serif';
+        return;
+      }
       g.fillStyle = row.color;
       g.fillRect(x0 + 8, y, 22, 13);
       g.strokeStyle = '#666666';

@@ -1,6 +1,10 @@
-// The profile panel: the diagnose of a region or of an area of buurten — headline indicators
-// against wijk, gemeente and NL with small bars and trend sparklines, the aandachtspunten, the
-// composite scores with their breakdown, every indicator per theme, and the downloads.
+// The profile panel: the diagnose of a region or of an area of buurten — the aandachtspunten,
+// the composite scores with their breakdown, then the wijkpact's themes in order (Demografie,
+// Zorgbehoefte, Jeugd en jeugdzorg, Mantelzorg en Wmo, Wonen, werk en inkomen; Leefstijl closed),
+// each with the service's one-sentence summary when it gives one, its headline indicators against
+// wijk, gemeente and NL with small bars and trend sparklines, and all its indicators; and the
+// downloads. `profileHtml` and the helpers are pure (no DOM), for Node's tests; `render` puts the
+// HTML in the page.
 
 import {
   BANDS, BANDS_SHORT, LEVELS, THEMES, escapeHtml, formatIndex, formatNumber, formatValue,
@@ -58,6 +62,9 @@ function band(ind) {
   return `<span class="band band-${ind.band}" title="${escapeHtml(BANDS[ind.band])}">${escapeHtml(BANDS_SHORT[ind.band])}</span>`;
 }
 
+/** A count (inwoners, huishoudens) has no standing: no index, no band, no bars against others. */
+export const isCount = (ind) => ind.kind === 'count';
+
 function headlineCard(ind, selfLabel) {
   const value = ind.value === null || ind.value === undefined
     ? `<span class="missing">${escapeHtml(missingLabel(ind.missing_reason))}</span>`
@@ -67,16 +74,19 @@ function headlineCard(ind, selfLabel) {
   return `<article class="card" data-indicator="${escapeHtml(ind.id)}">
     <h4>${escapeHtml(indicatorLabel(ind))}</h4>
     <p class="headline-value">${value} ${year} ${band(ind)}</p>
-    <div class="card-charts">${bars(ind, selfLabel)}${sparkline(ind.series, ind.unit)}</div>
+    <div class="card-charts">${isCount(ind) ? '' : bars(ind, selfLabel)}${sparkline(ind.series, ind.unit)}</div>
     ${trend}
     ${ind.uncertainty ? `<p class="note">${escapeHtml(ind.uncertainty)}</p>` : ''}
   </article>`;
 }
 
-/** The headline indicators as one compact table: what fits the printed A4 page. */
-function headlineTable(headline, selfLabel) {
+/**
+ * The headline indicators as one compact table, a row per theme above its indicators (with the
+ * theme's summary): what fits the printed A4 page.
+ */
+function headlineTable(sections, selfLabel) {
   const cell = (v, unit) => escapeHtml(formatValue(v, unit));
-  const rows = headline.map((ind) => `<tr>
+  const row = (ind) => `<tr>
     <td>${escapeHtml(indicatorLabel(ind))}</td>
     <td class="num"><b>${ind.value === null || ind.value === undefined ? escapeHtml(missingLabel(ind.missing_reason)) : cell(ind.value, ind.unit)}</b></td>
     <td>${ind.year ?? ''}</td>
@@ -84,8 +94,12 @@ function headlineTable(headline, selfLabel) {
     <td class="num">${cell(ind.benchmarks?.gemeente, ind.unit)}</td>
     <td class="num">${cell(ind.benchmarks?.nl, ind.unit)}</td>
     <td>${band(ind)}</td>
-    <td>${sparkline(ind.series, ind.unit)}</td></tr>`).join('');
-  return `<table class="small print-only headline-table"><thead><tr><th>indicator</th><th>${escapeHtml(selfLabel)}</th><th>jaar</th><th>wijk</th><th>gemeente</th><th>NL</th><th>t.o.v. gemeente</th><th>trend</th></tr></thead><tbody>${rows}</tbody></table>`;
+    <td>${sparkline(ind.series, ind.unit)}</td></tr>`;
+  // Every theme with headline indicators or a summary (a theme without headline indicators,
+  // such as wonen, werk en inkomen, still has its sentence on paper).
+  const body = sections.filter((sec) => sec.headline.length || sec.summary).map((sec) => `<tr class="theme-row"><th colspan="8">${escapeHtml(sec.label)}${sec.summary ? ` <span class="theme-summary">${escapeHtml(sec.summary)}</span>` : ''}</th></tr>
+    ${sec.headline.map(row).join('')}`).join('');
+  return `<table class="small print-only headline-table"><thead><tr><th>indicator</th><th>${escapeHtml(selfLabel)}</th><th>jaar</th><th>wijk</th><th>gemeente</th><th>NL</th><th>t.o.v. gemeente</th><th>trend</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function scoresSection(scores, catalogue) {
@@ -110,58 +124,117 @@ function scoresSection(scores, catalogue) {
     <ul class="score-list">${themes}</ul></section>`;
 }
 
-function allIndicators(profile) {
-  const byTheme = new Map(THEMES.map(([id]) => [id, []]));
+/** The themes closed until opened: leefstijl stands apart from the wijkpact's themes. */
+const COLLAPSED = new Set(['leefstijl']);
+
+/**
+ * The profile's indicators by theme, in display order: `[{theme, label, summary, score,
+ * indicators, headline, collapsed}]`. The service's `sections` (theme, label, summary, score), when
+ * the profile has them, give the order, labels and summaries; themes they leave out follow in the
+ * order of THEMES, then any other theme. A theme without indicators shows only with a summary.
+ */
+export function themeSections(profile) {
+  const byTheme = new Map();
   for (const ind of profile.indicators ?? []) {
     if (!byTheme.has(ind.theme)) byTheme.set(ind.theme, []);
     byTheme.get(ind.theme).push(ind);
   }
-  const sections = [...byTheme].filter(([, list]) => list.length).map(([theme, list]) => {
-    const rows = list.map((ind) => `<tr data-indicator="${escapeHtml(ind.id)}"><td>${escapeHtml(indicatorLabel(ind))}</td>
-      <td class="num">${ind.value === null ? escapeHtml(missingLabel(ind.missing_reason)) : escapeHtml(formatValue(ind.value, ind.unit))}</td>
+  const sections = [];
+  const seen = new Set();
+  const add = (theme, label, summary = null, score = null) => {
+    if (seen.has(theme)) return;
+    seen.add(theme);
+    sections.push({ theme, label: label || themeLabel(theme), summary: summary || null, score: score ?? null });
+  };
+  for (const sec of profile.sections ?? []) add(sec.theme, sec.label, sec.summary, sec.score);
+  for (const [theme] of THEMES) if (byTheme.has(theme)) add(theme);
+  for (const theme of byTheme.keys()) add(theme);
+  return sections
+    .map((sec) => {
+      const indicators = byTheme.get(sec.theme) ?? [];
+      return { ...sec, indicators, headline: indicators.filter((i) => i.headline), collapsed: COLLAPSED.has(sec.theme) };
+    })
+    .filter((sec) => sec.indicators.length || sec.summary);
+}
+
+function indicatorTable(list) {
+  const rows = list.map((ind) => `<tr data-indicator="${escapeHtml(ind.id)}"><td>${escapeHtml(indicatorLabel(ind))}</td>
+      <td class="num">${ind.value === null || ind.value === undefined ? escapeHtml(missingLabel(ind.missing_reason)) : escapeHtml(formatValue(ind.value, ind.unit))}</td>
       <td class="num">${escapeHtml(formatValue(ind.benchmarks?.gemeente, ind.unit))}</td>
-      <td class="num">${formatIndex(ind.index_gemeente)}</td>
-      <td>${ind.year ?? ''}</td><td>${band(ind)}</td></tr>`).join('');
-    return `<details class="theme-table"><summary>${escapeHtml(themeLabel(theme))} (${list.length})</summary>
-      <table class="small"><thead><tr><th>indicator</th><th>waarde</th><th>gemeente</th><th>index</th><th>jaar</th><th>t.o.v. gemeente</th></tr></thead><tbody>${rows}</tbody></table></details>`;
-  }).join('');
-  return `<section class="all no-print"><h3>Alle indicatoren</h3>${sections}</section>`;
+      <td class="num">${isCount(ind) ? '' : formatIndex(ind.index_gemeente)}</td>
+      <td>${ind.year ?? ''}</td><td>${isCount(ind) ? '' : band(ind)}</td></tr>`).join('');
+  return `<table class="small"><thead><tr><th>indicator</th><th>waarde</th><th>gemeente</th><th>index</th><th>jaar</th><th>t.o.v. gemeente</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /**
- * Render `profile` into `el`. `downloads` holds the file base name `base`, `jsonUrl`, and
- * `csvUrl` (a link) or, for an area (whose CSV is the answer to a POST), `onCsv` (a button);
- * `catalogue` maps ids to catalogue entries.
+ * A theme's section: heading, summary, headline cards and all its indicators (behind a click);
+ * a collapsed theme (leefstijl) is one `<details>` as a whole.
  */
-export function render(el, profile, { catalogue, downloads, isArea, onClear, names = new Map() }) {
-  const levelText = isArea ? `gebied van ${profile.buurten?.length ?? 0} buurten` : LEVELS[profile.level] ?? profile.level;
+function themeSection(sec, selfLabel) {
+  const summary = sec.summary ? `<p class="theme-summary">${escapeHtml(sec.summary)}</p>` : '';
+  const cards = sec.headline.length ? `<div class="cards">${sec.headline.map((i) => headlineCard(i, selfLabel)).join('')}</div>` : '';
+  const count = sec.indicators.length;
+  const attrs = `class="theme no-print" data-theme="${escapeHtml(sec.theme)}"`;
+  if (sec.collapsed) {
+    return `<details ${attrs}><summary><h3>${escapeHtml(sec.label)} (${count})</h3></summary>${summary}${cards}${count ? indicatorTable(sec.indicators) : ''}</details>`;
+  }
+  const table = count ? `<details class="theme-table"><summary>Alle indicatoren (${count})</summary>${indicatorTable(sec.indicators)}</details>` : '';
+  return `<section ${attrs}><h3>${escapeHtml(sec.label)}</h3>${summary}${cards}${table}</section>`;
+}
+
+const TITLES = { buurt: 'Buurtprofiel', wijk: 'Wijkprofiel', gemeente: 'Gemeenteprofiel' };
+
+/** The panel's title: Buurtprofiel, Wijkprofiel or Gemeenteprofiel by the region's level. */
+export function profileTitle(profile, isArea = false) {
+  if (isArea) return 'Gebiedsprofiel';
+  return TITLES[profile.level] ?? 'Profiel';
+}
+
+/** The base name of the downloaded files: "wijkprofiel-WK034405", "buurtprofiel-BU03440111". */
+export function fileBase(profile, isArea = false) {
+  return isArea ? 'buurt-gebied' : `${profileTitle(profile).toLowerCase()}-${profile.code}`;
+}
+
+/**
+ * The panel's HTML for `profile`. `downloads` holds the file base name `base` (else
+ * `fileBase`), `jsonUrl`, and `csvUrl` (a link) or, for an area (whose CSV is the answer to a
+ * POST), none (a button); `catalogue` maps ids to catalogue entries.
+ */
+export function profileHtml(profile, { catalogue = new Map(), downloads, isArea = false, names = new Map() }) {
+  const title = profileTitle(profile, isArea);
+  const base = downloads.base ?? fileBase(profile, isArea);
+  const kicker = isArea ? `${title} · gebied van ${profile.buurten?.length ?? 0} buurten` : title;
   const parents = [profile.parents?.wijk?.name, profile.parents?.gemeente?.name].filter(Boolean).join(' · ');
-  const headline = (profile.indicators ?? []).filter((i) => i.headline);
   const selfLabel = isArea ? 'gebied' : LEVELS[profile.level] ?? 'regio';
+  const sections = themeSections(profile);
   const points = (profile.aandachtspunten ?? []).map((a) => `<li data-indicator="${escapeHtml(a.indicator)}">${escapeHtml(a.text)}</li>`).join('');
   const years = [...new Set((profile.indicators ?? []).map((i) => i.year).filter(Boolean))].sort();
-  el.innerHTML = `
+  return `
     <header class="profile-head">
-      <p class="kicker">Diagnose · ${escapeHtml(levelText)}</p>
+      <p class="kicker">${escapeHtml(kicker)}</p>
       <h2 id="profile-name">${escapeHtml(profile.name)}</h2>
       <p class="parents">${escapeHtml(isArea ? (profile.buurten ?? []).map((c) => names.get(c) ?? c).join(', ') : `${profile.code}${parents ? ` · ${parents}` : ''}`)}</p>
       <p class="years">Gegevens uit ${years.length ? `${years[0]}–${years[years.length - 1]}` : '–'}; elke indicator in het nieuwste beschikbare jaar.</p>
       <div class="downloads no-print" role="group" aria-label="Downloads">
         ${downloads.csvUrl
-    ? `<a class="button" id="download-csv" href="${escapeHtml(downloads.csvUrl)}" download="${escapeHtml(downloads.base)}.csv">CSV</a>`
+    ? `<a class="button" id="download-csv" href="${escapeHtml(downloads.csvUrl)}" download="${escapeHtml(base)}.csv">CSV</a>`
     : '<button type="button" id="download-csv">CSV</button>'}
-        <a class="button" id="download-json" href="${escapeHtml(downloads.jsonUrl)}" download="${escapeHtml(downloads.base)}.json">JSON</a>
+        <a class="button" id="download-json" href="${escapeHtml(downloads.jsonUrl)}" download="${escapeHtml(base)}.json">JSON</a>
         <button type="button" id="print-profile">Afdrukken / PDF</button>
         ${isArea ? '<button type="button" id="clear-area">Gebied wissen</button>' : ''}
       </div>
     </header>
-    <section class="headline"><h3>Kernindicatoren</h3><p class="note no-print">Balken: ${escapeHtml(selfLabel)} (donker) tegenover wijk, gemeente en Nederland.</p>
-      <div class="cards">${headline.map((i) => headlineCard(i, selfLabel)).join('')}</div>
-      ${headlineTable(headline, selfLabel)}</section>
+    <section class="headline print-only-block"><h3>Kernindicatoren per thema</h3>${headlineTable(sections, selfLabel)}</section>
     <section class="aandachtspunten"><h3>Aandachtspunten</h3>${points ? `<ul>${points}</ul>` : '<p>Geen aandachtspunten: geen indicator wijkt duidelijk af van de gemeente.</p>'}</section>
     ${scoresSection(profile.scores, catalogue)}
-    ${allIndicators(profile)}
+    <p class="note no-print">Per thema de kernindicatoren (balken: ${escapeHtml(selfLabel)} donker, tegenover wijk, gemeente en Nederland; aantallen zonder vergelijking) en alle indicatoren.</p>
+    ${sections.map((sec) => themeSection(sec, selfLabel)).join('')}
     <footer class="print-foot">Bron: CBS, RIVM (GGD'en, CBS, RIVM – Gezondheidsmonitor; modelschattingen zonder marges), Vektis. Gemaakt met buurt.</footer>`;
+}
+
+/** Render `profile` into `el` (see `profileHtml`); `downloads.onCsv` for an area's CSV button. */
+export function render(el, profile, { catalogue, downloads, isArea, onClear, names = new Map() }) {
+  el.innerHTML = profileHtml(profile, { catalogue, downloads, isArea, names });
   el.querySelector('#print-profile').addEventListener('click', () => window.print());
   el.querySelector('#clear-area')?.addEventListener('click', onClear);
   if (!downloads.csvUrl) el.querySelector('#download-csv').addEventListener('click', downloads.onCsv);
