@@ -240,19 +240,77 @@ impl Atlas {
             .map(|f| &f.geometry_rd)
     }
 
-    /// The layer that holds the geometry of `key`: same level, the code present, and the
-    /// layer's indeling comparable with the key's; the newest such layer wins.
+    /// The layer that holds the geometry of `key`: the gemeente's drawing layer
+    /// ([`Atlas::drawing_layers`]) when it holds the code for the same area; else a layer of the
+    /// same level with the code whose indeling is comparable with the key's, the newest winning.
     #[must_use]
     pub fn geometry_layer_for(&self, key: &RegionKey) -> Option<&BoundaryLayer> {
-        self.layers
-            .iter()
-            .filter(|l| l.level == key.code.level())
+        let level = key.code.level();
+        let drawing = key
+            .code
+            .gemeente()
+            .and_then(|g| self.drawing_layers(g, level))
+            .map(|(drawing, _)| drawing)
             .filter(|l| {
                 self.comparability
                     .same_region(key.code, key.indeling, l.indeling)
+                    && l.features.iter().any(|f| f.code == key.code)
+            });
+        drawing.or_else(|| {
+            self.layers
+                .iter()
+                .filter(|l| l.level == level)
+                .filter(|l| {
+                    self.comparability
+                        .same_region(key.code, key.indeling, l.indeling)
+                })
+                .filter(|l| l.features.iter().any(|f| f.code == key.code))
+                .max_by_key(|l| (l.indeling == key.indeling, l.indeling))
+        })
+    }
+    /// The layers that draw `gemeente`'s regions of `level`: `(drawing, newest)`. `newest`
+    /// holds them in the newest indeling; `drawing` is the layer maps and profiles draw, which
+    /// is `newest` unless a comparable layer (the same codes for the same areas) draws them in
+    /// clearly more detail, e.g. Utrecht's own 2013 polygons beside CBS's generalised 2024
+    /// ones (9 301 against 244 vertices for 111 buurten).
+    #[must_use]
+    pub fn drawing_layers(
+        &self,
+        gemeente: GemeenteCode,
+        level: Level,
+    ) -> Option<(&BoundaryLayer, &BoundaryLayer)> {
+        // More vertices per feature than this factor times the newest layer's: a drawing, not
+        // a generalisation of the same lines.
+        const DETAIL_FACTOR: f64 = 2.0;
+        let holding: Vec<(&BoundaryLayer, f64)> = self
+            .layers
+            .iter()
+            .filter(|l| l.level == level)
+            .filter_map(|l| {
+                let (features, vertices) = l
+                    .features
+                    .iter()
+                    .filter(|f| f.code.gemeente() == Some(gemeente))
+                    .fold((0usize, 0usize), |(n, v), f| {
+                        (
+                            n + 1,
+                            v + f.geometry_rd.0.iter().map(polygon_vertices).sum::<usize>(),
+                        )
+                    });
+                (features > 0).then(|| (l, vertices as f64 / features as f64))
             })
-            .filter(|l| l.features.iter().any(|f| f.code == key.code))
-            .max_by_key(|l| (l.indeling == key.indeling, l.indeling))
+            .collect();
+        // The last of equal indelingen, as the tiles always took it.
+        let &(newest, density) = holding.iter().max_by_key(|(l, _)| l.indeling)?;
+        let drawing = holding
+            .iter()
+            .filter(|(l, d)| {
+                *d > DETAIL_FACTOR * density
+                    && self.comparable(gemeente, l.indeling, newest.indeling)
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or(newest, |(l, _)| l);
+        Some((drawing, newest))
     }
 
     /// Which indelingen may be joined on code.
@@ -293,4 +351,8 @@ impl Atlas {
     pub fn report(&self) -> &ValidationReport {
         &self.report
     }
+}
+
+fn polygon_vertices(p: &geo_types::Polygon<f64>) -> usize {
+    p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()
 }

@@ -153,6 +153,25 @@ fn diagnose_prints_a_profile_a_table_and_clear_errors() {
     assert_eq!(codes.len(), 111);
     assert!(codes.iter().all(|c| c.starts_with("BU0344")));
 
+    // Dutch Excel's CSV, and the partner files written with --out.
+    let nl = diagnose(&["WK034405", "--format", "csv", "--csv-dialect", "nl"]);
+    assert_ok(&nl);
+    assert!(nl.stdout.starts_with("\u{feff}code;name;level;".as_bytes()));
+    for (format, magic) in [("pdf", &b"%PDF-"[..]), ("xlsx", &b"PK"[..])] {
+        let out = cache.path().join(format!("oost.{format}"));
+        assert_ok(&diagnose(&[
+            "WK034405",
+            "--format",
+            format,
+            "--out",
+            arg(&out),
+        ]));
+        let bytes = std::fs::read(&out).unwrap();
+        assert!(bytes.starts_with(magic), "{format}");
+    }
+    let stderr = failure(diagnose(&["--within", "GM0344", "--format", "pdf"]));
+    assert!(stderr.contains("one region"), "{stderr}");
+
     let stderr = failure(diagnose(&["BU99999999"]));
     assert!(stderr.contains("BU99999999"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");

@@ -464,10 +464,34 @@ async fn profile_equals_the_diagnose_and_csv_matches() {
     assert!(body.starts_with("\u{feff}code;name;level".as_bytes()));
     assert_eq!(
         headers[header::CONTENT_DISPOSITION],
-        "attachment; filename=\"buurt-profiel-WK034405.csv\""
+        "attachment; filename=\"wijkprofiel-WK034405.csv\""
     );
 
+    // The partner files: an A4 PDF and a workbook, saved under the viewer's names.
+    for (ext, content_type, magic) in [
+        ("pdf", "application/pdf", &b"%PDF-"[..]),
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &b"PK"[..],
+        ),
+    ] {
+        let (status, headers, body) = get(&format!("/api/v1/regions/WK034405/profile.{ext}")).await;
+        assert_eq!(status, StatusCode::OK, "{ext}");
+        assert_eq!(headers[header::CONTENT_TYPE], content_type);
+        assert_eq!(
+            headers[header::CONTENT_DISPOSITION],
+            format!("attachment; filename=\"wijkprofiel-WK034405.{ext}\"").as_str()
+        );
+        assert!(body.starts_with(magic), "{ext}");
+    }
+
     assert_get_errors(&[
+        (
+            "/api/v1/regions/WK039999/profile.pdf",
+            StatusCode::NOT_FOUND,
+            "WK039999",
+        ),
         (
             "/api/v1/regions/WK034405/profile.csv?dialect=excel",
             StatusCode::BAD_REQUEST,

@@ -36,6 +36,15 @@ const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;
 const MARGIN: f32 = 42.0;
 const MAP_SIZE: f32 = 150.0;
+/// Left edges of the key-figure columns: indicator, year, value, benchmark, position, series.
+const TABLE_COLS: [f32; 6] = [
+    MARGIN,
+    MARGIN + 210.0,
+    MARGIN + 245.0,
+    MARGIN + 315.0,
+    MARGIN + 370.0,
+    MARGIN + 430.0,
+];
 const REGULAR: Name<'static> = Name(b"F1");
 const BOLD: Name<'static> = Name(b"F2");
 /// The orange of "more need" in the viewer's ramp (PuOr), and its neutral grey.
@@ -143,20 +152,39 @@ pub fn pdf(atlas: &Atlas, p: &Profile, made_on: &str) -> Vec<u8> {
         if !rows.is_empty() {
             table(&mut doc, p, &rows);
         }
-        for f in &section.gemeente_figures {
+        if let Some(first) = section.gemeente_figures.first() {
+            doc.ensure(24.0);
+            doc.gap(3.0);
             doc.paragraph(
                 &format!(
-                    "Alleen voor de hele gemeente {}: {} {} ({}, {})",
-                    f.gemeente.name,
-                    f.label,
-                    format_value(f.value, f.unit),
-                    f.year,
-                    buurt_core::source::citation(&f.dataset)
+                    "Alleen voor de hele gemeente {} bekend",
+                    first.gemeente.name
                 ),
                 8.0,
-                false,
+                true,
                 full,
             );
+            for f in &section.gemeente_figures {
+                doc.ensure(11.0);
+                let top = doc.y - 8.0;
+                doc.text_at(TABLE_COLS[0], top, &f.label, 8.0, false);
+                doc.text_at(TABLE_COLS[1], top, &f.year.to_string(), 8.0, false);
+                doc.text_at(
+                    TABLE_COLS[2],
+                    top,
+                    &format_value(f.value, f.unit),
+                    8.0,
+                    false,
+                );
+                doc.text_at(
+                    TABLE_COLS[3],
+                    top,
+                    buurt_core::source::citation(&f.dataset),
+                    7.0,
+                    false,
+                );
+                doc.y -= 10.0;
+            }
         }
     }
     doc.gap(10.0);
@@ -265,7 +293,6 @@ fn sparkline(doc: &mut Layout, i: &IndicatorProfile, x: f32, y: f32, w: f32, h: 
     let span_y = f32::from(last.0.saturating_sub(first.0).max(1));
     let chart_w = w - 44.0;
     let px = |year: u16| x + 18.0 + chart_w * f32::from(year - first.0) / span_y;
-    #[allow(clippy::cast_possible_truncation)]
     let py = |v: f64| y + h * ((v - lo) / span_v) as f32;
     doc.text_at(x, y + 2.0, &first.0.to_string(), 6.0, false);
     doc.text_at(x + chart_w + 22.0, y + 2.0, &last.0.to_string(), 6.0, false);
@@ -329,7 +356,6 @@ fn location_map(doc: &mut Layout, atlas: &Atlas, p: &Profile) {
     }
     let (x0, y0) = (PAGE_W - MARGIN - MAP_SIZE, PAGE_H - MARGIN - MAP_SIZE);
     let scale = f64::from(MAP_SIZE) / (bounds.2 - bounds.0).max(bounds.3 - bounds.1).max(1.0);
-    #[allow(clippy::cast_possible_truncation)]
     let to_page = |x: f64, y: f64| {
         (
             x0 + ((x - bounds.0) * scale) as f32,
@@ -486,7 +512,6 @@ fn wrap(text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
 /// The width of `text` in Helvetica (Adobe's AFM widths, per 1000 em; bold about 5 % wider).
 fn text_width(text: &str, size: f32, bold: bool) -> f32 {
     let units: u32 = text.chars().map(char_width).sum();
-    #[allow(clippy::cast_precision_loss)]
     let w = units as f32 * size / 1000.0;
     if bold { w * 1.06 } else { w }
 }

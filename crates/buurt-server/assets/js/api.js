@@ -35,7 +35,7 @@ export const region = (code, signal) => getJson(`/api/v1/regions/${encodeURIComp
 
 export function profileUrl(code, year, format = 'json') {
   const q = year ? `?year=${year}` : '';
-  const file = format === 'csv' ? 'profile.csv' : 'profile';
+  const file = format === 'json' ? 'profile' : `profile.${format}`;
   return `/api/v1/regions/${encodeURIComponent(code)}/${file}${q}`;
 }
 

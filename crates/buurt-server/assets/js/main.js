@@ -263,7 +263,13 @@ function showSelection() {
           catalogue: loaded.catalogue,
           isArea: false,
           // The file name follows the profile's level (buurtprofiel-…, wijkprofiel-…).
-          downloads: { csvUrl: api.profileUrl(codes[0], year, 'csv'), jsonUrl: api.profileUrl(codes[0], year), base: profilePanel.fileBase(profile) },
+          downloads: {
+            csvUrl: api.profileUrl(codes[0], year, 'csv'),
+            jsonUrl: api.profileUrl(codes[0], year),
+            xlsxUrl: api.profileUrl(codes[0], year, 'xlsx'),
+            pdfUrl: api.profileUrl(codes[0], year, 'pdf'),
+            base: profilePanel.fileBase(profile),
+          },
         });
         // The tab's title (and a saved PDF's name) names the profile shown.
         document.title = `${profilePanel.profileTitle(profile)} ${profile.name} · buurt`;

@@ -198,7 +198,8 @@ export function fileBase(profile, isArea = false) {
 /**
  * The panel's HTML for `profile`. `downloads` holds the file base name `base` (else
  * `fileBase`), `jsonUrl`, and `csvUrl` (a link) or, for an area (whose CSV is the answer to a
- * POST), none (a button); `catalogue` maps ids to catalogue entries.
+ * POST), none (a button); for a region also `xlsxUrl` and `pdfUrl` (the service's workbook and
+ * A4 PDF); `catalogue` maps ids to catalogue entries.
  */
 export function profileHtml(profile, { catalogue = new Map(), downloads, isArea = false, names = new Map() }) {
   const title = profileTitle(profile, isArea);
@@ -220,6 +221,8 @@ export function profileHtml(profile, { catalogue = new Map(), downloads, isArea 
     ? `<a class="button" id="download-csv" href="${escapeHtml(downloads.csvUrl)}" download="${escapeHtml(base)}.csv">CSV</a>`
     : '<button type="button" id="download-csv">CSV</button>'}
         <a class="button" id="download-json" href="${escapeHtml(downloads.jsonUrl)}" download="${escapeHtml(base)}.json">JSON</a>
+        ${downloads.xlsxUrl ? `<a class="button" id="download-xlsx" href="${escapeHtml(downloads.xlsxUrl)}" download="${escapeHtml(base)}.xlsx">Excel</a>` : ''}
+        ${downloads.pdfUrl ? `<a class="button" id="download-pdf" href="${escapeHtml(downloads.pdfUrl)}" download="${escapeHtml(base)}.pdf">PDF (A4)</a>` : ''}
         <button type="button" id="print-profile">Afdrukken / PDF</button>
         ${isArea ? '<button type="button" id="clear-area">Gebied wissen</button>' : ''}
       </div>

@@ -410,10 +410,7 @@ pub async fn profile_csv(
     let mut out = Vec::new();
     csv_export::write_csv(std::slice::from_ref(&profile), dialect, &mut out)
         .map_err(|e| ApiError::Internal(format!("writing the CSV of {code}: {e}")))?;
-    Ok(csv_response(
-        out,
-        &format!("buurt-profiel-{}.csv", profile.code),
-    ))
+    Ok(csv_response(out, &profile_filename(&profile, "csv")))
 }
 
 /// The diagnose of a region as an Excel workbook (as `buurt diagnose --format xlsx`): an
@@ -435,7 +432,7 @@ pub async fn profile_xlsx(
     Ok(download(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &format!("buurt-profiel-{}.xlsx", profile.code),
+        &profile_filename(&profile, "xlsx"),
     ))
 }
 
@@ -461,8 +458,19 @@ pub async fn profile_pdf(
     Ok(download(
         bytes,
         "application/pdf",
-        &format!("buurt-profiel-{}.pdf", profile.code),
+        &profile_filename(&profile, "pdf"),
     ))
+}
+
+/// The name a profile is saved under, as the viewer names it: `wijkprofiel-WK034405.pdf`.
+fn profile_filename(p: &buurt_diagnose::diagnose::Profile, ext: &str) -> String {
+    let kind = match p.level {
+        Level::Buurt => "buurtprofiel",
+        Level::Wijk => "wijkprofiel",
+        Level::Gemeente => "gemeenteprofiel",
+        Level::Land => "profiel",
+    };
+    format!("{kind}-{}.{ext}", p.code)
 }
 
 /// A file to save: its content type and name.

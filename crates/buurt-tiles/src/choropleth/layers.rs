@@ -1,9 +1,9 @@
 //! The tile layers built from the atlas: per level the newest boundaries of each gemeente, in
 //! Web Mercator.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
-use buurt_core::{GemeenteCode, Indeling, Level, RegionCode};
+use buurt_core::{GemeenteCode, Level, RegionCode};
 use buurt_diagnose::Atlas;
 use buurt_io::RegionShape;
 use buurt_io::crs::geometry_rd_to_web_mercator;
@@ -11,33 +11,37 @@ use buurt_io::crs::geometry_rd_to_web_mercator;
 use crate::error::TileError;
 use crate::tileset::{SourceFeature, SourceLayer};
 
-/// The features of `level` from the newest boundary layer of each gemeente, in code order: what
-/// the tiles show and `/api/v1/locate` finds.
+/// The features of `level` of each gemeente from its drawing layer
+/// ([`Atlas::drawing_layers`]: the newest boundaries, or a comparable, clearly more detailed
+/// drawing of the same regions), named as in the newest layer, in code order: what the tiles
+/// show and `/api/v1/locate` finds.
 #[must_use]
 pub fn newest_shapes(atlas: &Atlas, level: Level) -> Vec<RegionShape> {
-    let layers: Vec<_> = atlas.layers().iter().filter(|l| l.level == level).collect();
-    let mut newest: HashMap<GemeenteCode, (Indeling, usize)> = HashMap::new();
-    for (i, layer) in layers.iter().enumerate() {
-        for f in &layer.features {
-            if let Some(g) = f.code.gemeente() {
-                let entry = newest.entry(g).or_insert((layer.indeling, i));
-                if (layer.indeling, i) > *entry {
-                    *entry = (layer.indeling, i);
-                }
-            }
-        }
-    }
+    let gemeenten: BTreeSet<GemeenteCode> = atlas
+        .layers()
+        .iter()
+        .filter(|l| l.level == level)
+        .flat_map(|l| l.features.iter().filter_map(|f| f.code.gemeente()))
+        .collect();
     let mut shapes: Vec<RegionShape> = Vec::new();
-    for (i, layer) in layers.iter().enumerate() {
-        for f in &layer.features {
-            let chosen = f
-                .code
-                .gemeente()
-                .and_then(|g| newest.get(&g))
-                .is_some_and(|(_, li)| *li == i);
-            if chosen && f.code.level() == level {
-                shapes.push(f.clone());
+    for g in gemeenten {
+        let Some((drawing, newest)) = atlas.drawing_layers(g, level) else {
+            continue;
+        };
+        let of_g = |f: &&RegionShape| f.code.gemeente() == Some(g) && f.code.level() == level;
+        // An older, detailed file may shorten names (Utrecht 2013 cuts them at 20 characters).
+        let names: HashMap<RegionCode, &str> = newest
+            .features
+            .iter()
+            .filter(of_g)
+            .map(|f| (f.code, f.name.as_str()))
+            .collect();
+        for f in drawing.features.iter().filter(of_g) {
+            let mut shape = f.clone();
+            if let Some(name) = names.get(&f.code) {
+                (*name).clone_into(&mut shape.name);
             }
+            shapes.push(shape);
         }
     }
     shapes.sort_by_key(|s| s.code);
