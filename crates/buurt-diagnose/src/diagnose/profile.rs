@@ -382,9 +382,12 @@ pub(crate) fn indicator_profiles(
             continue;
         }
         found.sort_by_key(|(g, _)| (g.year, g.dataset));
-        let Some(&(g, current)) =
-            standing::choose_year(&found, requested_year, |f| f.value.is_finite())
-        else {
+        let Some(&(g, current)) = standing::choose_year(
+            &found,
+            requested_year,
+            |f| f.value.is_finite(),
+            |f| f.missing != Some(MissingReason::NotPublished),
+        ) else {
             continue;
         };
         let value = current.value.is_finite().then_some(current.value);

@@ -38,31 +38,45 @@ pub const MIN_VALUES: usize = 3;
 pub const ALL_OF_LEVEL: u32 = u32::MAX;
 
 /// The year a region's value is read from, among `found` (its groups, sorted by year, then
-/// dataset): the newest up to `requested` whose value `has_value`, else the newest up to
-/// `requested`. `None` when no group is that old.
+/// dataset): the newest up to `requested` whose value `has_value`; else the newest up to
+/// `requested` that is `published` (a small buurt suppressed in 2024 says so, rather than
+/// "not yet published" from the preliminary 2025 release); else the newest up to `requested`.
+/// `None` when no group is that old.
 ///
 /// ```
 /// use buurt_diagnose::diagnose::standing::choose_year;
 /// use buurt_atlas::GroupKey;
 /// let g = |year| GroupKey { dataset: 0, indicator: 0, year };
+/// let has = |v: &Option<f64>| v.is_some();
+/// let all = |_: &Option<f64>| true;
 /// // 2024 suppressed: the map and the profile both show 2023.
 /// let found = [(g(2022), Some(1.0)), (g(2023), Some(2.0)), (g(2024), None)];
-/// assert_eq!(choose_year(&found, None, |v| v.is_some()).map(|f| f.0.year), Some(2023));
-/// assert_eq!(choose_year(&found, Some(2022), |v| v.is_some()).map(|f| f.0.year), Some(2022));
+/// assert_eq!(choose_year(&found, None, has, all).map(|f| f.0.year), Some(2023));
+/// assert_eq!(choose_year(&found, Some(2022), has, all).map(|f| f.0.year), Some(2022));
 /// let none = [(g(2024), None::<f64>)];
-/// assert_eq!(choose_year(&none, None, |v| v.is_some()).map(|f| f.0.year), Some(2024));
-/// assert!(choose_year(&none, Some(2020), |v| v.is_some()).is_none());
+/// assert_eq!(choose_year(&none, None, has, all).map(|f| f.0.year), Some(2024));
+/// assert!(choose_year(&none, Some(2020), has, all).is_none());
+/// // Suppressed in 2024 and not yet published in 2025: the 2024 reason.
+/// let years = [(g(2024), None::<f64>), (g(2025), None)];
+/// let published = |f: &(GroupKey, Option<f64>)| f.0.year < 2025;
+/// let found: Vec<_> = years.iter().map(|f| (f.0, *f)).collect();
+/// assert_eq!(
+///     choose_year(&found, None, |f| f.1.is_some(), published).map(|f| f.0.year),
+///     Some(2024)
+/// );
 /// ```
 pub fn choose_year<T>(
     found: &[(GroupKey, T)],
     requested: Option<u16>,
     has_value: impl Fn(&T) -> bool,
+    published: impl Fn(&T) -> bool,
 ) -> Option<&(GroupKey, T)> {
     let upto = found.partition_point(|(g, _)| requested.is_none_or(|y| g.year <= y));
     let upto = &found[..upto];
     upto.iter()
         .rev()
         .find(|(_, v)| has_value(v))
+        .or_else(|| upto.iter().rev().find(|(_, v)| published(v)))
         .or_else(|| upto.last())
 }
 

@@ -114,7 +114,12 @@ pub fn value_at(
                 .same_region(code, newest, cells.cell_region(*c).indeling)
         })
         .collect();
-    let &(group, cell) = standing::choose_year(&found, year, |c| has_value(cells, *c))?;
+    let &(group, cell) = standing::choose_year(
+        &found,
+        year,
+        |c| has_value(cells, *c),
+        |c| cells.cell_value(*c).1 != Some(MissingReason::NotPublished),
+    )?;
     let (v, missing) = cells.cell_value(cell);
     let value = has_value(cells, cell).then_some(v);
     Some(CellValue {
