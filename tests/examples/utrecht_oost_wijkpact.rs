@@ -88,4 +88,49 @@ fn main() {
             fmt(ind.benchmarks.nl)
         );
     }
+
+    // cell 7
+    let buurt_profiles: Vec<_> = buurten
+        .iter()
+        .map(|b| {
+            diagnose
+                .profile(b.key.code.as_str(), None)
+                .expect("a buurt profile")
+        })
+        .collect();
+    let value_of = |p: &buurt_diagnose::diagnose::Profile, id: &str| {
+        p.indicators
+            .iter()
+            .find(|i| i.id == id)
+            .and_then(|i| i.value)
+    };
+    println!(
+        "{:<32} {:>9} {:>10} {:>9} {:>8}",
+        "indicator", "buurten", "gewogen", "ongewogen", "Oost"
+    );
+    for id in [
+        "eenzaam_18plus",
+        "ervaren_gezondheid_goed_18plus",
+        "mantelzorger_18plus",
+        "moeite_rondkomen_18plus",
+    ] {
+        // Each buurt's share with its inwoners as weight; suppressed buurten drop out.
+        let pairs: Vec<(f64, f64)> = buurt_profiles
+            .iter()
+            .filter_map(|p| Some((value_of(p, id)?, value_of(p, "inwoners")?)))
+            .collect();
+        let weight: f64 = pairs.iter().map(|(_, w)| w).sum();
+        let weighted = pairs.iter().map(|(v, w)| v * w).sum::<f64>() / weight;
+        let plain = pairs.iter().map(|(v, _)| v).sum::<f64>() / pairs.len() as f64;
+        let published = value_of(&oost, id).expect("Oost's published value");
+        println!(
+            "{id:<32} {:>9} {weighted:>10.1} {plain:>9.1} {published:>8.1}",
+            pairs.len()
+        );
+        // Weighted by inwoners (not by adults) it is an approximation, but a close one.
+        assert!(
+            (weighted - published).abs() < 2.0,
+            "{id}: {weighted} vs {published}"
+        );
+    }
 }
