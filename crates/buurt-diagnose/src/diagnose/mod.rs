@@ -43,11 +43,10 @@ use buurt_core::{BuurtCode, Indeling, Level, RegionCode, RegionKey};
 
 pub use buurt_atlas::{CellIndex, GroupKey};
 pub use profile::{
-    Aandachtspunt, Benchmarks, IndicatorProfile, Parents, Profile, RegionRef, Scores, SeriesPoint,
-    Trend,
+    Aandachtspunt, Benchmarks, GemeenteFigure, IndicatorProfile, Parents, Profile, RegionRef,
+    Scores, Section, SeriesPoint, Trend,
 };
 pub use scores::Weights;
-pub use sections::{GemeenteFigure, Section};
 
 use self::aggregate::Subject;
 use self::profile::indicator_profiles;

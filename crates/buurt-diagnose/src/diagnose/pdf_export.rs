@@ -211,15 +211,9 @@ fn table(doc: &mut Layout, p: &Profile, rows: &[&IndicatorProfile]) {
             .as_ref()
             .map_or_else(|| "gemeente".to_owned(), |g| g.name.clone())
     };
-    let cols = [
-        MARGIN,
-        MARGIN + 210.0,
-        MARGIN + 245.0,
-        MARGIN + 315.0,
-        MARGIN + 370.0,
-        MARGIN + 430.0,
-    ];
-    doc.ensure(26.0);
+    let cols = TABLE_COLS;
+    // The header with at least the first row.
+    doc.ensure(40.0);
     doc.gap(3.0);
     for (x, h) in cols.iter().zip([
         "indicator",

@@ -8,7 +8,6 @@ use buurt_atlas::{Atlas, CellIndex, GroupKey, index_of};
 
 use super::aggregate::{Found, Subject, parent_value};
 use super::bands::{Band, STABLE_CHANGE};
-use super::sections::Section;
 use super::standing;
 use crate::stats::interval::{Interval, poisson_exact, wilson};
 use crate::stats::shrinkage::{AreaCount, eb_rates};
@@ -258,6 +257,48 @@ pub struct Profile {
     /// only for the whole gemeente.
     #[serde(default)]
     pub sections: Vec<Section>,
+}
+
+/// One theme of the profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Section {
+    /// The theme.
+    pub theme: Theme,
+    /// Its Dutch heading.
+    pub label: String,
+    /// One or two sentences: the composite score and its drivers, the aandachtspunten, what is
+    /// not yet published and what is known only for the gemeente.
+    pub summary: String,
+    /// The theme's composite need score (0 = as the benchmark, higher = more need).
+    pub score: Option<f64>,
+    /// The ids of the key figures shown in this section, in profile order.
+    pub indicators: Vec<String>,
+    /// Figures of this theme known only for the whole gemeente, not for this region.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gemeente_figures: Vec<GemeenteFigure>,
+}
+
+/// An indicator the source publishes only for the gemeente as a whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GemeenteFigure {
+    /// Indicator id.
+    pub id: String,
+    /// Dutch label.
+    pub label: String,
+    /// Unit.
+    pub unit: Unit,
+    /// Kind of number.
+    pub kind: Kind,
+    /// Source dataset.
+    pub dataset: String,
+    /// Year.
+    pub year: u16,
+    /// The gemeente's value.
+    pub value: f64,
+    /// The gemeente.
+    pub gemeente: RegionRef,
 }
 
 fn is_model_estimate(ind: &Indicator) -> bool {

@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use super::aandachtspunten::format_value;
-use super::profile::{IndicatorProfile, Profile};
-use super::sections::{Section, signed};
+use super::profile::{IndicatorProfile, Profile, Section};
+use super::sections::signed;
 
 fn fmt_opt(v: Option<f64>, unit: buurt_core::Unit) -> String {
     v.map_or_else(|| "–".to_owned(), |x| format_value(x, unit))

@@ -6,56 +6,13 @@
 
 use std::fmt::Write as _;
 
-use buurt_core::{AgeGroup, Kind, Level, MissingReason, Theme, Unit};
-use serde::{Deserialize, Serialize};
+use buurt_core::{AgeGroup, Level, MissingReason, Theme};
 
 use buurt_atlas::{Atlas, index_of};
 
 use super::aandachtspunten::format_value;
 use super::bands::Band;
-use super::profile::{IndicatorProfile, Profile, RegionRef};
-
-/// One theme of the profile.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Section {
-    /// The theme.
-    pub theme: Theme,
-    /// Its Dutch heading.
-    pub label: String,
-    /// One or two sentences: the composite score and its drivers, the aandachtspunten, what is
-    /// not yet published and what is known only for the gemeente.
-    pub summary: String,
-    /// The theme's composite need score (0 = as the benchmark, higher = more need).
-    pub score: Option<f64>,
-    /// The ids of the key figures shown in this section, in profile order.
-    pub indicators: Vec<String>,
-    /// Figures of this theme known only for the whole gemeente, not for this region.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub gemeente_figures: Vec<GemeenteFigure>,
-}
-
-/// An indicator the source publishes only for the gemeente as a whole.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct GemeenteFigure {
-    /// Indicator id.
-    pub id: String,
-    /// Dutch label.
-    pub label: String,
-    /// Unit.
-    pub unit: Unit,
-    /// Kind of number.
-    pub kind: Kind,
-    /// Source dataset.
-    pub dataset: String,
-    /// Year.
-    pub year: u16,
-    /// The gemeente's value.
-    pub value: f64,
-    /// The gemeente.
-    pub gemeente: RegionRef,
-}
+use super::profile::{GemeenteFigure, IndicatorProfile, Profile, Section};
 
 /// The figures of indicators the profile has no cell for at all, at their latest year up to
 /// `year` for the profile's gemeente. Empty for a gemeente's own profile.
