@@ -15,6 +15,9 @@ use crate::error::CatalogueError;
 /// The catalogue as shipped with buurt.
 const BUILTIN: &str = include_str!("../indicators.toml");
 
+/// The weight of 65+ shares declared with `weight = "inwoners"`, when the catalogue has it.
+const AGE_65PLUS_WEIGHT: &str = "inwoners_65plus";
+
 /// Themes of a wijkpact diagnose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -577,6 +580,16 @@ impl Catalogue {
                 });
             }
         }
+        // A 65+ share averages over the 65-plussers of each buurt, not over all its inwoners:
+        // a student buurt with many inwoners and few elderly must not weigh in the 65+ mean as
+        // if its elderly were many.
+        if indicators.iter().any(|i| i.id == AGE_65PLUS_WEIGHT) {
+            for ind in &mut indicators {
+                if ind.age_group == AgeGroup::Plus65 && ind.weight.as_deref() == Some("inwoners") {
+                    ind.weight = Some(AGE_65PLUS_WEIGHT.to_owned());
+                }
+            }
+        }
         let mut by_id = HashMap::new();
         for (i, ind) in indicators.iter().enumerate() {
             if !is_snake_case(&ind.id) {
@@ -728,6 +741,24 @@ mod tests {
         assert!((c.get("eenzaam_18plus").unwrap().scale - 100.0).abs() < f64::EPSILON);
         assert!(c.get("eenzaam").is_none());
         assert_eq!(c.from_table(SourceTable::Rivm50090).count(), 2);
+    }
+
+    #[test]
+    fn shares_of_the_65_plussers_weigh_by_the_65_plussers() {
+        let c = Catalogue::builtin().unwrap();
+        let weight = |id: &str| c.get(id).unwrap().weight.clone();
+        assert_eq!(weight("eenzaam_65plus").as_deref(), Some("inwoners_65plus"));
+        assert_eq!(
+            weight("mantelzorger_65plus").as_deref(),
+            Some("inwoners_65plus")
+        );
+        assert_eq!(weight("eenzaam_18plus").as_deref(), Some("inwoners"));
+        // Without a 65+ population in the catalogue the declared weight stays.
+        let small = Catalogue::from_toml_str(&small()).unwrap();
+        assert_eq!(
+            small.get("eenzaam_65plus").unwrap().weight.as_deref(),
+            Some("inwoners")
+        );
     }
 
     #[test]
