@@ -248,14 +248,7 @@ impl<'a> Diagnose<'a> {
         weights: &Weights,
     ) -> Profile {
         let catalogue = self.atlas.catalogue();
-        let benchmark_name = if level == Level::Gemeente {
-            "Nederland".to_owned()
-        } else {
-            parents
-                .gemeente
-                .as_ref()
-                .map_or_else(|| "de gemeente".to_owned(), |g| g.name.clone())
-        };
+        let benchmark_name = profile::benchmark_name(level, &parents).to_owned();
         let base_id = |id: &str| {
             catalogue
                 .get(id)

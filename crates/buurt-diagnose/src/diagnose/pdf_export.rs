@@ -28,7 +28,7 @@ use geo_types::MultiPolygon;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use super::aandachtspunten::format_value;
-use super::profile::{IndicatorProfile, Profile};
+use super::profile::{IndicatorProfile, Profile, benchmark_name, profile_title};
 use super::render::sources;
 use crate::atlas::Atlas;
 
@@ -97,12 +97,7 @@ fn dutch_date(days: i64) -> String {
 #[must_use]
 pub fn pdf(atlas: &Atlas, p: &Profile, made_on: &str) -> Vec<u8> {
     let mut doc = Layout::new();
-    let title = match p.level {
-        Level::Buurt => "Buurtprofiel",
-        Level::Wijk => "Wijkprofiel",
-        Level::Gemeente => "Gemeenteprofiel",
-        Level::Land => "Profiel",
-    };
+    let title = profile_title(p.level);
     let text_width = PAGE_W - 2.0 * MARGIN - MAP_SIZE - 16.0;
     doc.paragraph(title, 10.0, false, text_width);
     doc.paragraph(&format!("{} ({})", p.name, p.code), 18.0, true, text_width);
@@ -203,14 +198,7 @@ pub fn pdf(atlas: &Atlas, p: &Profile, made_on: &str) -> Vec<u8> {
 /// The key figures: label, year, value, benchmark, position, and the series as a small line.
 fn table(doc: &mut Layout, p: &Profile, rows: &[&IndicatorProfile]) {
     let is_gemeente = p.level == Level::Gemeente;
-    let benchmark_name = if is_gemeente {
-        "Nederland".to_owned()
-    } else {
-        p.parents
-            .gemeente
-            .as_ref()
-            .map_or_else(|| "gemeente".to_owned(), |g| g.name.clone())
-    };
+    let benchmark_name = benchmark_name(p.level, &p.parents);
     let cols = TABLE_COLS;
     // The header with at least the first row.
     doc.ensure(40.0);
@@ -219,7 +207,7 @@ fn table(doc: &mut Layout, p: &Profile, rows: &[&IndicatorProfile]) {
         "indicator",
         "jaar",
         "waarde",
-        &benchmark_name,
+        benchmark_name,
         "positie",
         "reeks",
     ]) {

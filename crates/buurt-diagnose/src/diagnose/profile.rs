@@ -33,6 +33,31 @@ pub struct Parents {
     pub gemeente: Option<RegionRef>,
 }
 
+/// What a profile of `level` is called: "Wijkprofiel" (the PDF's title; lower case, the name
+/// its files are saved under).
+#[must_use]
+pub fn profile_title(level: Level) -> &'static str {
+    match level {
+        Level::Buurt => "Buurtprofiel",
+        Level::Wijk => "Wijkprofiel",
+        Level::Gemeente => "Gemeenteprofiel",
+        Level::Land => "Profiel",
+    }
+}
+
+/// The area a profile is compared with, by name: the gemeente, or Nederland on a gemeente's
+/// own profile (what the aandachtspunten, sections, Markdown and PDF say).
+pub(crate) fn benchmark_name(level: Level, parents: &Parents) -> &str {
+    if level == Level::Gemeente {
+        "Nederland"
+    } else {
+        parents
+            .gemeente
+            .as_ref()
+            .map_or("de gemeente", |g| g.name.as_str())
+    }
+}
+
 /// Benchmark values: the published parent rows, or the ratio of sums over the children.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::aandachtspunten::format_value;
-use super::profile::{IndicatorProfile, Profile, Section};
+use super::profile::{IndicatorProfile, Profile, Section, benchmark_name};
 use super::sections::signed;
 
 fn fmt_opt(v: Option<f64>, unit: buurt_core::Unit) -> String {
@@ -19,14 +19,7 @@ pub fn markdown(p: &Profile) -> String {
     let mut out = String::new();
     let is_gemeente = p.level == buurt_core::Level::Gemeente;
     // The benchmark column: the gemeente, or Nederland on a gemeente's own profile.
-    let benchmark_name = if is_gemeente {
-        "Nederland"
-    } else {
-        p.parents
-            .gemeente
-            .as_ref()
-            .map_or("de gemeente", |g| g.name.as_str())
-    };
+    let benchmark_name = benchmark_name(p.level, &p.parents);
     let _ = writeln!(out, "# {} ({})", p.name, p.code);
     let mut context = vec![format!("{} in indeling {}", p.level, p.indeling)];
     if let Some(w) = &p.parents.wijk {

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use buurt_core::{AgeGroup, Level, MissingReason, Theme};
 
-use buurt_atlas::{Atlas, index_of};
+use buurt_atlas::Atlas;
 
 use super::aandachtspunten::format_value;
 use super::bands::Band;
@@ -29,7 +29,7 @@ pub(crate) fn gemeente_figures(atlas: &Atlas, p: &Profile) -> Vec<(Theme, Gemeen
     let catalogue = atlas.catalogue().indicators();
     let cells = atlas.cells();
     let mut out = Vec::new();
-    for ind in catalogue {
+    for (ix, ind) in catalogue.iter().enumerate() {
         // The wijkpact themes' headline figures, and all of jeugd and Wmo (where 85994NED's
         // gemeente totals are all there is for Utrecht); not every gemeente-wide survey item.
         let key = ind.theme.is_wijkpact()
@@ -37,9 +37,7 @@ pub(crate) fn gemeente_figures(atlas: &Atlas, p: &Profile) -> Vec<(Theme, Gemeen
         if !key || p.indicators.iter().any(|i| i.id == ind.id) {
             continue;
         }
-        let Some(ix) = index_of(catalogue, Some(&ind.id)) else {
-            continue;
-        };
+        let Ok(ix) = u16::try_from(ix) else { continue };
         let latest = cells.cells_of(code, ix).into_iter().rfind(|(g, c)| {
             p.requested_year.is_none_or(|y| g.year <= y) && cells.cell_value(*c).0.is_finite()
         });

@@ -464,12 +464,7 @@ pub async fn profile_pdf(
 
 /// The name a profile is saved under, as the viewer names it: `wijkprofiel-WK034405.pdf`.
 fn profile_filename(p: &buurt_diagnose::diagnose::Profile, ext: &str) -> String {
-    let kind = match p.level {
-        Level::Buurt => "buurtprofiel",
-        Level::Wijk => "wijkprofiel",
-        Level::Gemeente => "gemeenteprofiel",
-        Level::Land => "profiel",
-    };
+    let kind = buurt_diagnose::diagnose::profile::profile_title(p.level).to_lowercase();
     format!("{kind}-{}.{ext}", p.code)
 }
 
