@@ -10,7 +10,7 @@
 //! | [`load_kwb_xlsx`] | CBS kwb flat xlsx (`a_inw`) | `.` suppressed, empty `Empty` |
 //! | [`load_kwb_stacked_csv`] | stacked StatLine kwb export (Almere), decimal points restored | empty `Empty`, undecidable `AmbiguousDecimal` |
 //! | [`load_statline_csv`], [`load_statline_json`] | StatLine TypedDataSet (OData keys) | empty / `null` `Empty` |
-//! | [`load_rivm_50090_xlsx`], [`load_rivm_50090_dir`] | RIVM 50090NED per wijk en buurt | empty `NotMeasured`, `.` suppressed |
+//! | [`load_rivm_50090_xlsx`], [`load_rivm_50090_dir`], [`load_rivm_50090_json`] | RIVM 50090NED per wijk en buurt (xlsx exports, OData JSON) | empty `NotMeasured`, `.` suppressed |
 //! | [`load_rivm_50140_csv`] | RIVM 50140NED jongvolwassenen (gemeenten) | empty `Empty` |
 //! | [`load_cbs_85994_csv`] | CBS 85994NED excerpt (long format, catalogue filters) | `.` suppressed |
 //! | [`load_nabijheid_csv`] | CBS Nabijheid voorzieningen (hierarchical headers) | `.` suppressed |
@@ -47,7 +47,8 @@ pub use header::odata_stem;
 pub use kwb_xlsx::load_kwb_xlsx;
 pub use nabijheid::load_nabijheid_csv;
 pub use rivm_50090::{
-    RIVM_50090_INDELING, load_rivm_50090_dir, load_rivm_50090_xlsx, rivm_age_group,
+    RIVM_50090_INDELING, load_rivm_50090_dir, load_rivm_50090_json, load_rivm_50090_xlsx,
+    rivm_age_group,
 };
 pub use rivm_50140::{RIVM_50140_YEAR, load_rivm_50140_csv};
 pub use statline::{Vintage, load_kwb_stacked_csv, load_statline_csv, load_statline_json};
