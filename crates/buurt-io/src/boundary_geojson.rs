@@ -1,5 +1,7 @@
-//! Boundary layers from GeoJSON: cartomap/PDOK (`statcode`, `statnaam`) and the Gemeente Utrecht
-//! 2013 files (`KODE`, `NAAM`), in RD New or WGS84, always returned in RD New.
+//! Boundary layers from GeoJSON: cartomap/PDOK (`statcode`, `statnaam`), PDOK's OGC API
+//! Features for CBS wijken en buurten (`buurtcode`/`wijkcode`/`gemeentecode` and `buurtnaam`/…,
+//! the property of the layer's level) and the Gemeente Utrecht 2013 files (`KODE`, `NAAM`), in
+//! RD New or WGS84, always returned in RD New.
 //!
 //! The CRS is read from the `crs` member (`urn:ogc:def:crs:EPSG::28992`, `…OGC:1.3:CRS84`,
 //! `EPSG:4326`, `EPSG:3857`) and checked against the coordinates. Without a `crs` member the file
@@ -134,14 +136,23 @@ pub fn parse_geojson_layer(
             });
         }
         let location = format!("{}, feature {i} ({code})", path.display());
-        let name =
-            text_property(properties, &["statnaam", "NAAM", "naam", "name"]).unwrap_or_else(|| {
-                problems.push(Problem {
-                    location: location.clone(),
-                    message: "no name (statnaam/NAAM); left empty".into(),
-                });
-                String::new()
+        let name = text_property(
+            properties,
+            &[
+                "statnaam",
+                level_property(options.level, "naam"),
+                "NAAM",
+                "naam",
+                "name",
+            ],
+        )
+        .unwrap_or_else(|| {
+            problems.push(Problem {
+                location: location.clone(),
+                message: "no name (statnaam/NAAM); left empty".into(),
             });
+            String::new()
+        });
         let Some(polygons) = feature_polygons(feature, crs, path, &code)? else {
             problems.push(Problem {
                 location,
@@ -195,6 +206,19 @@ fn text_property(properties: Option<&JsonObject>, keys: &[&str]) -> Option<Strin
     })
 }
 
+/// PDOK's snake_case property of a level: `buurtcode`, `wijknaam`, `gemeentecode`. A buurt
+/// feature also carries its wijk's and gemeente's codes, so the layer's level decides.
+fn level_property(level: Level, what: &str) -> &'static str {
+    match (level, what) {
+        (Level::Buurt, "code") => "buurtcode",
+        (Level::Buurt, _) => "buurtnaam",
+        (Level::Wijk, "code") => "wijkcode",
+        (Level::Wijk, _) => "wijknaam",
+        (Level::Gemeente | Level::Land, "code") => "gemeentecode",
+        (Level::Gemeente | Level::Land, _) => "gemeentenaam",
+    }
+}
+
 fn feature_code(
     properties: Option<&JsonObject>,
     options: &GeoJsonLayerOptions,
@@ -211,15 +235,16 @@ fn feature_code(
         property,
         source,
     };
-    if let Some(statcode) = text_property(properties, &["statcode", "STATCODE"]) {
-        return statcode
-            .parse()
-            .map_err(|e| bad_code("'statcode'".into(), e));
+    let own_code = level_property(options.level, "code");
+    for key in ["statcode", "STATCODE", own_code] {
+        if let Some(code) = text_property(properties, &[key]) {
+            return code.parse().map_err(|e| bad_code(format!("'{key}'"), e));
+        }
     }
     let Some(kode) = text_property(properties, &["KODE", "kode"]) else {
-        return Err(invalid(
-            "no 'statcode' or 'KODE' property to take the region code from".into(),
-        ));
+        return Err(invalid(format!(
+            "no 'statcode', '{own_code}' or 'KODE' property to take the region code from"
+        )));
     };
     let full_length = match options.level {
         Level::Buurt => 8,
@@ -504,6 +529,32 @@ mod tests {
         )
         .unwrap();
         assert_eq!(gm.features[0].code.as_str(), "GM0344");
+    }
+
+    #[test]
+    fn pdok_snake_case_properties_are_read_by_the_layers_level() {
+        // An OGC API Features buurt carries its wijk's and gemeente's code and name too.
+        let buurt = r#"{"buurtcode": "BU03070101", "buurtnaam": "Binnenstad", "wijkcode": "WK030701",
+            "wijknaam": "Centrum", "gemeentecode": "GM0307", "gemeentenaam": "Amersfoort",
+            "aantal_inwoners": -99997}"#;
+        let options = GeoJsonLayerOptions::new(Indeling::new(2024), Level::Buurt);
+        let layer = parse(&collection(RD_CRS, RD_SQUARE, buurt), &options).unwrap();
+        assert_eq!(layer.features[0].code.as_str(), "BU03070101");
+        assert_eq!(layer.features[0].name, "Binnenstad");
+        let wijk = GeoJsonLayerOptions::new(Indeling::new(2024), Level::Wijk);
+        let wijk_props =
+            r#"{"wijkcode": "WK030701", "wijknaam": "Centrum", "gemeentecode": "GM0307"}"#;
+        let layer = parse(&collection(RD_CRS, RD_SQUARE, wijk_props), &wijk).unwrap();
+        assert_eq!(layer.features[0].code.as_str(), "WK030701");
+        assert_eq!(layer.features[0].name, "Centrum");
+        let gemeente = GeoJsonLayerOptions::new(Indeling::new(2024), Level::Gemeente);
+        let gm = r#"{"gemeentecode": "GM0307", "gemeentenaam": "Amersfoort"}"#;
+        let layer = parse(&collection(RD_CRS, RD_SQUARE, gm), &gemeente).unwrap();
+        assert_eq!(layer.features[0].name, "Amersfoort");
+        // The OGC API's CRS URI, as `buurt fetch` writes it from the Content-Crs header.
+        let uri = r#""crs": {"type": "name", "properties": {"name": "http://www.opengis.net/def/crs/EPSG/0/28992"}},"#;
+        let layer = parse(&collection(uri, RD_SQUARE, gm), &gemeente).unwrap();
+        assert!(layer.problems.is_empty(), "{:?}", layer.problems);
     }
 
     #[test]
