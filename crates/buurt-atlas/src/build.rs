@@ -7,7 +7,7 @@ use buurt_core::{
     Aggregation, Catalogue, Indeling, Level, MissingReason, RegionCode, RegionKey, SourceTable,
     Unit, Value,
 };
-use buurt_io::registry::{Attempt, LoadedSources};
+use buurt_io::registry::{Absent, Attempt, LoadedSources};
 use buurt_io::{BoundaryLayer, Observation, TableDataset};
 use polars::prelude::DataFrame;
 
@@ -63,6 +63,9 @@ impl Atlas {
             &mut report,
             &mut failures,
         );
+        report
+            .datasets
+            .extend(input.absent.into_iter().map(absent_report));
 
         let mut comparability = Comparability::default();
         for t in &tables {
@@ -162,6 +165,17 @@ fn failed_report(id: &str, kind: &str, paths: Vec<String>, error: &str) -> Datas
         paths,
         status: "failed".into(),
         error: Some(error.to_owned()),
+        ..DatasetReport::default()
+    }
+}
+
+/// A built-in dataset whose files are not in the data directory: reported, not failed.
+fn absent_report(a: Absent) -> DatasetReport {
+    DatasetReport {
+        id: a.id,
+        kind: if a.layer { "geometry" } else { "table" }.into(),
+        paths: a.paths.iter().map(|p| p.display().to_string()).collect(),
+        status: "absent".into(),
         ..DatasetReport::default()
     }
 }

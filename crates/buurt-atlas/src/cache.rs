@@ -100,6 +100,17 @@ impl Atlas {
                 Err(_) => return CacheStatus::Stale(format!("{} is gone", input.path)),
             }
         }
+        // Files that were not there when the cache was made may have come since: a built-in
+        // dataset that was absent, or a folder made by `buurt fetch`.
+        for absent in manifest.report.absent() {
+            if let Some(path) = absent.paths.iter().find(|p| data_dir.join(p).exists()) {
+                return CacheStatus::Stale(format!("{path} appeared"));
+            }
+        }
+        let fetched = buurt_io::fetched::MANIFEST_FILE;
+        if !manifest.inputs.iter().any(|i| i.path == fetched) && data_dir.join(fetched).exists() {
+            return CacheStatus::Stale(format!("{fetched} appeared"));
+        }
         CacheStatus::Fresh
     }
 

@@ -16,7 +16,8 @@ pub struct DatasetReport {
     pub kind: String,
     /// Files read, relative to the data directory.
     pub paths: Vec<String>,
-    /// `ok` or `failed`.
+    /// `ok`, `failed`, or `absent` (a built-in dataset none of whose files is in the data
+    /// directory: skipped, which is not a failure).
     pub status: String,
     /// The error when it failed, naming file and row/column/code.
     pub error: Option<String>,
@@ -102,11 +103,23 @@ pub struct ValidationReport {
 }
 
 impl ValidationReport {
-    /// Whether every dataset loaded and every parent check passed.
+    /// Whether every dataset present loaded and every parent check passed (absent datasets
+    /// are no failure).
     #[must_use]
     pub fn is_ok(&self) -> bool {
-        self.datasets.iter().all(|d| d.status == "ok")
+        self.datasets
+            .iter()
+            .all(|d| d.status == "ok" || d.status == "absent")
             && self.parent_checks.iter().all(|c| c.failures.is_empty())
+    }
+
+    /// Datasets not in the data directory.
+    #[must_use]
+    pub fn absent(&self) -> Vec<&DatasetReport> {
+        self.datasets
+            .iter()
+            .filter(|d| d.status == "absent")
+            .collect()
     }
 
     /// Number of problems and failures, for a summary line.
@@ -129,7 +142,7 @@ impl ValidationReport {
         let mut out = String::new();
         let _ = writeln!(out, "buurt validate — data directory {}", self.data_dir);
         let _ = writeln!(out);
-        for d in &self.datasets {
+        for d in self.datasets.iter().filter(|d| d.status != "absent") {
             let mark = if d.status == "ok" { "ok    " } else { "FAILED" };
             let _ = writeln!(out, "[{mark}] {} ({})", d.id, d.kind);
             for p in &d.paths {
@@ -185,6 +198,16 @@ impl ValidationReport {
                     d.problems.len() - 10
                 );
             }
+        }
+        let absent = self.absent();
+        if !absent.is_empty() {
+            let ids: Vec<String> = absent.iter().map(|d| d.id.clone()).collect();
+            let _ = writeln!(
+                out,
+                "[absent] {} built-in datasets are not in this data directory (skipped): {}",
+                ids.len(),
+                shorten(&ids, 6)
+            );
         }
         if !self.parent_checks.is_empty() {
             let _ = writeln!(
@@ -256,7 +279,7 @@ impl ValidationReport {
         let _ = writeln!(
             out,
             "\n{} datasets, {} problems, {} — {:.1} s",
-            self.datasets.len(),
+            self.datasets.len() - absent.len(),
             self.problem_count(),
             if self.is_ok() {
                 "all datasets valid"

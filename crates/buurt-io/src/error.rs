@@ -26,6 +26,15 @@ pub enum IoError {
         #[source]
         source: std::io::Error,
     },
+    /// A file could not be written (a manifest, a fetched file).
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
     /// The workbook is not a readable xlsx (truncated, not a zip).
     #[error("{path}: not a readable xlsx workbook: {source}")]
     Xlsx {

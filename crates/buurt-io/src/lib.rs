@@ -7,11 +7,14 @@
 //! - [`crs`]: RD New ↔ WGS84 ↔ Web Mercator; [`geometry_check`]: polygon validation and repair;
 //!   [`shape`]: areas, centroids, interior points; [`spatial_index`]: point → region lookup.
 //! - [`boundary_geojson`], [`kwb_gpkg`]: boundary layers from GeoJSON and the CBS GeoPackage.
+//! - [`fetched`]: folders made by `buurt fetch` and their manifest.
+//! - [`registry`]: the datasets of a data directory, loaded together.
 
 pub mod boundary_geojson;
 pub mod crs;
 pub mod dataset;
 pub mod error;
+pub mod fetched;
 pub mod geometry_check;
 mod gpkg_geometry;
 pub mod kwb_gpkg;

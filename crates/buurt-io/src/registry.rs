@@ -10,7 +10,7 @@ use buurt_core::{Catalogue, GemeenteCode, Indeling, Level, RegionCode, SourceTab
 use crate::boundary_geojson::{GeoJsonLayerOptions, read_geojson_layer};
 use crate::dataset::{BoundaryLayer, TableDataset};
 use crate::error::IoError;
-use crate::tables;
+use crate::{fetched, tables};
 
 /// Progress of a long load, reported by the library and drawn by the binary.
 pub trait Progress: Sync {
@@ -52,6 +52,20 @@ pub struct LoadedSources {
     pub tables: Vec<Attempt<TableDataset>>,
     /// Boundary layers.
     pub layers: Vec<Attempt<BoundaryLayer>>,
+    /// Built-in datasets none of whose files is in the data directory: skipped, not failed.
+    pub absent: Vec<Absent>,
+}
+
+/// A built-in dataset that is not in the data directory at all (a folder made by `buurt fetch`
+/// holds none of them). A dataset with only some of its files present is attempted, and fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Absent {
+    /// Stable dataset id.
+    pub id: String,
+    /// Whether it is a boundary layer (else an indicator table).
+    pub layer: bool,
+    /// Its files, relative to the data directory.
+    pub paths: Vec<PathBuf>,
 }
 
 impl LoadedSources {
@@ -267,6 +281,8 @@ fn load_layer(dir: &Path, spec: &LayerSpec) -> Result<BoundaryLayer, IoError> {
 enum Job {
     Table(&'static TableSpec),
     Layer(&'static LayerSpec),
+    /// A dataset of a folder made by `buurt fetch` (see [`crate::fetched`]).
+    Fetched(fetched::FetchedDataset),
 }
 
 enum Done {
@@ -274,18 +290,51 @@ enum Done {
     Layer(Attempt<BoundaryLayer>),
 }
 
-/// Load every dataset in `data_dir` (see the README for the list and their origin). Datasets load
-/// in parallel; every one is attempted, and each keeps its own result.
+/// Load every dataset in `data_dir` (see the README for the list and their origin), and the
+/// datasets of its `fetch-manifest.json` when `buurt fetch` made it. Datasets load in parallel;
+/// every one is attempted, and each keeps its own result. A built-in dataset none of whose files
+/// is there is [`Absent`], not attempted; a directory with neither buurt's files nor a manifest
+/// is one failed attempt that says so.
 pub fn load_all(data_dir: &Path, catalogue: &Catalogue, progress: &dyn Progress) -> LoadedSources {
-    // Biggest first, so the slow RIVM files do not end up alone at the tail.
-    let mut jobs: Vec<Job> = TABLES
+    let mut absent = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
+    let specs = TABLES
         .iter()
-        .map(Job::Table)
-        .chain(LAYERS.iter().map(Job::Layer))
-        .collect();
+        .map(|t| (Job::Table(t), t.id, t.paths.to_vec(), false))
+        .chain(
+            LAYERS
+                .iter()
+                .map(|l| (Job::Layer(l), l.id, vec![l.path], true)),
+        );
+    for (job, id, paths, layer) in specs {
+        if paths.iter().any(|p| data_dir.join(p).exists()) {
+            jobs.push(job);
+        } else {
+            absent.push(Absent {
+                id: id.to_owned(),
+                layer,
+                paths: paths.iter().map(PathBuf::from).collect(),
+            });
+        }
+    }
+    // Problems with the directory itself, reported as failed attempts of their own.
+    let mut failed = Vec::new();
+    match fetched::FetchManifest::read(data_dir) {
+        Ok(Some(m)) => jobs.extend(m.datasets().into_iter().map(Job::Fetched)),
+        Ok(None) if jobs.is_empty() => failed.push(("data", None, IoError::DataDir {
+            path: data_dir.to_path_buf(),
+            problem: format!(
+                "holds none of buurt's datasets and no {}: point --data at the folder with the data (see the README, 'Data: where each file comes from'), or fetch one gemeente's data into a folder with `buurt fetch --gemeente GM0307 --out DIR`",
+                fetched::MANIFEST_FILE
+            ),
+        })),
+        Ok(None) => {}
+        Err(e) => failed.push(("fetch_manifest", Some(fetched::MANIFEST_FILE), e)),
+    }
+    // Biggest first, so the slow RIVM files do not end up alone at the tail.
     jobs.sort_by_key(|j| match j {
         Job::Table(t) => std::cmp::Reverse(t.paths.len()),
-        Job::Layer(_) => std::cmp::Reverse(0),
+        Job::Layer(_) | Job::Fetched(_) => std::cmp::Reverse(0),
     });
     progress.start(jobs.len());
     let queue = std::sync::Mutex::new(jobs.into_iter());
@@ -315,6 +364,7 @@ pub fn load_all(data_dir: &Path, catalogue: &Catalogue, progress: &dyn Progress)
         data_dir: data_dir.to_path_buf(),
         tables: Vec::new(),
         layers: Vec::new(),
+        absent,
     };
     for d in done.into_inner().unwrap_or_default() {
         match d {
@@ -322,11 +372,19 @@ pub fn load_all(data_dir: &Path, catalogue: &Catalogue, progress: &dyn Progress)
             Done::Layer(a) => out.layers.push(a),
         }
     }
-    // A stable order for reports, whatever order the threads finished in.
     out.tables
-        .sort_by_key(|a| TABLES.iter().position(|t| t.id == a.id));
+        .extend(failed.into_iter().map(|(id, path, e)| Attempt {
+            id: id.into(),
+            paths: path.into_iter().map(PathBuf::from).collect(),
+            result: Err(e),
+        }));
+    // A stable order for reports, whatever order the threads finished in: built-in datasets in
+    // their order, then fetched ones by id.
+    let order = |builtin: Option<usize>, id: &str| (builtin.unwrap_or(usize::MAX), id.to_owned());
+    out.tables
+        .sort_by_cached_key(|a| order(TABLES.iter().position(|t| t.id == a.id), &a.id));
     out.layers
-        .sort_by_key(|a| LAYERS.iter().position(|l| l.id == a.id));
+        .sort_by_cached_key(|a| order(LAYERS.iter().position(|l| l.id == a.id), &a.id));
     out
 }
 
@@ -361,6 +419,18 @@ fn run_job(data_dir: &Path, catalogue: &Catalogue, job: &Job, progress: &dyn Pro
                 paths: vec![PathBuf::from(spec.path)],
                 result,
             })
+        }
+        Job::Fetched(dataset) => {
+            progress.step(&dataset.id);
+            let (id, paths) = (dataset.id.clone(), dataset.paths());
+            tracing::info!(dataset = id, "loading fetched dataset");
+            if dataset.kind.is_table() {
+                let result = dataset.load_table(data_dir, catalogue);
+                Done::Table(Attempt { id, paths, result })
+            } else {
+                let result = dataset.load_layer(data_dir);
+                Done::Layer(Attempt { id, paths, result })
+            }
         }
     }
 }
