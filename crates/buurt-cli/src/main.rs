@@ -2,6 +2,7 @@
 
 mod accept;
 mod diagnose;
+mod fetch;
 mod log_lines;
 mod progress;
 mod regions;
@@ -102,6 +103,9 @@ enum Command {
         #[command(subcommand)]
         command: TilesCommand,
     },
+    /// Download one gemeente's data (CBS kwb, RIVM 50090NED, PDOK boundaries) into a folder
+    /// that --data reads; files already complete are kept, so a second run resumes.
+    Fetch(fetch::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -210,13 +214,21 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Fetching makes a data directory; it needs none.
+    let command = match cli.command {
+        Command::Fetch(args) => {
+            fetch::run(args, cli.quiet)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        other => other,
+    };
     let data_dir = buurt_io::paths::resolve_data_dir(cli.data.as_deref())?;
     let cache_dir = cli
         .cache
         .clone()
         .unwrap_or_else(|| PathBuf::from(".buurt-cache"));
     let progress = progress::Bar::new(cli.quiet);
-    match cli.command {
+    match command {
         Command::Validate { format } => validate::run(&data_dir, format, &progress),
         Command::Regions {
             within,
@@ -283,6 +295,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve::run(atlas, options, &data_dir, &cache_dir)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Fetch(_) => unreachable!("handled above"),
         Command::Tiles {
             command:
                 TilesCommand::Export {

@@ -5,10 +5,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 /// A progress bar on stderr, hidden with `--quiet` or when stderr is not a terminal.
 pub struct Bar {
     bar: ProgressBar,
+    /// What each step does (`loading`, `fetching`).
+    verb: &'static str,
 }
 
 impl Bar {
     pub fn new(quiet: bool) -> Self {
+        Self::with_verb(quiet, "loading")
+    }
+
+    /// A bar whose steps read `{verb} {name}`.
+    pub fn with_verb(quiet: bool, verb: &'static str) -> Self {
         let bar = if quiet {
             ProgressBar::hidden()
         } else {
@@ -20,7 +27,7 @@ impl Bar {
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
-        Self { bar }
+        Self { bar, verb }
     }
 }
 
@@ -34,7 +41,7 @@ impl buurt_io::registry::Progress for Bar {
         if self.bar.position() < self.bar.length().unwrap_or(0) && !self.bar.message().is_empty() {
             self.bar.inc(1);
         }
-        self.bar.set_message(format!("loading {name}"));
+        self.bar.set_message(format!("{} {name}", self.verb));
     }
 
     fn finish(&self) {
