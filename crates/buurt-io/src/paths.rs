@@ -29,7 +29,7 @@ pub fn resolve_data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
         return Err(IoError::DataDir {
             path: dir,
             problem: format!(
-                "does not exist or is not a directory (taken from {origin}); pass --data DIR or set {DATA_ENV} to the folder that holds cbs_kwb_utrecht/, rivm_gezondheid_wijk_buurt_50090NED/ and the other datasets"
+                "does not exist or is not a directory (taken from {origin}); pass --data DIR or set {DATA_ENV} to the folder that holds cbs_kwb_utrecht/, rivm_gezondheid_wijk_buurt_50090NED/ and the other datasets, or to one made by `buurt fetch --gemeente GM0307 --out DIR`"
             ),
         });
     }
