@@ -59,6 +59,7 @@ const ASSETS: &[Asset] = &[
     asset!("js/latest.js", JS),
     asset!("js/gemeenten.js", JS),
     asset!("js/view.js", JS),
+    asset!("js/combobox.js", JS),
     asset!("vendor/maplibre-gl.js", JS),
     asset!("vendor/maplibre-gl.css", CSS),
     asset!(
