@@ -8,6 +8,7 @@
 //!   [`shape`]: areas, centroids, interior points; [`spatial_index`]: point → region lookup.
 //! - [`boundary_geojson`], [`kwb_gpkg`]: boundary layers from GeoJSON and the CBS GeoPackage.
 
+pub mod area_check;
 pub mod boundary_geojson;
 pub mod crs;
 pub mod dataset;

@@ -66,6 +66,7 @@ const MISSING = {
   below_minimum: 'onderdrukt (onder de publicatiegrens)',
   ambiguous_decimal: 'onzeker (decimaalteken onduidelijk)',
   no_denominator: 'geen noemer',
+  not_comparable: 'niet vergelijkbaar: de bron gebruikt een oudere, gewijzigde gebiedsindeling',
 };
 
 export function missingLabel(reason) {
