@@ -26,8 +26,9 @@ const ALIASES = {
 const collator = new Intl.Collator('nl', { sensitivity: 'base', numeric: true });
 
 /**
- * Whether the map draws gemeente `g`: the service's `on_map`, or, from a service that does not
- * say, whether it has a place on the map at all (a gemeente of an old indeling has none).
+ * Whether the map draws region `g` (a gemeente, wijk or buurt): the service's `on_map`, or, from a
+ * service that does not say, whether it has a place on the map at all (a region of an old
+ * indeling has none).
  */
 export function onMap(g) {
   return typeof g.on_map === 'boolean' ? g.on_map : Array.isArray(g.interior_point_wgs84);

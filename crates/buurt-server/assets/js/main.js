@@ -201,7 +201,7 @@ function renderLegend() {
     return `<li data-class="${r.noData ? 'none' : r.klass}"><span class="swatch${r.noData ? ' nodata' : ''}" style="background:${r.color}"></span>${escapeHtml(r.text)}</li>`;
   }).join('');
   $('legend').innerHTML = `<h2>${escapeHtml(legendTitle())}</h2>
-    <p>${escapeHtml(levelText())} · ${escapeHtml(years.length ? years.join(', ') : '–')} · ${classes.length} klassen, ${methodText}</p>
+    <p>${escapeHtml(levelText())} · ${escapeHtml(years.length ? years.join(', ') : '–')} · ${classes.length} ${classes.length === 1 ? 'klasse' : 'klassen'}, ${methodText}</p>
     <ul>${rows}</ul>`;
 }
 
@@ -431,7 +431,8 @@ function loadRegions(code) {
       api.regions('wijk', code, signal),
       api.regions('buurt', code, signal),
     ]);
-    return [...wijken, ...buurten].filter((r) => r.interior_point_wgs84);
+    // Those the map draws (the service says so; without `on_map` those with a place on it).
+    return [...wijken, ...buurten].filter((r) => r.interior_point_wgs84 && onMap(r));
   });
 }
 
