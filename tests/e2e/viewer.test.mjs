@@ -358,6 +358,7 @@ test('reloading a shared URL restores the view', { timeout: 120_000 }, async () 
   await page.locator('#profile-name', { hasText: 'Oost' }).waitFor();
   assert.equal(page.url(), shared);
   assert.equal(await page.locator('#legend').innerText(), legend);
+  const reloaded = await readCanvas(page);
 
   const other = await context.newPage();
   watchErrors(other, errors);
@@ -370,7 +371,11 @@ test('reloading a shared URL restores the view', { timeout: 120_000 }, async () 
   assert.equal(await other.locator('#profile-name').innerText(), await page.locator('#profile-name').innerText());
   assert.equal(await other.locator('#legend').innerText(), legend);
   const view2 = await readCanvas(other);
-  assert.ok(changedShare(view1, view2) < 0.02, 'the same map view');
+  // Opened from the link, the map is where the link says, as drawn by the reloaded page.
+  assert.ok(changedShare(reloaded, view2) < 0.02, 'the same map view');
+  // The view the link was copied from differs only by the hash's rounding (zoom to 0.01, the
+  // centre to 0.0001°): sub-pixel shifts of the many thin wijk outlines around the gemeente.
+  assert.ok(changedShare(view1, view2) < 0.05, `the same place: ${changedShare(view1, view2)}`);
   await shot('08-shared-url', other);
   await other.close();
   assert.deepEqual(errors, [], 'no console errors in the whole session');
