@@ -13,10 +13,7 @@ fn code(s: &str) -> RegionCode {
     s.parse().expect("code")
 }
 
-fn coverage<'a>(
-    dataset: &str,
-    layer: &str,
-) -> &'a buurt_diagnose::atlas::JoinCoverage {
+fn coverage<'a>(dataset: &str, layer: &str) -> &'a buurt_diagnose::atlas::JoinCoverage {
     real_atlas()
         .report()
         .join_coverage
@@ -43,7 +40,10 @@ fn national_layers_are_read_whole_and_their_areas_match_the_file() {
             check.median_ratio
         );
         // Generalised outlines of a few small wijken; never a systematic error.
-        assert!(check.beyond_tolerance < features / 100, "{layer}: {check:?}");
+        assert!(
+            check.beyond_tolerance < features / 100,
+            "{layer}: {check:?}"
+        );
     }
     let table = report
         .datasets
@@ -108,15 +108,28 @@ fn the_map_draws_every_gemeente_once_and_every_wijk() {
     assert_eq!(gemeenten.len(), 342, "the 342 gemeenten of 2024");
     // Brielle, Hellevoetsluis and Westvoorne (2022) lie inside Voorne aan Zee (2024).
     for merged in ["GM0501", "GM0530", "GM0614"] {
-        assert!(!codes.contains(&code(merged)), "{merged} drawn under GM1992");
+        assert!(
+            !codes.contains(&code(merged)),
+            "{merged} drawn under GM1992"
+        );
     }
     assert!(codes.contains(&code("GM1992")));
     // No two drawn gemeenten overlap by more than slivers of generalisation.
-    let voorne = gemeenten.iter().find(|s| s.code == code("GM1992")).expect("GM1992");
+    let voorne = gemeenten
+        .iter()
+        .find(|s| s.code == code("GM1992"))
+        .expect("GM1992");
     for s in &gemeenten {
         if s.code != voorne.code {
-            let overlap = s.geometry_rd.intersection(&voorne.geometry_rd).unsigned_area();
-            assert!(overlap < 1e5, "{} overlaps Voorne aan Zee by {overlap} m²", s.code);
+            let overlap = s
+                .geometry_rd
+                .intersection(&voorne.geometry_rd)
+                .unsigned_area();
+            assert!(
+                overlap < 1e5,
+                "{} overlaps Voorne aan Zee by {overlap} m²",
+                s.code
+            );
         }
     }
     let wijken = newest_shapes(atlas, Level::Wijk);
@@ -131,7 +144,9 @@ fn the_map_draws_every_gemeente_once_and_every_wijk() {
 #[test]
 fn an_amersfoort_wijk_has_a_profile_with_its_gemeente_and_nl_and_says_what_is_not_comparable() {
     let atlas = real_atlas();
-    let profile = Diagnose::new(atlas).profile("WK030701", None).expect("profile");
+    let profile = Diagnose::new(atlas)
+        .profile("WK030701", None)
+        .expect("profile");
     assert_eq!(profile.name, "Stadskern");
     assert_eq!(
         profile.parents.gemeente.as_ref().map(|g| g.code.as_str()),
@@ -155,7 +170,12 @@ fn an_amersfoort_wijk_has_a_profile_with_its_gemeente_and_nl_and_says_what_is_no
         .expect("NL inwoners");
     assert!((total - 17_590_672.0).abs() < 0.5, "{total}");
     // RIVM's 2020 wijken of Amersfoort are other areas: said once, not joined.
-    assert!(profile.indicators.iter().all(|i| !i.id.starts_with("eenzaam")));
+    assert!(
+        profile
+            .indicators
+            .iter()
+            .all(|i| !i.id.starts_with("eenzaam"))
+    );
     let note = profile.not_comparable.first().expect("a note");
     assert_eq!(note.indeling, 2020);
     assert!(note.text.contains("31 → 33 wijken"), "{}", note.text);

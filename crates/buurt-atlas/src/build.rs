@@ -320,8 +320,8 @@ fn join_coverage(
                 .collect();
             // A layer that covers the country is compared with every code of its level; a local
             // one (Utrecht's own files, a fetched gemeente) only with its own gemeenten.
-            let national = l.features.iter().map(RegionShape::area_m2).sum::<f64>()
-                >= NATIONAL_LAYER_M2;
+            let national =
+                l.features.iter().map(RegionShape::area_m2).sum::<f64>() >= NATIONAL_LAYER_M2;
             let in_scope = |c: &RegionCode| {
                 national
                     || c.gemeente().is_some_and(|g| gemeenten.contains(&g))

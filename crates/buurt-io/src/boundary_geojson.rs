@@ -182,7 +182,13 @@ pub fn parse_geojson_layer(
         features.push(shape);
     }
     let area_check = options.area_property.as_ref().and_then(|(property, m2)| {
-        let unit = if (*m2 - 1e6).abs() < 1.0 { "km²" } else if (*m2 - 1e4).abs() < 1.0 { "ha" } else { "m²" };
+        let unit = if (*m2 - 1e6).abs() < 1.0 {
+            "km²"
+        } else if (*m2 - 1e4).abs() < 1.0 {
+            "ha"
+        } else {
+            "m²"
+        };
         AreaCheck::compare(&format!("{property} ({unit})"), stated_areas)
     });
     let id = options.id.clone().unwrap_or_else(|| file_stem(path));

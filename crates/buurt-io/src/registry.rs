@@ -93,7 +93,6 @@ const RIVM_50090_FILES: &[&str] = &[
     "rivm_gezondheid_wijk_buurt_50090NED/RIVM_gezondheid2020_65+.xlsx",
 ];
 
-
 const PDOK_GEMEENTEN: &str = "pdok_gemeenten_2024/gemeente_gegeneraliseerd.geojson";
 
 const TABLES: &[TableSpec] = &[

@@ -232,7 +232,13 @@ impl<'a> Diagnose<'a> {
             self.atlas
                 .comparability()
                 .counts(gemeente, i)
-                .map(|(w, b)| if key.code.level() == Level::Buurt { b } else { w })
+                .map(|(w, b)| {
+                    if key.code.level() == Level::Buurt {
+                        b
+                    } else {
+                        w
+                    }
+                })
                 .filter(|n| *n > 0)
         };
         self.atlas

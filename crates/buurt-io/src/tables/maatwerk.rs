@@ -167,7 +167,8 @@ fn read_rows(path: &Path, table: MaatwerkTable) -> Result<Delimited, IoError> {
     let mut in_data = false;
     let mut records = Vec::new();
     for result in reader.records() {
-        let record = result.map_err(|e| invalid(format!("not readable as `;`-separated text: {e}")))?;
+        let record =
+            result.map_err(|e| invalid(format!("not readable as `;`-separated text: {e}")))?;
         let line = record.position().map_or(0, csv::Position::line);
         let first = record.get(0).map_or("", str::trim);
         if !in_data {
@@ -206,7 +207,9 @@ fn read_rows(path: &Path, table: MaatwerkTable) -> Result<Delimited, IoError> {
         )));
     }
     if records.is_empty() {
-        return Err(invalid("no rows with a region code after the heading".into()));
+        return Err(invalid(
+            "no rows with a region code after the heading".into(),
+        ));
     }
     Ok(Delimited {
         header: Header::new(path, table.columns().iter().copied()),

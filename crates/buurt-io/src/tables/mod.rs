@@ -50,13 +50,14 @@ pub use gemeente_names::{GemeenteNames, gemeente_name_key};
 pub use header::odata_stem;
 pub use kwb_xlsx::load_kwb_xlsx;
 pub use maatwerk::{
-    MAATWERK_AUTOBEZIT_YEAR, MAATWERK_INDELING, MAATWERK_INKOMEN_YEAR, MaatwerkTable, load_maatwerk_csv,
+    MAATWERK_AUTOBEZIT_YEAR, MAATWERK_INDELING, MAATWERK_INKOMEN_YEAR, MaatwerkTable,
+    load_maatwerk_csv,
 };
 pub use nabijheid::load_nabijheid_csv;
 pub use rivm_50090::{
     RIVM_50090_INDELING, load_rivm_50090_dir, load_rivm_50090_xlsx, rivm_age_group,
 };
 pub use rivm_50140::{RIVM_50140_YEAR, load_rivm_50140_csv};
-pub use tmap::{TMAP_KWB_YEAR, load_tmap_attributes};
 pub use statline::{Vintage, load_kwb_stacked_csv, load_statline_csv, load_statline_json};
+pub use tmap::{TMAP_KWB_YEAR, load_tmap_attributes};
 pub use vektis::{VEKTIS_YEAR, load_vektis_csv};

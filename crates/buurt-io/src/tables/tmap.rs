@@ -69,11 +69,7 @@ pub fn load_tmap_attributes(
         }
         parts.push(table);
     }
-    let mut table = merge(
-        SourceTable::CbsKwbTmap,
-        &TMAP_KWB_YEAR.to_string(),
-        parts,
-    );
+    let mut table = merge(SourceTable::CbsKwbTmap, &TMAP_KWB_YEAR.to_string(), parts);
     add_nederland(&mut table, catalogue);
     Ok(table)
 }
@@ -111,10 +107,9 @@ fn add_nederland(table: &mut TableDataset, catalogue: &Catalogue) {
             _ => ind.weight.as_deref(),
         };
         let value = match weight {
-            None if ind.aggregation == Aggregation::Sum => values
-                .values()
-                .map(|v| v.number())
-                .sum::<Option<f64>>(),
+            None if ind.aggregation == Aggregation::Sum => {
+                values.values().map(|v| v.number()).sum::<Option<f64>>()
+            }
             None => None,
             Some(w) => index_of(w)
                 .and_then(|w| by_indicator.get(&w))

@@ -233,8 +233,18 @@ fn summary(loaded: &Loaded, info: &buurt_diagnose::atlas::RegionInfo) -> RegionS
             [
                 round(corners.iter().map(|p| p.lon).fold(f64::INFINITY, f64::min)),
                 round(corners.iter().map(|p| p.lat).fold(f64::INFINITY, f64::min)),
-                round(corners.iter().map(|p| p.lon).fold(f64::NEG_INFINITY, f64::max)),
-                round(corners.iter().map(|p| p.lat).fold(f64::NEG_INFINITY, f64::max)),
+                round(
+                    corners
+                        .iter()
+                        .map(|p| p.lon)
+                        .fold(f64::NEG_INFINITY, f64::max),
+                ),
+                round(
+                    corners
+                        .iter()
+                        .map(|p| p.lat)
+                        .fold(f64::NEG_INFINITY, f64::max),
+                ),
             ]
         }),
         code: code.to_string(),

@@ -4,11 +4,11 @@
 use std::collections::{BTreeSet, HashMap};
 
 use buurt_core::{GemeenteCode, Indeling, Level, RegionCode};
-use geo::{BoundingRect, Contains, InteriorPoint};
-use geo_types::Rect;
 use buurt_diagnose::Atlas;
 use buurt_io::RegionShape;
 use buurt_io::crs::geometry_rd_to_web_mercator;
+use geo::{BoundingRect, Contains, InteriorPoint};
+use geo_types::Rect;
 
 use crate::error::TileError;
 use crate::tileset::{SourceFeature, SourceLayer};
@@ -75,7 +75,10 @@ fn drop_superseded(shapes: Vec<(RegionShape, Indeling)>) -> Vec<RegionShape> {
                 .any(|(other, j, bbox)| {
                     j > i
                         && bbox.is_some_and(|b| {
-                            b.min().x <= p.x() && p.x() <= b.max().x && b.min().y <= p.y() && p.y() <= b.max().y
+                            b.min().x <= p.x()
+                                && p.x() <= b.max().x
+                                && b.min().y <= p.y()
+                                && p.y() <= b.max().y
                         })
                         && other.geometry_rd.contains(&p)
                 })
@@ -83,7 +86,10 @@ fn drop_superseded(shapes: Vec<(RegionShape, Indeling)>) -> Vec<RegionShape> {
         })
         .collect();
     if !superseded.is_empty() {
-        tracing::debug!(?superseded, "regions of an older indeling covered by newer ones; not drawn");
+        tracing::debug!(
+            ?superseded,
+            "regions of an older indeling covered by newer ones; not drawn"
+        );
     }
     shapes
         .into_iter()
