@@ -2,7 +2,9 @@
 // draws coloured buurten (read from the canvas pixels), the legend and colours follow the
 // indicator and mode, a clicked buurt opens its profile with the API's values, the CSV (of a
 // buurt and of an area) and PNG downloads hold what they should, the print layout fits one A4,
-// and a shared URL reopens the same view.
+// a shared URL reopens the same view, the gemeente picker opens another gemeente (URL and
+// history follow), zoomed out the gemeenten of the Netherlands are coloured, and an unknown
+// gemeente in a link says so.
 // Screenshots and downloads go to tests/e2e/output/.
 
 import assert from 'node:assert/strict';
@@ -356,6 +358,7 @@ test('reloading a shared URL restores the view', { timeout: 120_000 }, async () 
   await page.locator('#profile-name', { hasText: 'Oost' }).waitFor();
   assert.equal(page.url(), shared);
   assert.equal(await page.locator('#legend').innerText(), legend);
+  const reloaded = await readCanvas(page);
 
   const other = await context.newPage();
   watchErrors(other, errors);
@@ -368,7 +371,11 @@ test('reloading a shared URL restores the view', { timeout: 120_000 }, async () 
   assert.equal(await other.locator('#profile-name').innerText(), await page.locator('#profile-name').innerText());
   assert.equal(await other.locator('#legend').innerText(), legend);
   const view2 = await readCanvas(other);
-  assert.ok(changedShare(view1, view2) < 0.02, 'the same map view');
+  // Opened from the link, the map is where the link says, as drawn by the reloaded page.
+  assert.ok(changedShare(reloaded, view2) < 0.02, 'the same map view');
+  // The view the link was copied from differs only by the hash's rounding (zoom to 0.01, the
+  // centre to 0.0001°): sub-pixel shifts of the many thin wijk outlines around the gemeente.
+  assert.ok(changedShare(view1, view2) < 0.05, `the same place: ${changedShare(view1, view2)}`);
   await shot('08-shared-url', other);
   await other.close();
   assert.deepEqual(errors, [], 'no console errors in the whole session');
@@ -467,14 +474,312 @@ test('a base style from the configuration is drawn under the choropleth', { time
     watchErrors(p, errors);
     await p.goto(`${based.base}/`);
     await waitForMap(p);
-    const { counts, grid } = await readCanvas(p, [0xff, 0x00, 0xff]);
+    const { counts } = await readCanvas(p, [0xff, 0x00, 0xff]);
     assert.ok(Object.entries(counts).filter(([k, n]) => k !== 'none' && n > 300).length >= 5, JSON.stringify(counts));
-    const magenta = grid.filter(([r, g, b]) => r > 240 && g < 15 && b > 240).length;
-    assert.ok(magenta > grid.length * 0.05, `the base map shows around the gemeente (${magenta} of ${grid.length})`);
     await shot('10-base-style', p);
+    // Where the map has no region (the North Sea beside the gemeenten of the Netherlands; around
+    // a gemeente the wijken of the others are drawn, faded) the base map shows as it is.
+    await p.evaluate(() => window.buurtViewer.map.jumpTo({ center: [3.6, 52.4], zoom: 7 }));
+    await p.waitForFunction(() => document.body.dataset.mapReady && document.body.dataset.mapView === 'gemeente|NL');
+    const { grid } = await readCanvas(p, [0xff, 0x00, 0xff]);
+    const magenta = grid.filter(([r, g, b]) => r > 240 && g < 15 && b > 240).length;
+    assert.ok(magenta > grid.length * 0.05, `the base map shows beside the gemeenten (${magenta} of ${grid.length})`);
     await p.close();
   } finally {
     await based.stop();
   }
+  assert.deepEqual(errors, [], 'no console errors');
+});
+
+// ---- The gemeente picker, the national map and the gemeente in the URL (issue 13) ----
+
+/** The box [west, south, east, north] of a gemeente: the service's `bbox_wgs84`, else its boundary's. */
+async function gemeenteBox(code) {
+  const listed = (await api('/api/v1/regions?level=gemeente')).find((g) => g.code === code);
+  if (Array.isArray(listed?.bbox_wgs84)) return listed.bbox_wgs84;
+  const { geometry } = await api(`/api/v1/regions/${code}`);
+  const points = geometry.coordinates.flat(2);
+  const lons = points.map((p) => p[0]);
+  const lats = points.map((p) => p[1]);
+  return [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
+}
+
+/** Waits until the map rests with its centre (from the URL hash) inside `box`. */
+async function waitForCentreIn(target, box) {
+  await target.waitForFunction(([w, s, e, n]) => {
+    const [, lat, lon] = window.location.hash.slice(1).split('/').map(Number);
+    return lon > w && lon < e && lat > s && lat < n && !window.buurtViewer.map.isMoving();
+  }, box, { timeout: 30_000 });
+}
+
+/** Waits until the map has drawn `view` ("gemeente|NL", "buurt|GM0344": what within what). */
+function waitForView(target, view) {
+  return target.waitForFunction((v) => document.body.dataset.mapReady && document.body.dataset.mapView === v, view, { timeout: 120_000 });
+}
+
+/** The regions the map draws in `layer`: code, the number it was classified by and its colour. */
+function renderedRegions(target, layer, property) {
+  return target.evaluate(([l, p]) => {
+    const seen = new Map();
+    for (const f of window.buurtViewer.map.queryRenderedFeatures({ layers: [l] })) {
+      const { r, g, b } = f.layer.paint['fill-color'];
+      seen.set(f.properties.code, { number: f.properties[p] ?? null, color: [r, g, b].map((v) => Math.round(v * 255)).join(',') });
+    }
+    return [...seen].map(([code, v]) => ({ code, ...v }));
+  }, [layer, property]);
+}
+
+test('the gemeente picker finds Amersfoort by part of its name, from the keyboard, and flies there', { timeout: 180_000 }, async () => {
+  const p = await context.newPage();
+  watchErrors(p, errors);
+  await p.goto(`${server.base}/?indicator=eenzaam_65plus`);
+  await waitForMap(p);
+  const input = p.locator('#gemeente');
+  // A combobox: labelled, its list named by aria-controls, closed.
+  assert.equal(await p.locator('label:has(#gemeente)').count(), 1);
+  assert.equal(await input.getAttribute('role'), 'combobox');
+  assert.equal(await input.getAttribute('aria-controls'), 'gemeente-list');
+  assert.equal(await p.locator('#gemeente-list').getAttribute('role'), 'listbox');
+  assert.equal(await input.getAttribute('aria-expanded'), 'false');
+  assert.equal(await input.inputValue(), 'Utrecht');
+
+  // Every gemeente on the map is offered (and the national map), none of an old indeling.
+  await input.focus();
+  await p.keyboard.press('ArrowDown');
+  assert.equal(await input.getAttribute('aria-expanded'), 'true');
+  const all = await p.locator('#gemeente-list [role="option"]').evaluateAll((os) => os.map((o) => o.dataset.value));
+  const gemeenten = await api('/api/v1/regions?level=gemeente');
+  const onMap = gemeenten.filter((g) => (typeof g.on_map === 'boolean' ? g.on_map : Boolean(g.interior_point_wgs84)));
+  assert.ok(onMap.length >= 340 && onMap.length < gemeenten.length, `${onMap.length} of ${gemeenten.length} on the map`);
+  assert.deepEqual(all.slice(1).sort(), onMap.map((g) => g.code).sort());
+  assert.equal(all[0], 'NL');
+  await p.keyboard.press('Escape');
+  assert.equal(await input.getAttribute('aria-expanded'), 'false');
+
+  await input.fill('');
+  await p.keyboard.type('amersf');
+  const options = p.locator('#gemeente-list [role="option"]');
+  assert.deepEqual(await options.evaluateAll((os) => os.map((o) => o.dataset.value)), ['GM0307']);
+  assert.match(await options.first().innerText(), /^Amersfoort/);
+  await p.keyboard.press('ArrowDown');
+  const active = await input.getAttribute('aria-activedescendant');
+  assert.equal(await p.locator(`#${active}`).getAttribute('aria-selected'), 'true');
+  assert.equal(await p.locator(`#${active}`).getAttribute('data-value'), 'GM0307');
+  await shot('12-picker-amersf', p);
+  await p.keyboard.press('Enter');
+
+  // Chosen: the URL names it, the map goes there, its profile opens, the list closes.
+  await p.waitForFunction(() => new URLSearchParams(window.location.search).get('gemeente') === 'GM0307');
+  assert.equal(await input.getAttribute('aria-expanded'), 'false');
+  assert.equal(await input.inputValue(), 'Amersfoort');
+  await waitForCentreIn(p, await gemeenteBox('GM0307'));
+  await waitForMap(p);
+  await p.locator('#profile-name', { hasText: 'Amersfoort' }).waitFor();
+  assert.equal(await p.locator('#profile .kicker').textContent(), 'Gemeenteprofiel');
+  // Its wijken when the map has them, else the gemeenten (saying why).
+  const view = await p.evaluate(() => document.body.dataset.mapView);
+  const legend = await p.locator('#legend').innerText();
+  if (view === 'gemeente|NL') {
+    assert.match(await p.locator('#status').innerText(), /Van Amersfoort staan nog geen wijken/);
+    assert.match(legend, /Gemeenten van Nederland/);
+  } else {
+    assert.match(view, /^(wijk|buurt)\|GM0307$/);
+    assert.match(legend, /van Amersfoort/);
+    // The search finds Amersfoort's wijken now, not Utrecht's buurten.
+    assert.ok(await p.locator('#region-names option').count() > 0);
+  }
+  await shot('13-amersfoort', p);
+
+  // Escape closes the list, and a second Escape gives the field back its gemeente.
+  await input.focus();
+  await p.keyboard.type('zei');
+  assert.equal(await input.getAttribute('aria-expanded'), 'true');
+  await p.keyboard.press('Escape');
+  assert.equal(await input.getAttribute('aria-expanded'), 'false');
+  assert.equal(await input.inputValue(), 'zei');
+  await p.keyboard.press('Escape');
+  assert.equal(await input.inputValue(), 'Amersfoort');
+
+  // Back returns to Utrecht (where the map was), forward to Amersfoort again.
+  await p.goBack();
+  await p.waitForFunction(() => !new URLSearchParams(window.location.search).has('gemeente'));
+  await p.waitForFunction(() => document.querySelector('#gemeente').value === 'Utrecht');
+  await waitForView(p, 'buurt|GM0344');
+  assert.match(await p.locator('#legend').innerText(), /Buurten van Utrecht/);
+  await waitForCentreIn(p, await gemeenteBox('GM0344'));
+  await p.goForward();
+  await p.waitForFunction(() => document.querySelector('#gemeente').value === 'Amersfoort');
+  assert.match(p.url(), /gemeente=GM0307/);
+  await waitForCentreIn(p, await gemeenteBox('GM0307'));
+  await p.close();
+  assert.deepEqual(errors, [], 'no console errors');
+});
+
+test('a link with a gemeente opens at that gemeente, and a reload keeps it', { timeout: 180_000 }, async () => {
+  const p = await context.newPage();
+  watchErrors(p, errors);
+  // As shared, without a map position: the page finds the gemeente itself.
+  await p.goto(`${server.base}/?indicator=eenzaam_65plus&level=wijk&gemeente=GM0307`);
+  await waitForMap(p);
+  const box = await gemeenteBox('GM0307');
+  await waitForCentreIn(p, box);
+  assert.equal(await p.locator('#gemeente').inputValue(), 'Amersfoort');
+  assert.match(p.url(), /gemeente=GM0307/);
+  assert.equal(await p.locator('#notice').isVisible(), false);
+  await p.reload();
+  await waitForMap(p);
+  assert.equal(await p.locator('#gemeente').inputValue(), 'Amersfoort');
+  assert.match(p.url(), /gemeente=GM0307/);
+  await waitForCentreIn(p, box);
+  await p.close();
+  assert.deepEqual(errors, [], 'no console errors');
+});
+
+test('zoomed out the gemeenten of the Netherlands are coloured, zoomed in the wijken and buurten', { timeout: 240_000 }, async () => {
+  const p = await context.newPage();
+  watchErrors(p, errors);
+  await p.goto(`${server.base}/?indicator=eenzaam_65plus#7.4/52.2/5.3`);
+  await waitForView(p, 'gemeente|NL');
+  const legend = await p.locator('#legend').innerText();
+  assert.match(legend, /Gemeenten van Nederland/);
+  // The gemeenten are drawn, each in the colour of its class in the legend (breaks of all
+  // gemeenten: the values API without `within`).
+  const values = await api('/api/v1/indicators/eenzaam_65plus/values?level=gemeente&classes=5&method=quantile');
+  assert.equal(values.within, null);
+  const drawn = await renderedRegions(p, 'gemeente-fill', 'eenzaam_65plus');
+  assert.ok(drawn.length > 250, `gemeenten drawn: ${drawn.length}`);
+  const swatches = await p.locator('#legend li[data-class] .swatch').evaluateAll((ss) => ss.map((s) => getComputedStyle(s).backgroundColor.match(/\d+/g).slice(0, 3).join(',')));
+  const coloured = drawn.filter((r) => r.number !== null);
+  assert.ok(coloured.length > 250, `gemeenten with a value: ${coloured.length}`);
+  const colours = new Set(coloured.map((r) => r.color));
+  assert.equal(colours.size, 5, `five class colours: ${[...colours]}`);
+  for (const c of colours) assert.ok(swatches.includes(c), `${c} is a legend colour (${swatches})`);
+  const byCode = new Map(values.values.map((v) => [v.code, v.value]));
+  for (const r of coloured.slice(0, 40)) assert.equal(r.number, byCode.get(r.code), r.code);
+  // The breaks of the legend are the API's.
+  const top = values.breaks[values.breaks.length - 1];
+  assert.ok(legend.includes(nl(top, 1)), `legend shows the API's maximum ${top}:\n${legend}`);
+  // And the canvas shows every class colour.
+  const canvas = await readCanvas(p);
+  assert.ok(Object.entries(canvas.counts).filter(([k, n]) => k !== 'none' && n > 300).length >= 5, JSON.stringify(canvas.counts));
+  await shot('14-national', p);
+
+  // A gemeente's index is against Nederland.
+  await p.locator('#mode').selectOption('index');
+  await waitForMap(p, 'eenzaam_65plus||buurt|index|quantile|5');
+  assert.match(await p.locator('#legend').innerText(), /index, Nederland = 100/);
+  await p.locator('#mode').selectOption('value');
+  await waitForMap(p, 'eenzaam_65plus||buurt|value|quantile|5');
+
+  // Zoomed in on Utrecht: its wijken, then its buurten.
+  await p.evaluate(() => window.buurtViewer.map.jumpTo({ center: [5.1, 52.09], zoom: 9.5 }));
+  await waitForView(p, 'wijk|GM0344');
+  assert.match(await p.locator('#legend').innerText(), /Wijken van Utrecht/);
+  await p.evaluate(() => window.buurtViewer.map.jumpTo({ center: [5.1, 52.09], zoom: 11 }));
+  await waitForView(p, 'buurt|GM0344');
+  assert.match(await p.locator('#legend').innerText(), /Buurten van Utrecht/);
+  const buurten = await renderedRegions(p, 'buurt-fill', 'eenzaam_65plus');
+  assert.ok(buurten.length > 50 && buurten.every((b) => b.code.startsWith('BU0344')), `${buurten.length} buurten of Utrecht`);
+
+  // Back at a national zoom, a click on another gemeente chooses it (the URL follows).
+  await p.evaluate(() => window.buurtViewer.map.jumpTo({ center: [5.3, 52.2], zoom: 8 }));
+  await waitForView(p, 'gemeente|NL');
+  const zeist = await api('/api/v1/regions/GM0355');
+  const point = await screenPoint(p, zeist.interior_point_wgs84);
+  await p.mouse.move(point.x, point.y);
+  await p.locator('#tooltip', { hasText: 'Zeist' }).waitFor();
+  assert.match(await p.locator('#tooltip').innerText(), /Nederland = 100[\s\S]*naar gemeente Zeist/);
+  await p.mouse.click(point.x, point.y);
+  await p.waitForFunction(() => new URLSearchParams(window.location.search).get('gemeente') === 'GM0355');
+  await p.locator('#profile-name', { hasText: 'Zeist' }).waitFor();
+  assert.equal(await p.locator('#gemeente').inputValue(), 'Zeist');
+  assert.equal(await p.evaluate(() => document.body.dataset.mapView), 'gemeente|NL', 'still zoomed out: the gemeenten');
+  await p.close();
+  assert.deepEqual(errors, [], 'no console errors');
+});
+
+test('a click on a wijk of another gemeente, drawn faded around the gemeente, chooses that gemeente', { timeout: 180_000 }, async () => {
+  const p = await context.newPage();
+  watchErrors(p, errors);
+  // Utrecht's wijken, with Almere's (the map has them) around, in Utrecht's classes.
+  await p.goto(`${server.base}/?indicator=aandeel_65plus&level=wijk#9.3/52.23/5.17`);
+  await waitForView(p, 'wijk|GM0344');
+  const around = await renderedRegions(p, 'context-fill', 'aandeel_65plus');
+  assert.ok(around.length > 20 && around.every((r) => !r.code.startsWith('WK0344')), `${around.length} wijken around Utrecht`);
+  assert.ok(around.some((r) => r.number !== null), 'coloured by their values');
+  const own = await renderedRegions(p, 'wijk-fill', 'aandeel_65plus');
+  assert.ok(own.length >= 10 && own.every((r) => r.code.startsWith('WK0344')), JSON.stringify(own.map((r) => r.code)));
+  assert.ok(await p.evaluate(() => window.buurtViewer.map.getPaintProperty('context-fill', 'fill-opacity') < 0.5), 'faded');
+  const wijken = await api('/api/v1/regions?level=wijk&within=GM0034');
+  const target = wijken.find((w) => w.interior_point_wgs84 && around.some((r) => r.code === w.code));
+  const point = await screenPoint(p, target.interior_point_wgs84);
+  await p.mouse.move(point.x, point.y);
+  await p.locator('#tooltip', { hasText: 'naar gemeente Almere' }).waitFor();
+  await p.mouse.click(point.x, point.y);
+  await p.waitForFunction(() => new URLSearchParams(window.location.search).get('gemeente') === 'GM0034');
+  await waitForView(p, 'wijk|GM0034');
+  const q = new URL(p.url()).searchParams;
+  // The wijk clicked is selected; Almere has no buurten on the map, so the map is one of wijken.
+  assert.equal(q.get('region'), target.code);
+  assert.equal(q.get('level'), 'wijk');
+  assert.equal(await p.locator('#gemeente').inputValue(), 'Almere');
+  await p.locator('#profile-name', { hasText: target.name }).waitFor();
+  assert.equal(await p.locator('#profile .kicker').textContent(), 'Wijkprofiel');
+  assert.match(await p.locator('#legend').innerText(), /Wijken van Almere/);
+  assert.equal(await p.locator('#level option[value="buurt"]').evaluate((o) => o.disabled), true, 'no map of buurten');
+  await shot('16-almere-from-utrecht', p);
+  await p.close();
+  assert.deepEqual(errors, [], 'no console errors');
+});
+
+test('the picker follows the service: only gemeenten on_map, the map to a gemeente\'s bbox_wgs84', { timeout: 180_000 }, async () => {
+  // The gemeenten as a service that says `on_map` and `bbox_wgs84` answers (whether or not this
+  // one does yet): Zeist said to be off the map, Amersfoort with a box around its centre only.
+  const AMERSFOORT_BOX = [5.37, 52.145, 5.43, 52.18];
+  const p = await context.newPage();
+  watchErrors(p, errors);
+  await p.route((url) => url.pathname === '/api/v1/regions' && url.searchParams.get('level') === 'gemeente' && !url.searchParams.has('within'), async (route) => {
+    const response = await route.fetch();
+    const list = (await response.json()).map((g) => ({
+      ...g,
+      on_map: Boolean(g.interior_point_wgs84) && g.code !== 'GM0355',
+      bbox_wgs84: g.code === 'GM0307' ? AMERSFOORT_BOX : null,
+    }));
+    await route.fulfill({ response, json: list });
+  });
+  await p.goto(`${server.base}/?indicator=eenzaam_65plus`);
+  await waitForMap(p);
+  await p.locator('#gemeente').fill('zeist');
+  assert.equal(await p.locator('#gemeente-list [role="option"]').count(), 0, 'Zeist is not offered');
+  await p.locator('#gemeente').fill('amersfoort');
+  await p.locator('#gemeente').press('Enter');
+  await p.waitForFunction(() => new URLSearchParams(window.location.search).get('gemeente') === 'GM0307');
+  await waitForCentreIn(p, AMERSFOORT_BOX);
+  // Fitted to that small box, the map is zoomed in further than on the whole gemeente (~11.4).
+  const zoom = Number(new URL(p.url()).hash.slice(1).split('/')[0]);
+  assert.ok(zoom > 12.3, `zoom ${zoom} fits the service's box`);
+  await waitForMap(p);
+  await p.close();
+  assert.deepEqual(errors, [], 'no console errors');
+});
+
+test('an unknown gemeente in the link shows a message and the map of the Netherlands', { timeout: 120_000 }, async () => {
+  const p = await context.newPage();
+  watchErrors(p, errors);
+  await p.goto(`${server.base}/?indicator=eenzaam_65plus&gemeente=GM9999`);
+  await waitForView(p, 'gemeente|NL');
+  const notice = p.locator('#notice');
+  assert.equal(await notice.isVisible(), true);
+  assert.equal(await notice.getAttribute('role'), 'alert');
+  assert.match(await notice.innerText(), /GM9999.*onbekend.*heel Nederland/s);
+  // Not a blank map: the gemeenten, coloured.
+  const drawn = await renderedRegions(p, 'gemeente-fill', 'eenzaam_65plus');
+  assert.ok(drawn.filter((r) => r.number !== null).length > 250, `${drawn.length} gemeenten drawn`);
+  assert.equal(await p.locator('#gemeente').inputValue(), 'Heel Nederland');
+  assert.match(p.url(), /gemeente=NL/);
+  await shot('15-unknown-gemeente', p);
+  await p.locator('#notice-close').click();
+  assert.equal(await notice.isVisible(), false);
+  await p.close();
   assert.deepEqual(errors, [], 'no console errors');
 });

@@ -14,6 +14,7 @@ function evaluateFill(expression, props) {
   if (typeof expression === 'string') return expression;
   const [, [, property], steps, noData] = expression;
   if (!(property in props)) return noData;
+  if (typeof steps === 'string') return steps;
   const [, [, [, name]], first, ...stops] = steps;
   const x = Number(props[name]);
   let color = first;
@@ -184,4 +185,14 @@ test('range text in Dutch notation, the index without decimals', () => {
   assert.equal(rangeText({ low: 1.25, high: 12.5 }, 'value', 'percent'), '1,3 – 12,5');
   assert.equal(rangeText({ low: 1250, high: 20000 }, 'value', 'euro'), '1.250 – 20.000');
   assert.equal(rangeText({ low: 87.4, high: 112.6 }, 'index', 'percent'), '87 – 113');
+});
+
+test('one class (all regions the same number) is a valid MapLibre expression of its colour', () => {
+  const classes = makeClasses({ breaks: [12.5], numbers: [12.5, 12.5], mode: 'value', unit: 'percent', polarity: 'higher_is_need' });
+  assert.equal(classes.length, 1);
+  const fill = fillExpression('x', 'value', classes);
+  // `step` needs at least one stop (4 arguments), so one class is a `case` with its colour.
+  assert.ok(fill[0] !== 'step' && !JSON.stringify(fill).includes('"step"'), JSON.stringify(fill));
+  assert.equal(evaluateFill(fill, { x: 12.5 }), classes[0].color);
+  assert.equal(evaluateFill(fill, {}), NO_DATA_COLOR);
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  escapeHtml, formatIndex, formatNumber, formatValue, indicatorLabel, missingLabel, roundIndex, roundShown, themeLabel,
+  bandText, escapeHtml, formatIndex, formatNumber, formatValue, indicatorLabel, missingLabel, roundIndex, roundShown, themeLabel,
   unitLabel,
 } from '../../crates/buurt-server/assets/js/format.js';
 
@@ -82,4 +82,10 @@ test('roundShown is the number as printed: same label, same number, in order', (
       previous = r;
     }
   }
+});
+
+test('a band against the gemeente, or for a gemeente against Nederland', () => {
+  assert.equal(bandText('above'), 'boven het gemiddelde van de gemeente');
+  assert.equal(bandText('well_below', 'Nederland'), 'ruim onder het gemiddelde van Nederland');
+  assert.equal(bandText('sideways'), 'sideways', 'an unknown band as it came');
 });

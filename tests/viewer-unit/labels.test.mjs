@@ -21,6 +21,19 @@ test('gemeenten when zoomed out, wijken at middle zoom, buurten only zoomed in o
   assert.equal(labelShown('nederland', 'buurt', 12), false);
 });
 
+test('the map of the Netherlands names every gemeente, the chosen one too; zoomed in the legend names that one', () => {
+  for (const zoom of [6, 8.9, 12, 15]) {
+    assert.equal(labelShown('gemeente', 'gemeente', zoom), true, `zoom ${zoom}`);
+    assert.equal(labelShown('gemeente', 'gemeente', zoom, true), true, `the chosen one at ${zoom}`);
+    assert.equal(labelShown('wijk', 'gemeente', zoom), false, 'no wijk names over the gemeenten');
+    assert.equal(labelShown('buurt', 'gemeente', zoom), false);
+  }
+  // With the gemeente's own regions shown, the gemeente around it are named up to 12.5, itself not.
+  assert.equal(labelShown('gemeente', 'buurt', 11.3), true);
+  assert.equal(labelShown('gemeente', 'buurt', 11.3, true), false);
+  assert.equal(labelShown('gemeente', 'wijk', 9.5, true), false);
+});
+
 test('declutter: in order of priority, a label that overlaps one already shown is left out', () => {
   const box = (x, y, width = 40, height = 12) => ({ x, y, width, height });
   const labels = [

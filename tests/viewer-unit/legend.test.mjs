@@ -44,4 +44,6 @@ test('the unit line: the unit, or the index\'s reference', () => {
   assert.equal(legendUnit('value', 'percent'), '%');
   assert.equal(legendUnit('value', 'number'), '');
   assert.equal(legendUnit('index', 'percent'), 'index, gemeente = 100');
+  assert.equal(legendUnit('index', 'percent', 'Nederland'), 'index, Nederland = 100', 'the gemeenten against Nederland');
+  assert.equal(legendUnit('value', 'percent', 'Nederland'), '%');
 });

@@ -93,3 +93,11 @@ test('the search list: every region when nothing is typed, else the best matches
   assert.equal(searchOptions(REGIONS, 'o', 4).length, 4);
   assert.deepEqual(searchOptions(REGIONS, 'qqq'), []);
 });
+
+test('a region is also found by its aliases', () => {
+  const regions = [{ code: 'GM0518', name: "'s-Gravenhage", level: 'gemeente', aliases: ['Den Haag'] }, ...REGIONS];
+  assert.equal(bestRegion(regions, 'den haag').code, 'GM0518');
+  assert.equal(bestRegion(regions, 'Den Haag').code, 'GM0518');
+  assert.equal(bestRegion(regions, 'gravenhage').code, 'GM0518', 'a word of the name');
+  assert.equal(bestRegion(regions, 'haag').code, 'GM0518', 'a word of an alias');
+});

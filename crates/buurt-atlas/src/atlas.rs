@@ -340,6 +340,26 @@ impl Atlas {
             .collect()
     }
 
+    /// The indelingen in which `code` also exists but names another area than in `key`'s
+    /// indeling (the gemeente redrew its wijken), oldest first, each with the datasets that
+    /// have values under the code there: the values a profile must not join on code.
+    #[must_use]
+    pub fn not_comparable_sources(&self, key: RegionKey) -> Vec<(Indeling, Vec<String>)> {
+        self.cells
+            .keys_of(key.code)
+            .iter()
+            .filter(|k| {
+                !self
+                    .comparability
+                    .same_region(key.code, key.indeling, k.indeling)
+            })
+            .filter_map(|k| {
+                let info = self.region(k)?;
+                (!info.datasets.is_empty()).then(|| (k.indeling, info.datasets.clone()))
+            })
+            .collect()
+    }
+
     /// Fingerprints of the files the atlas was built from.
     #[must_use]
     pub fn inputs(&self) -> &[InputFile] {

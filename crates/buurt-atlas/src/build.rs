@@ -8,7 +8,7 @@ use buurt_core::{
     Unit, Value,
 };
 use buurt_io::registry::{Absent, Attempt, LoadedSources};
-use buurt_io::{BoundaryLayer, Observation, TableDataset};
+use buurt_io::{BoundaryLayer, Observation, RegionShape, TableDataset};
 use polars::prelude::DataFrame;
 
 use crate::atlas::{Atlas, RegionInfo};
@@ -207,6 +207,7 @@ fn table_report(t: &TableDataset, paths: Vec<String>) -> DatasetReport {
             .collect(),
         unmapped_columns: t.unmapped_columns.clone(),
         problems: t.problems.clone(),
+        area_check: None,
     }
 }
 
@@ -221,6 +222,7 @@ fn layer_report(l: &BoundaryLayer, paths: Vec<String>) -> DatasetReport {
         regions: BTreeMap::from([(l.level.as_str().to_owned(), l.features.len())]),
         indelingen: vec![l.indeling.year()],
         problems: l.problems.clone(),
+        area_check: l.area_check.clone(),
         ..DatasetReport::default()
     }
 }
@@ -313,6 +315,10 @@ fn parent_checks(catalogue: &Catalogue, t: &TableDataset) -> Vec<ParentCheck> {
     out
 }
 
+/// A boundary layer whose polygons add up to this many m² covers the Netherlands (35 088 km²
+/// with inland water; the generalised PDOK and tmap layers come within a few percent of it).
+const NATIONAL_LAYER_M2: f64 = 30_000e6;
+
 fn join_coverage(
     tables: &[TableDataset],
     layers: &[BoundaryLayer],
@@ -326,9 +332,14 @@ fn join_coverage(
                 .iter()
                 .filter_map(RegionCode::gemeente)
                 .collect();
-            // Gemeente layers cover the whole country; finer layers only their own gemeenten.
+            // A layer that covers the country is compared with every code of its level; a local
+            // one (Utrecht's own files, a fetched gemeente) only with its own gemeenten.
+            let national =
+                l.features.iter().map(RegionShape::area_m2).sum::<f64>() >= NATIONAL_LAYER_M2;
             let in_scope = |c: &RegionCode| {
-                l.level == Level::Gemeente || c.gemeente().is_some_and(|g| gemeenten.contains(&g))
+                national
+                    || c.gemeente().is_some_and(|g| gemeenten.contains(&g))
+                    || (l.level == Level::Gemeente && layer_codes.contains(c))
             };
             let data_codes: BTreeMap<RegionCode, Indeling> = t
                 .regions

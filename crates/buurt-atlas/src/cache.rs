@@ -28,8 +28,8 @@ use crate::report::ValidationReport;
 
 /// 3: the cell index (`cells.bin`) is part of every cache; values.parquet in row groups of
 /// [`VALUES_BATCH_ROWS`], so it can be streamed. 4: a group without any value is "not yet
-/// published" in `cells.bin`.
-const FORMAT: u32 = 4;
+/// published" in `cells.bin`. 5: national wijken and gemeenten, the reason "not comparable".
+const FORMAT: u32 = 5;
 /// Rows per Parquet row group, and per batch when the table is streamed into an engine.
 const VALUES_BATCH_ROWS: usize = 256 * 1024;
 const MANIFEST: &str = "manifest.json";
@@ -383,6 +383,8 @@ impl GeoJson {
                 level: m.level,
                 features: Vec::new(),
                 problems: m.problems,
+                // Kept in the cached report; the layer itself needs it only while building.
+                area_check: None,
             })
             .collect();
         for f in self.features {

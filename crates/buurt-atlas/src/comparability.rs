@@ -128,6 +128,14 @@ impl Comparability {
         }
     }
 
+    /// How many wijken and buurten of `gemeente` the data knows in `indeling`.
+    #[must_use]
+    pub fn counts(&self, gemeente: GemeenteCode, indeling: Indeling) -> Option<(usize, usize)> {
+        self.sets
+            .get(&(gemeente, indeling.year()))
+            .map(|s| (s.wijken.len(), s.buurten.len()))
+    }
+
     /// The indelingen known for a gemeente, oldest first.
     #[must_use]
     pub fn indelingen(&self, gemeente: GemeenteCode) -> Vec<Indeling> {

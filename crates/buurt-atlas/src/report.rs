@@ -39,6 +39,9 @@ pub struct DatasetReport {
     pub unmapped_columns: Vec<String>,
     /// Non-fatal findings.
     pub problems: Vec<Problem>,
+    /// Geometry: polygon areas against the file's own area attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_check: Option<buurt_io::area_check::AreaCheck>,
 }
 
 /// A comparison of published parent rows with the sum of their children (counts only).
@@ -188,6 +191,36 @@ impl ValidationReport {
                     );
                 }
             }
+            if let Some(a) = &d.area_check {
+                let _ = writeln!(
+                    out,
+                    "         areas against '{}': {} compared, median polygon/stated {:.3}, {} beyond ±{:.0} %{}",
+                    a.attribute,
+                    a.compared,
+                    a.median_ratio,
+                    a.beyond_tolerance,
+                    buurt_io::area_check::AREA_TOLERANCE * 100.0,
+                    if a.outliers.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            ": {}",
+                            shorten(
+                                &a.outliers
+                                    .iter()
+                                    .map(|o| format!(
+                                        "{} {:.2}/{:.2} km²",
+                                        o.code,
+                                        o.polygon_m2 / 1e6,
+                                        o.attribute_m2 / 1e6
+                                    ))
+                                    .collect::<Vec<_>>(),
+                                6
+                            )
+                        )
+                    }
+                );
+            }
             for p in d.problems.iter().take(10) {
                 let _ = writeln!(out, "         ! {}: {}", p.location, p.message);
             }
@@ -263,6 +296,9 @@ impl ValidationReport {
                 ] {
                     if !codes.is_empty() {
                         let _ = writeln!(out, "      {label}: {}", shorten(codes, 12));
+                        if codes.len() > 12 {
+                            let _ = writeln!(out, "        (all codes: --format json)");
+                        }
                     }
                 }
             }

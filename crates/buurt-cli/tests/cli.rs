@@ -64,7 +64,7 @@ fn validate_reports_every_dataset_as_json() {
     assert_ok(&out);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let datasets = report["datasets"].as_array().unwrap();
-    assert_eq!(datasets.len(), 17);
+    assert_eq!(datasets.len(), 22);
     assert!(datasets.iter().all(|d| d["status"] == "ok"));
     let rivm = datasets.iter().find(|d| d["id"] == "rivm_50090").unwrap();
     assert_eq!(rivm["regions"]["buurt"], 13_808);

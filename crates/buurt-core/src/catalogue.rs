@@ -328,6 +328,12 @@ pub enum SourceTable {
     Cbs85994,
     /// Vektis Zvw zorgkosten per gemeente (derived tables, keyed by gemeente name).
     VektisZvw,
+    /// CBS kwb 2022 per wijk and gemeente of all NL as relabelled by the R package tmap
+    /// (`population`, `pop_65plus` as a rounded percentage, `dwelling_value`, …).
+    CbsKwbTmap,
+    /// CBS maatwerk tables per gemeente and wijk of all NL (income 2020, cars per household
+    /// 2023), read with buurt's own column names (see `buurt_io::tables::maatwerk`).
+    CbsMaatwerk,
 }
 
 impl SourceTable {
@@ -343,6 +349,8 @@ impl SourceTable {
             SourceTable::Rivm50140 => "rivm_50140",
             SourceTable::Cbs85994 => "cbs_85994",
             SourceTable::VektisZvw => "vektis_zvw",
+            SourceTable::CbsKwbTmap => "cbs_kwb_tmap",
+            SourceTable::CbsMaatwerk => "cbs_maatwerk",
         }
     }
 }

@@ -31,11 +31,14 @@ pub enum MissingReason {
     /// published (CBS's first, preliminary kwb release leaves jeugdzorg, Wmo and income empty),
     /// not suppressed for small numbers.
     NotPublished,
+    /// The source has a value for this code, but in an indeling whose codes mean other areas
+    /// (the gemeente redrew its wijken since): joining it on code would describe another area.
+    NotComparable,
 }
 
 impl MissingReason {
     /// Every reason, in a stable order (for reports).
-    pub const ALL: [MissingReason; 8] = [
+    pub const ALL: [MissingReason; 9] = [
         MissingReason::Suppressed,
         MissingReason::SpecialValue,
         MissingReason::NotMeasured,
@@ -44,6 +47,7 @@ impl MissingReason {
         MissingReason::AmbiguousDecimal,
         MissingReason::NoDenominator,
         MissingReason::NotPublished,
+        MissingReason::NotComparable,
     ];
 
     /// The snake_case key used in files and APIs.
@@ -58,6 +62,7 @@ impl MissingReason {
             MissingReason::AmbiguousDecimal => "ambiguous_decimal",
             MissingReason::NoDenominator => "no_denominator",
             MissingReason::NotPublished => "not_published",
+            MissingReason::NotComparable => "not_comparable",
         }
     }
 
@@ -83,6 +88,9 @@ impl MissingReason {
             }
             MissingReason::NoDenominator => "niet te berekenen: noemer ontbreekt of is nul",
             MissingReason::NotPublished => "nog niet gepubliceerd (voorlopige cijfers)",
+            MissingReason::NotComparable => {
+                "niet vergelijkbaar: de bron gebruikt een oudere, gewijzigde gebiedsindeling"
+            }
         }
     }
 }

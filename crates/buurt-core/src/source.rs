@@ -18,7 +18,14 @@ const CITATIONS: &[(&str, &str)] = &[
         "CBS, Gebruik voorzieningen sociaal domein (85994NED)",
     ),
     ("vektis_zvw", "Vektis, Zvw-zorgkosten per gemeente"),
-    ("cbs_maatwerk", "CBS, maatwerktabel inkomen per wijk"),
+    (
+        "cbs_maatwerk_inkomen",
+        "CBS, maatwerktabel Inkomen per gemeente en wijk 2020",
+    ),
+    (
+        "cbs_maatwerk_autobezit",
+        "CBS/RDW, maatwerktabel Autobezit per huishouden 1 januari 2023",
+    ),
     ("tmap", "CBS, Kerncijfers wijken en buurten"),
 ];
 

@@ -27,13 +27,14 @@ use buurt_core::{GemeenteCode, Indeling, Level, RegionCode};
 use geo_types::Coord;
 use geojson::{Feature, GeoJson, GeometryValue, JsonObject, JsonValue, Position};
 
+use crate::area_check::AreaCheck;
 use crate::crs::{Crs, RD_DOMAIN_RD};
 use crate::dataset::{BoundaryLayer, Problem, RegionShape};
 use crate::error::{IoError, Result};
 use crate::geometry_check::{RawPolygon, check_polygons};
 
 /// How to read a GeoJSON boundary file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GeoJsonLayerOptions {
     /// The indeling of the codes in the file.
     pub indeling: Indeling,
@@ -44,6 +45,9 @@ pub struct GeoJsonLayerOptions {
     pub kode_gemeente: Option<GemeenteCode>,
     /// The layer id; the file stem when absent.
     pub id: Option<String>,
+    /// A property holding each region's area as the publisher measured it, and square metres
+    /// per unit of it (`("area", 1e6)` for km²): polygons are checked against it.
+    pub area_property: Option<(String, f64)>,
 }
 
 impl GeoJsonLayerOptions {
@@ -55,7 +59,15 @@ impl GeoJsonLayerOptions {
             level,
             kode_gemeente: None,
             id: None,
+            area_property: None,
         }
+    }
+
+    /// Check polygon areas against `property`, in units of `m2_per_unit` square metres.
+    #[must_use]
+    pub fn with_area_property(mut self, property: impl Into<String>, m2_per_unit: f64) -> Self {
+        self.area_property = Some((property.into(), m2_per_unit));
+        self
     }
 
     /// Build codes from `KODE` with this gemeente in front.
@@ -115,6 +127,7 @@ pub fn parse_geojson_layer(
         &mut problems,
     )?;
     let mut features = Vec::with_capacity(collection.features.len());
+    let mut stated_areas = Vec::new();
     let mut seen = HashSet::new();
     for (i, feature) in collection.features.iter().enumerate() {
         let properties = feature.properties.as_ref();
@@ -165,12 +178,30 @@ pub fn parse_geojson_layer(
             location: location.clone(),
             message,
         }));
-        features.push(RegionShape {
+        let shape = RegionShape {
             code,
             name,
             geometry_rd: checked.geometry,
-        });
+        };
+        if let Some((property, m2_per_unit)) = &options.area_property
+            && let Some(stated) = properties
+                .and_then(|p| p.get(property))
+                .and_then(JsonValue::as_f64)
+        {
+            stated_areas.push((code, shape.area_m2(), stated * m2_per_unit));
+        }
+        features.push(shape);
     }
+    let area_check = options.area_property.as_ref().and_then(|(property, m2)| {
+        let unit = if (*m2 - 1e6).abs() < 1.0 {
+            "km²"
+        } else if (*m2 - 1e4).abs() < 1.0 {
+            "ha"
+        } else {
+            "m²"
+        };
+        AreaCheck::compare(&format!("{property} ({unit})"), stated_areas)
+    });
     let id = options.id.clone().unwrap_or_else(|| file_stem(path));
     tracing::debug!(path = %path.display(), features = features.len(), problems = problems.len(), ?crs, "read GeoJSON boundary layer");
     Ok(BoundaryLayer {
@@ -180,6 +211,7 @@ pub fn parse_geojson_layer(
         level: options.level,
         features,
         problems,
+        area_check,
     })
 }
 
@@ -236,7 +268,7 @@ fn feature_code(
         source,
     };
     let own_code = level_property(options.level, "code");
-    for key in ["statcode", "STATCODE", own_code] {
+    for key in ["statcode", "STATCODE", "code", own_code] {
         if let Some(code) = text_property(properties, &[key]) {
             return code.parse().map_err(|e| bad_code(format!("'{key}'"), e));
         }

@@ -97,4 +97,6 @@ pub struct BoundaryLayer {
     pub features: Vec<RegionShape>,
     /// Non-fatal findings (repaired rings, dropped slivers).
     pub problems: Vec<Problem>,
+    /// Polygon areas against the file's own area attribute, when it has one.
+    pub area_check: Option<crate::area_check::AreaCheck>,
 }

@@ -604,6 +604,7 @@ impl<'p> Gpkg<'p> {
             level,
             features,
             problems,
+            area_check: None,
         })
     }
 }

@@ -10,6 +10,7 @@
 //! - [`fetched`]: folders made by `buurt fetch` and their manifest.
 //! - [`registry`]: the datasets of a data directory, loaded together.
 
+pub mod area_check;
 pub mod boundary_geojson;
 pub mod crs;
 pub mod dataset;

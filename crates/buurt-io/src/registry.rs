@@ -10,7 +10,8 @@ use buurt_core::{Catalogue, GemeenteCode, Indeling, Level, RegionCode, SourceTab
 use crate::boundary_geojson::{GeoJsonLayerOptions, read_geojson_layer};
 use crate::dataset::{BoundaryLayer, TableDataset};
 use crate::error::IoError;
-use crate::{fetched, tables};
+use crate::fetched;
+use crate::tables::{self, MaatwerkTable};
 
 /// Progress of a long load, reported by the library and drawn by the binary.
 pub trait Progress: Sync {
@@ -91,6 +92,9 @@ struct LayerSpec {
     level: Level,
     /// For files that carry gemeente-local `KODE`s: the gemeente in front.
     kode_gemeente: Option<&'static str>,
+    /// A property with the publisher's area of each region, and m² per unit, to check the
+    /// polygons against.
+    area_property: Option<(&'static str, f64)>,
 }
 
 const RIVM_50090_FILES: &[&str] = &[
@@ -155,6 +159,37 @@ const TABLES: &[TableSpec] = &[
         load: |_, p, c| tables::load_cbs_85994_csv(&p[0], c),
     },
     TableSpec {
+        id: "cbs_kwb_nl_2022",
+        paths: &[
+            "tmap_nld_wijk_gemeente_2022/derived/wijk_2022_NL_attributes.csv",
+            "tmap_nld_wijk_gemeente_2022/derived/gemeente_2022_NL_attributes.csv",
+        ],
+        load: |_, p, c| {
+            tables::load_tmap_attributes(&[(&p[0], Level::Wijk), (&p[1], Level::Gemeente)], c)
+        },
+    },
+    TableSpec {
+        id: "cbs_maatwerk_inkomen_2020",
+        paths: &["cbs_maatwerk_inkomen_autobezit_wijk_nl/kvk2020-wb2023.csv"],
+        load: |_, p, c| tables::load_maatwerk_csv(&[(&p[0], MaatwerkTable::Inkomen)], c),
+    },
+    TableSpec {
+        id: "cbs_maatwerk_autobezit_2023",
+        paths: &[
+            "cbs_maatwerk_inkomen_autobezit_wijk_nl/gem-autobezit-huishouden_2023_wijk.csv",
+            "cbs_maatwerk_inkomen_autobezit_wijk_nl/gem-autobezit-huishouden_2023_gem.csv",
+        ],
+        load: |_, p, c| {
+            tables::load_maatwerk_csv(
+                &[
+                    (&p[0], MaatwerkTable::AutobezitWijk),
+                    (&p[1], MaatwerkTable::AutobezitGemeente),
+                ],
+                c,
+            )
+        },
+    },
+    TableSpec {
         id: "vektis_zvw_categories",
         paths: &[
             "vektis_zvw_gemeente_2023_derived/outputs_tables_category_breakdown_all_municipalities.csv",
@@ -179,6 +214,7 @@ const LAYERS: &[LayerSpec] = &[
         indeling: 2024,
         level: Level::Buurt,
         kode_gemeente: None,
+        area_property: None,
     },
     LayerSpec {
         id: "cartomap_utrecht_wijk_2024",
@@ -186,6 +222,7 @@ const LAYERS: &[LayerSpec] = &[
         indeling: 2024,
         level: Level::Wijk,
         kode_gemeente: None,
+        area_property: None,
     },
     LayerSpec {
         id: "gemeente_utrecht_buurt_2013",
@@ -193,6 +230,7 @@ const LAYERS: &[LayerSpec] = &[
         indeling: 2013,
         level: Level::Buurt,
         kode_gemeente: Some("GM0344"),
+        area_property: None,
     },
     LayerSpec {
         id: "gemeente_utrecht_wijk_2013",
@@ -200,6 +238,7 @@ const LAYERS: &[LayerSpec] = &[
         indeling: 2013,
         level: Level::Wijk,
         kode_gemeente: Some("GM0344"),
+        area_property: None,
     },
     LayerSpec {
         id: "gemeente_utrecht_gemeente_2013",
@@ -207,6 +246,7 @@ const LAYERS: &[LayerSpec] = &[
         indeling: 2013,
         level: Level::Gemeente,
         kode_gemeente: Some("GM0344"),
+        area_property: None,
     },
     LayerSpec {
         id: "cartomap_almere_wijk_2021",
@@ -214,6 +254,7 @@ const LAYERS: &[LayerSpec] = &[
         indeling: 2021,
         level: Level::Wijk,
         kode_gemeente: None,
+        area_property: None,
     },
     LayerSpec {
         id: "cartomap_almere_wijk_2022",
@@ -221,6 +262,23 @@ const LAYERS: &[LayerSpec] = &[
         indeling: 2022,
         level: Level::Wijk,
         kode_gemeente: None,
+        area_property: None,
+    },
+    LayerSpec {
+        id: "tmap_nl_wijk_2022",
+        path: "tmap_nld_wijk_gemeente_2022/derived/wijk_2022_NL_rd.geojson",
+        indeling: 2022,
+        level: Level::Wijk,
+        kode_gemeente: None,
+        area_property: Some(("area", 1e6)),
+    },
+    LayerSpec {
+        id: "tmap_nl_gemeente_2022",
+        path: "tmap_nld_wijk_gemeente_2022/derived/gemeente_2022_NL_rd.geojson",
+        indeling: 2022,
+        level: Level::Gemeente,
+        kode_gemeente: None,
+        area_property: Some(("area", 1e6)),
     },
     LayerSpec {
         id: "pdok_gemeenten_2024",
@@ -228,6 +286,7 @@ const LAYERS: &[LayerSpec] = &[
         indeling: 2024,
         level: Level::Gemeente,
         kode_gemeente: None,
+        area_property: None,
     },
 ];
 
@@ -266,6 +325,9 @@ fn gemeente_names(dir: &Path) -> Result<tables::GemeenteNames, IoError> {
 fn load_layer(dir: &Path, spec: &LayerSpec) -> Result<BoundaryLayer, IoError> {
     let mut options =
         GeoJsonLayerOptions::new(Indeling::new(spec.indeling), spec.level).with_id(spec.id);
+    if let Some((property, m2_per_unit)) = spec.area_property {
+        options = options.with_area_property(property, m2_per_unit);
+    }
     if let Some(gm) = spec.kode_gemeente {
         let gm: GemeenteCode = gm.parse().map_err(|source| IoError::BadCode {
             path: PathBuf::from(spec.path),

@@ -57,6 +57,9 @@ const ASSETS: &[Asset] = &[
     asset!("js/url-state.js", JS),
     asset!("js/store.js", JS),
     asset!("js/latest.js", JS),
+    asset!("js/gemeenten.js", JS),
+    asset!("js/view.js", JS),
+    asset!("js/combobox.js", JS),
     asset!("vendor/maplibre-gl.js", JS),
     asset!("vendor/maplibre-gl.css", CSS),
     asset!(

@@ -117,7 +117,7 @@ impl<'a> Diagnose<'a> {
                 .map(|g| self.region_ref(RegionCode::Gemeente(g), indeling)),
         };
         let name = self.region_ref(code, indeling).name;
-        Ok(self.finish(
+        let mut profile = self.finish(
             code.to_string(),
             name,
             code.level(),
@@ -127,7 +127,9 @@ impl<'a> Diagnose<'a> {
             year,
             indicators,
             weights,
-        ))
+        );
+        profile.not_comparable = self.indeling_notes(key);
+        Ok(profile)
     }
 
     /// The diagnose of a user-defined area (e.g. the buurten of a wijkpact), compared like a
@@ -214,6 +216,59 @@ impl<'a> Diagnose<'a> {
             .collect()
     }
 
+    /// Why values under `key`'s code in other indelingen are not in its profile.
+    fn indeling_notes(&self, key: RegionKey) -> Vec<profile::IndelingNote> {
+        let Some(gemeente) = key.code.gemeente() else {
+            return Vec::new();
+        };
+        let gemeente_name = self
+            .region_ref(RegionCode::Gemeente(gemeente), key.indeling)
+            .name;
+        let (unit, plural) = match key.code.level() {
+            Level::Buurt => ("buurtindeling", "buurten"),
+            _ => ("wijkindeling", "wijken"),
+        };
+        let count = |i: Indeling| {
+            self.atlas
+                .comparability()
+                .counts(gemeente, i)
+                .map(|(w, b)| {
+                    if key.code.level() == Level::Buurt {
+                        b
+                    } else {
+                        w
+                    }
+                })
+                .filter(|n| *n > 0)
+        };
+        self.atlas
+            .not_comparable_sources(key)
+            .into_iter()
+            .map(|(indeling, datasets)| {
+                let mut sources: Vec<String> = datasets
+                    .iter()
+                    .map(|d| buurt_core::source::citation(d).to_owned())
+                    .collect();
+                sources.dedup();
+                let (from, to) = (indeling.year().min(key.indeling.year()), indeling.year().max(key.indeling.year()));
+                let counts = match (count(Indeling::new(from)), count(Indeling::new(to))) {
+                    (Some(a), Some(b)) => format!(" ({a} → {b} {plural})"),
+                    _ => String::new(),
+                };
+                let text = format!(
+                    "De {unit} van {gemeente_name} is tussen {from} en {to} gewijzigd{counts}. De cijfers van {} onder deze code gaan over de indeling van {}, dus over een ander gebied, en staan daarom niet in dit profiel.",
+                    sources.join(" en "),
+                    indeling.year()
+                );
+                profile::IndelingNote {
+                    indeling: indeling.year(),
+                    sources,
+                    text,
+                }
+            })
+            .collect()
+    }
+
     fn comparable_keys(&self, key: RegionKey) -> Vec<u32> {
         self.atlas.comparable_regions(key)
     }
@@ -275,6 +330,7 @@ impl<'a> Diagnose<'a> {
             aandachtspunten,
             scores,
             sections: Vec::new(),
+            not_comparable: Vec::new(),
         };
         let figures = sections::gemeente_figures(self.atlas, &profile);
         profile.sections = sections::build(&profile, &figures, &benchmark_name);

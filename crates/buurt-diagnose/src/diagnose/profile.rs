@@ -282,6 +282,22 @@ pub struct Profile {
     /// only for the whole gemeente.
     #[serde(default)]
     pub sections: Vec<Section>,
+    /// Sources with values under this code only in an indeling where the code meant another
+    /// area: left out of the profile, and said so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_comparable: Vec<IndelingNote>,
+}
+
+/// Values left out because the code named another area in the source's indeling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IndelingNote {
+    /// The source's indeling.
+    pub indeling: u16,
+    /// The sources, as cited.
+    pub sources: Vec<String>,
+    /// One Dutch sentence for the reader.
+    pub text: String,
 }
 
 /// One theme of the profile.

@@ -35,6 +35,9 @@ pub fn markdown(p: &Profile) -> String {
         context.push(format!("stand van {y}"));
     }
     let _ = writeln!(out, "\n{}\n", context.join(" · "));
+    for note in &p.not_comparable {
+        let _ = writeln!(out, "> Niet vergelijkbaar: {}\n", note.text);
+    }
 
     let _ = writeln!(out, "## Wat valt op\n");
     if p.aandachtspunten.is_empty() {

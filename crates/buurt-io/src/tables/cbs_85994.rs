@@ -52,6 +52,7 @@ pub fn load_cbs_85994_csv(path: &Path, catalogue: &Catalogue) -> Result<TableDat
         },
         year: YearFrom::Column("perioden"),
         indeling: None,
+        columns: None,
     };
     load_keyed(path, &file, spec, catalogue)
 }

@@ -50,6 +50,9 @@ pub(crate) struct KeyedSpec<'a> {
     pub year: YearFrom<'a>,
     /// The classification; `None` means the year's own.
     pub indeling: Option<Indeling>,
+    /// Only catalogue sources of these columns (for a source table spread over files with
+    /// different columns, so each file reports only its own missing columns); `None` for all.
+    pub columns: Option<&'a [&'a str]>,
 }
 
 /// A catalogue source resolved to columns of this file.
@@ -91,12 +94,11 @@ pub(crate) fn load_keyed(
         *per_region.entry((k.code, k.year)).or_insert(0) += 1;
     }
     let long = per_region.values().any(|&n| n > 1);
-    let resolved = resolve(
-        header,
-        &mappings(catalogue, spec.table, None),
-        long,
-        &mut out,
-    );
+    let mut mapped = mappings(catalogue, spec.table, None);
+    if let Some(columns) = spec.columns {
+        mapped.retain(|m| columns.contains(&m.source.column.as_str()));
+    }
+    let resolved = resolve(header, &mapped, long, &mut out);
     for r in &resolved {
         used.insert(r.col);
         used.extend(r.filter.iter().map(|(c, _)| *c));

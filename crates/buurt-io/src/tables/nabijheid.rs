@@ -39,6 +39,7 @@ pub fn load_nabijheid_csv(
         },
         year: YearFrom::Fixed(year),
         indeling: None,
+        columns: None,
     };
     load_keyed(path, &file, spec, catalogue)
 }

@@ -69,6 +69,7 @@ pub fn load_vektis_csv(
         },
         year: YearFrom::Fixed(VEKTIS_YEAR),
         indeling: Some(Indeling::new(VEKTIS_YEAR)),
+        columns: None,
     };
     load_keyed(path, &file, spec, catalogue)
 }

@@ -26,8 +26,10 @@ export function indicators(level, within, signal) {
   return getJson(`/api/v1/indicators?${new URLSearchParams({ level, within })}`, signal);
 }
 
+/** The regions of `level` within `within` (a gemeente or wijk code), or (no `within`) all of them. */
 export function regions(level, within, signal) {
-  const q = new URLSearchParams({ level, within });
+  const q = new URLSearchParams({ level });
+  if (within) q.set('within', within);
   return getJson(`/api/v1/regions?${q}`, signal);
 }
 
@@ -62,12 +64,16 @@ export async function areaDiagnoseCsv(name, buurten, year, signal) {
 }
 
 /**
- * Values of one indicator per region (with their index and band against the gemeente) and
- * class breaks (upper bounds, the last = maximum) over the values or, with mode `index`, over
- * the indexes.
+ * Values of one indicator per region (with their index and band against the gemeente, for a
+ * gemeente against Nederland) and class breaks (upper bounds, the last = maximum) over the
+ * values or, with mode `index`, over the indexes; in `within`, or (none) in all of the country.
  */
 export function values(id, { level, within, year, method, classes, mode }, signal) {
-  const q = new URLSearchParams({ level, within, method, classes: String(classes), mode });
+  const q = new URLSearchParams({ level });
+  if (within) q.set('within', within);
+  q.set('method', method);
+  q.set('classes', String(classes));
+  q.set('mode', mode);
   if (year) q.set('year', year);
   return getJson(`/api/v1/indicators/${encodeURIComponent(id)}/values?${q}`, signal);
 }

@@ -164,6 +164,8 @@ export function featureProperty(id, mode) {
 export function fillExpression(id, mode, classes) {
   if (!classes.length) return NO_DATA_COLOR;
   const property = featureProperty(id, mode);
+  // One class (every region the same number): its colour; MapLibre's `step` needs a stop.
+  if (classes.length === 1) return ['case', ['has', property], classes[0].color, NO_DATA_COLOR];
   // `step` starts a class at its stop: the first number of that class (`until` of the one
   // before), so the map classes each raw number as `classOf` (and the legend) does.
   const steps = ['step', ['to-number', ['get', property]], classes[0].color];

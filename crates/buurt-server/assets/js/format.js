@@ -40,6 +40,13 @@ export const BANDS = {
   well_above: 'ruim boven het gemiddelde van de gemeente',
 };
 
+/** A band as the map's tooltip says it, against `reference` (`gemeente` or `Nederland`). */
+export function bandText(band, reference = 'gemeente') {
+  const text = BANDS[band];
+  if (!text) return band;
+  return reference === 'gemeente' ? text : text.replace('van de gemeente', `van ${reference}`);
+}
+
 export const BANDS_SHORT = {
   well_below: 'ruim onder',
   below: 'onder',
@@ -59,6 +66,7 @@ const MISSING = {
   below_minimum: 'onderdrukt (onder de publicatiegrens)',
   ambiguous_decimal: 'onzeker (decimaalteken onduidelijk)',
   no_denominator: 'geen noemer',
+  not_comparable: 'niet vergelijkbaar: de bron gebruikt een oudere, gewijzigde gebiedsindeling',
 };
 
 export function missingLabel(reason) {

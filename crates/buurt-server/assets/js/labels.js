@@ -1,6 +1,9 @@
-// Which names the map shows: gemeenten around the gemeente when zoomed out, wijken at middle
-// zoom, buurten only when zoomed in (and only on a map of buurten); of those, no two that
-// overlap. No DOM here, so it runs in Node's tests; map.js measures and places the labels.
+// Which names the map shows: gemeenten around the gemeente when zoomed out (all of them, the
+// chosen one too, on the map of the Netherlands), wijken at middle zoom, buurten only when zoomed
+// in (and only on a map of buurten); of those, no two that overlap. No DOM here, so it runs in
+// Node's tests; map.js measures and places the labels.
+
+import { NATIONAL_ZOOM } from './view.js';
 
 /** The zoom from which buurt names show on a map of buurten (where wijk names stop). */
 export const BUURT_LABEL_ZOOM = 14;
@@ -9,11 +12,17 @@ export const WIJK_LABEL_ZOOM = 10;
 /** The zoom up to which the names of the gemeenten around show. */
 export const GEMEENTE_LABEL_ZOOM = 12.5;
 
-/** Whether a region of `level` is named at `zoom` on a map of `mapLevel` (buurt or wijk). */
-export function labelShown(level, mapLevel, zoom) {
+/**
+ * Whether a region of `level` is named at `zoom` on a map of `mapLevel` (buurt, wijk, or gemeente:
+ * the map of the Netherlands); `current`: the chosen gemeente, which the legend names when its
+ * own regions are shown.
+ */
+export function labelShown(level, mapLevel, zoom, current = false) {
   switch (level) {
-    case 'gemeente': return zoom < GEMEENTE_LABEL_ZOOM;
-    case 'wijk': return zoom >= WIJK_LABEL_ZOOM && (mapLevel === 'wijk' || zoom < BUURT_LABEL_ZOOM);
+    case 'gemeente':
+      if (mapLevel === 'gemeente') return true;
+      return zoom < (current ? NATIONAL_ZOOM : GEMEENTE_LABEL_ZOOM);
+    case 'wijk': return mapLevel !== 'gemeente' && zoom >= WIJK_LABEL_ZOOM && (mapLevel === 'wijk' || zoom < BUURT_LABEL_ZOOM);
     case 'buurt': return mapLevel === 'buurt' && zoom >= BUURT_LABEL_ZOOM;
     default: return false;
   }

@@ -18,9 +18,12 @@ export function needEnds(polarity) {
   return null;
 }
 
-/** The unit line of the legend: the indicator's unit, or the index's reference. */
-export function legendUnit(mode, unit) {
-  return mode === 'index' ? 'index, gemeente = 100' : unitLabel(unit);
+/**
+ * The unit line of the legend: the indicator's unit, or the index's reference (`gemeente` for
+ * wijken and buurten, `Nederland` for the gemeenten).
+ */
+export function legendUnit(mode, unit, reference = 'gemeente') {
+  return mode === 'index' ? `index, ${reference} = 100` : unitLabel(unit);
 }
 
 /**

@@ -1,28 +1,41 @@
-// The MapLibre map: the service's vector tiles as a choropleth with gemeente and wijk outlines,
-// labels from the API (no glyph server needed offline), hover, click and shift-click, and a PNG.
+// The MapLibre map: the service's vector tiles as a choropleth (the gemeenten of the Netherlands,
+// or the wijken or buurten of one gemeente with the wijken around it faded), with gemeente and
+// wijk outlines, labels from the API (no glyph server needed offline), hover, click and
+// shift-click, and a PNG.
 
 import * as api from './api.js';
 import { NO_DATA_COLOR } from './classes.js';
 import { declutter, labelPriority, labelShown, wrapLines } from './labels.js';
 
 const LEVELS = ['gemeente', 'wijk', 'buurt'];
-const OVERLAY_LAYERS = ['wijk-fill', 'buurt-fill', 'buurt-line', 'wijk-line', 'gemeente-line', 'wijk-hover', 'wijk-selected', 'buurt-hover', 'buurt-selected'];
+/** The filled layers: the one of each level, and `context-fill`, the wijken around the gemeente. */
+const FILL_LAYERS = { 'gemeente-fill': 'gemeente', 'context-fill': 'wijk', 'wijk-fill': 'wijk', 'buurt-fill': 'buurt' };
+const OVERLAY_LAYERS = [
+  ...Object.keys(FILL_LAYERS), 'buurt-line', 'wijk-line', 'gemeente-line', 'gemeente-current',
+  ...LEVELS.flatMap((l) => [`${l}-hover`, `${l}-selected`]),
+];
+/** How opaque the wijken around the chosen gemeente are drawn (its own regions: 0.88). */
+export const CONTEXT_OPACITY = 0.35;
 const EMPTY_STYLE = {
   version: 8,
   sources: {},
   layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef0f2' } }],
 };
 
+/** A MapLibre filter: the regions whose code lies in gemeente `gemeente` (GM0344: ..0344..). */
+const insideOf = (gemeente) => ['==', ['slice', ['get', 'code'], 2, 6], gemeente.slice(2)];
+
 export class ChoroplethMap {
   /**
    * @param {HTMLElement} container
-   * @param {{baseStyleUrl?: string, onHover: Function, onClick: Function}} options
+   * @param {{baseStyleUrl?: string, onHover: Function, onClick: Function, onViewChange?: Function}} options
    */
-  constructor(container, { baseStyleUrl, onHover, onClick }) {
+  constructor(container, { baseStyleUrl, onHover, onClick, onViewChange }) {
     this.onHover = onHover;
     this.onClick = onClick;
     this.level = 'buurt';
     this.labels = [];
+    this.targetZoom = null;
     this.map = new maplibregl.Map({
       container,
       style: baseStyleUrl || EMPTY_STYLE,
@@ -42,7 +55,17 @@ export class ChoroplethMap {
     this.ready = new Promise((resolve) => {
       this.map.on('load', () => resolve());
     });
+    // A flight's end (or any other move) may call for another view (see view.js).
+    this.map.on('moveend', () => {
+      this.targetZoom = null;
+      onViewChange?.();
+    });
     this.hovered = null;
+  }
+
+  /** The zoom the map is at, or is flying to. */
+  zoom() {
+    return this.targetZoom ?? this.map.getZoom();
   }
 
   /** Sources, layers and their events, once the (base) style has loaded. */
@@ -50,27 +73,30 @@ export class ChoroplethMap {
     await this.ready;
     this.view = null;
     this.selection = [];
-    // Delegated listeners find their layer by id, so they outlive the layers being re-added.
-    for (const level of ['wijk', 'buurt']) {
-      const layer = `${level}-fill`;
-      this.map.on('mousemove', layer, (e) => this.hover(level, e));
-      this.map.on('mouseleave', layer, () => this.hover(level, null));
-      this.map.on('click', layer, (e) => {
-        const f = e.features?.[0];
-        if (f) this.onClick(f.properties.code, level, e.originalEvent.shiftKey);
-      });
-    }
+    // One listener for all filled layers: the region on top under the pointer.
+    this.map.on('mousemove', (e) => this.hover(this.regionAt(e.point), e.point));
+    this.map.getCanvas().addEventListener('mouseleave', () => this.hover(null));
+    this.map.on('click', (e) => {
+      const f = this.regionAt(e.point);
+      if (f) this.onClick(f.properties.code, f.kind, e.originalEvent.shiftKey);
+    });
   }
 
-  /**
-   * The service's sources and layers for `this.view`. A new indicator or year means new tile
-   * URLs; the sources are then added anew (changing a source's URL in place does not reliably
-   * refetch tiles that are already loaded).
-   */
-  addOverlay() {
-    const { indicator, year, level, fill, within } = this.view;
-    const inside = within ? ['==', ['slice', ['get', 'code'], 2, 6], within.slice(2)] : null;
-    const selected = ['in', ['get', 'code'], ['literal', this.selection]];
+  /** The region drawn at a screen point: its properties, level, source and kind (`context`: a wijk around the gemeente). */
+  regionAt(point) {
+    const layers = Object.keys(FILL_LAYERS).filter((id) => this.map.getLayer(id) && this.map.getLayoutProperty(id, 'visibility') !== 'none');
+    if (!layers.length) return null;
+    const [f] = this.map.queryRenderedFeatures(point, { layers });
+    if (!f) return null;
+    const source = FILL_LAYERS[f.layer.id];
+    return { id: f.id, properties: f.properties, source, level: source, kind: f.layer.id === 'context-fill' ? 'context' : 'main' };
+  }
+
+  /** Adds the service's sources (tiles carrying one indicator of one year) anew. */
+  addSources(indicator, year) {
+    for (const layer of LEVELS) {
+      if (this.map.getSource(layer)) this.map.removeSource(layer);
+    }
     for (const layer of LEVELS) {
       this.map.addSource(layer, {
         type: 'vector',
@@ -80,33 +106,67 @@ export class ChoroplethMap {
         promoteId: 'code',
       });
     }
-    const visible = (l) => (l === level ? 'visible' : 'none');
+  }
+
+  /** The layers of `this.view` (sources already there). */
+  addLayers() {
+    const { level, fill, gemeente } = this.view;
+    const inside = gemeente ? insideOf(gemeente) : null;
+    const selected = ['in', ['get', 'code'], ['literal', this.selection]];
+    const visibility = (shown) => ({ visibility: shown ? 'visible' : 'none' });
+    // The gemeenten of the Netherlands, in their own classes.
+    this.map.addLayer({
+      id: 'gemeente-fill', type: 'fill', source: 'gemeente', 'source-layer': 'gemeente',
+      layout: visibility(level === 'gemeente'),
+      paint: { 'fill-color': level === 'gemeente' ? fill : NO_DATA_COLOR, 'fill-opacity': 0.88 },
+    });
+    // Zoomed in on a gemeente: the wijken around it, faded, in the gemeente's classes (a click
+    // there chooses their gemeente).
+    this.map.addLayer({
+      id: 'context-fill', type: 'fill', source: 'wijk', 'source-layer': 'wijk',
+      ...(inside ? { filter: ['!', inside] } : {}),
+      layout: visibility(level !== 'gemeente' && Boolean(inside)),
+      paint: { 'fill-color': level !== 'gemeente' ? fill : NO_DATA_COLOR, 'fill-opacity': CONTEXT_OPACITY },
+    });
     for (const l of ['wijk', 'buurt']) {
       this.map.addLayer({
         id: `${l}-fill`, type: 'fill', source: l, 'source-layer': l,
         ...(inside ? { filter: inside } : {}),
-        layout: { visibility: visible(l) },
+        layout: visibility(l === level),
         paint: { 'fill-color': l === level ? fill : NO_DATA_COLOR, 'fill-opacity': 0.88 },
       });
     }
     this.map.addLayer({
       id: 'buurt-line', type: 'line', source: 'buurt', 'source-layer': 'buurt',
       minzoom: 10,
-      layout: { visibility: visible('buurt') },
+      ...(inside ? { filter: inside } : {}),
+      layout: visibility(level === 'buurt'),
       paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.3, 15, 1.2], 'line-opacity': 0.9 },
     });
+    // Wijk outlines with the wijken (not over the national map); fainter around the gemeente.
+    const ownWijk = inside ?? true;
     this.map.addLayer({
       id: 'wijk-line', type: 'line', source: 'wijk', 'source-layer': 'wijk',
-      paint: { 'line-color': '#333333', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.6, 15, 2.2] },
+      layout: visibility(level !== 'gemeente'),
+      paint: {
+        'line-color': ['case', ownWijk, '#333333', '#7a8088'],
+        'line-width': ['interpolate', ['linear'], ['zoom'], 9, ['case', ownWijk, 0.6, 0.3], 15, ['case', ownWijk, 2.2, 1]],
+      },
     });
     this.map.addLayer({
       id: 'gemeente-line', type: 'line', source: 'gemeente', 'source-layer': 'gemeente',
-      paint: { 'line-color': '#111111', 'line-width': ['interpolate', ['linear'], ['zoom'], 7, 0.8, 15, 3.5] },
+      paint: { 'line-color': '#111111', 'line-width': ['interpolate', ['linear'], ['zoom'], 6, 0.3, 9, 0.8, 15, 3.5] },
     });
-    for (const l of ['wijk', 'buurt']) {
+    // The chosen gemeente, outlined on every map.
+    this.map.addLayer({
+      id: 'gemeente-current', type: 'line', source: 'gemeente', 'source-layer': 'gemeente',
+      filter: ['==', ['get', 'code'], gemeente ?? ''],
+      paint: { 'line-color': '#0b5cad', 'line-width': ['interpolate', ['linear'], ['zoom'], 6, 1.5, 12, 4] },
+    });
+    for (const l of LEVELS) {
       this.map.addLayer({
         id: `${l}-hover`, type: 'line', source: l, 'source-layer': l,
-        layout: { visibility: visible(l) },
+        layout: visibility(l === level || (l === 'wijk' && level === 'buurt')),
         paint: {
           'line-color': '#000000',
           'line-width': ['case', ['boolean', ['feature-state', 'hover'], false], 2.5, 0],
@@ -120,51 +180,61 @@ export class ChoroplethMap {
     }
   }
 
-  removeOverlay() {
-    this.hovered = null;
+  removeLayers() {
+    this.hover(null);
     for (const layer of OVERLAY_LAYERS) {
       if (this.map.getLayer(layer)) this.map.removeLayer(layer);
     }
-    for (const source of LEVELS) {
-      if (this.map.getSource(source)) this.map.removeSource(source);
-    }
   }
 
-  hover(level, e) {
-    const f = e?.features?.[0];
-    if (this.hovered && (!f || this.hovered.id !== f.id)) {
-      this.map.setFeatureState({ source: this.hovered.level, sourceLayer: this.hovered.level, id: this.hovered.id }, { hover: false });
+  /** Marks the region under the pointer (`region` from `regionAt`, or null) and reports it. */
+  hover(region, point) {
+    const same = region && this.hovered && this.hovered.source === region.source && this.hovered.id === region.id;
+    if (this.hovered && !same) {
+      if (this.map.getSource(this.hovered.source)) {
+        this.map.setFeatureState({ source: this.hovered.source, sourceLayer: this.hovered.source, id: this.hovered.id }, { hover: false });
+      }
       this.hovered = null;
     }
-    if (f && f.id !== undefined && !this.hovered) {
-      this.hovered = { level, id: f.id };
-      this.map.setFeatureState({ source: level, sourceLayer: level, id: f.id }, { hover: true });
+    if (region && region.id !== undefined && !this.hovered) {
+      this.hovered = { source: region.source, id: region.id };
+      this.map.setFeatureState({ source: region.source, sourceLayer: region.source, id: region.id }, { hover: true });
     }
-    this.map.getCanvas().style.cursor = f ? 'pointer' : '';
-    this.onHover(f ? { properties: f.properties, point: e.point } : null);
+    this.map.getCanvas().style.cursor = region ? 'pointer' : '';
+    this.onHover(region ? { properties: region.properties, point, level: region.level, kind: region.kind } : null);
   }
 
-  /** Show `level` coloured by `fill` (a MapLibre expression), only within gemeente `within`. */
-  setChoropleth({ indicator, year, level, fill, within }) {
+  /**
+   * Show `level` coloured by `fill` (a MapLibre expression): the gemeenten of the Netherlands
+   * (`level` gemeente), or the wijken or buurten of `gemeente` with the wijken around it faded;
+   * `gemeente` (or null) is outlined.
+   */
+  setChoropleth({ indicator, year, level, fill, gemeente }) {
     const v = this.view;
-    const sameLayers = v && v.indicator === indicator && v.year === year && v.level === level && v.within === within;
+    const sameLayers = v && v.indicator === indicator && v.year === year && v.level === level && v.gemeente === gemeente;
     const levelChanged = this.level !== level;
     this.level = level;
-    this.view = { indicator, year, level, fill, within };
+    this.view = { indicator, year, level, fill, gemeente };
     if (levelChanged) this.updateLabels();
     if (sameLayers) {
-      this.map.setPaintProperty(`${level}-fill`, 'fill-color', fill);
-    } else {
-      this.removeOverlay();
-      this.addOverlay();
+      const layers = level === 'gemeente' ? ['gemeente-fill'] : [`${level}-fill`, 'context-fill'];
+      for (const layer of layers) this.map.setPaintProperty(layer, 'fill-color', fill);
+      return;
     }
+    // Layers and sources anew: a new indicator or year means new tile URLs (changing a source's
+    // URL in place does not reliably refetch tiles that are already loaded), and layers re-added
+    // over tiles already laid out for the old ones (a fill that was a constant and is now by
+    // class, say) make MapLibre fail on their stale paint arrays.
+    this.removeLayers();
+    this.addSources(indicator, year);
+    this.addLayers();
   }
 
   setSelection(codes) {
     this.selection = codes;
     // A selected region's name goes before the others.
     this.updateLabels();
-    for (const l of ['wijk', 'buurt']) {
+    for (const l of LEVELS) {
       if (this.map.getLayer(`${l}-selected`)) {
         this.map.setFilter(`${l}-selected`, ['in', ['get', 'code'], ['literal', codes]]);
       }
@@ -212,7 +282,7 @@ export class ChoroplethMap {
     const selected = new Set(this.selection ?? []);
     const candidates = [];
     for (const label of this.labels) {
-      if (!labelShown(label.region.level, this.level, z)) continue;
+      if (!labelShown(label.region.level, this.level, z, label.region.code === this.view?.gemeente)) continue;
       // Hidden labels keep their layout (visibility, not display), so they can be measured.
       if (!label.size?.width) label.size = { width: label.el.offsetWidth, height: label.el.offsetHeight };
       const p = this.map.project(label.region.interior_point_wgs84);
@@ -230,11 +300,39 @@ export class ChoroplethMap {
     }
   }
 
-  fitGeometry(geometry, padding = 30) {
+  /** The box `[west, south, east, north]` around a GeoJSON geometry, or null for none. */
+  static boxOf(geometry) {
     const bounds = new maplibregl.LngLatBounds();
     const walk = (c) => (typeof c[0] === 'number' ? bounds.extend(c) : c.forEach(walk));
-    walk(geometry.coordinates);
-    if (!bounds.isEmpty()) this.map.fitBounds(bounds, { padding, duration: 0 });
+    if (geometry?.coordinates) walk(geometry.coordinates);
+    return bounds.isEmpty() ? null : bounds.toArray().flat();
+  }
+
+  /**
+   * Shows the box `[west, south, east, north]`: at once, or (`animate`) in a flight. `zoom()`
+   * says the zoom it ends at from the start.
+   */
+  showBox(box, { animate = false, padding = 30 } = {}) {
+    const bounds = [[box[0], box[1]], [box[2], box[3]]];
+    const camera = this.map.cameraForBounds(bounds, { padding });
+    if (!camera) return;
+    if (!animate) {
+      this.map.jumpTo(camera);
+      return;
+    }
+    this.map.flyTo({ ...camera, duration: 1200, essential: true });
+    this.flying(camera.zoom);
+  }
+
+  /** Flies to a point at `zoom`. */
+  flyToPoint(center, zoom) {
+    this.map.flyTo({ center, zoom, essential: true });
+    this.flying(zoom);
+  }
+
+  // After a flight started (its start ends any flight before, with that one's `moveend`).
+  flying(zoom) {
+    this.targetZoom = this.map.isMoving() ? zoom : null;
   }
 
   /** Resolves once the changes made so far are drawn and every tile in view has loaded. */

@@ -17,6 +17,14 @@ export function shortName(region) {
   return region.level === 'wijk' ? region.name.replace(/^Wijk \d+\s+/, '') : region.name;
 }
 
+/**
+ * The names a region is found by: its name, a wijk's short name, and any `aliases` (what people
+ * call a gemeente: "Den Haag" for 's-Gravenhage).
+ */
+export function namesOf(region) {
+  return new Set([region.name, shortName(region), ...(region.aliases ?? [])].map(normalize));
+}
+
 /** How an option of the search list reads: name and code, as `codeIn` reads it back. */
 export function optionValue(region) {
   return `${region.name} (${region.code})`;
@@ -35,14 +43,14 @@ const PART = 3; // a name holds the text
 const WORDS = 4; // each word of the text starts a word of a name ("oog al" in "Oog in Al")
 const CODE_PREFIX = 5; // a code starts with the text ("BU034401": the buurten of wijk 01)
 
-const LEVEL_ORDER = { wijk: 0, buurt: 1 };
+const LEVEL_ORDER = { gemeente: 0, wijk: 1, buurt: 2 };
 
 function rank(region, query, queryWords) {
   const code = region.code.toLowerCase();
   const compact = query.replace(/ /g, '');
   if (code === compact) return EXACT;
   let best = Infinity;
-  for (const name of new Set([normalize(region.name), normalize(shortName(region))])) {
+  for (const name of namesOf(region)) {
     if (name === query) return EXACT;
     const words = name.split(' ');
     if (name.startsWith(query)) best = Math.min(best, PREFIX);
@@ -75,7 +83,7 @@ export function findRegions(regions, text, limit = Infinity) {
     .map((region) => ({ region, rank: rank(region, query, queryWords) }))
     .filter((m) => m.rank !== Infinity)
     .sort((a, b) => a.rank - b.rank
-      || (LEVEL_ORDER[a.region.level] ?? 2) - (LEVEL_ORDER[b.region.level] ?? 2)
+      || (LEVEL_ORDER[a.region.level] ?? 3) - (LEVEL_ORDER[b.region.level] ?? 3)
       || shortName(a.region).length - shortName(b.region).length
       || collator.compare(a.region.name, b.region.name)
       || collator.compare(a.region.code, b.region.code))
@@ -96,7 +104,7 @@ export function bestRegion(regions, text) {
 export function searchOptions(regions, text, limit = 12) {
   const list = normalize(text)
     ? findRegions(regions, text, limit)
-    : [...regions].sort((a, b) => (LEVEL_ORDER[a.level] ?? 2) - (LEVEL_ORDER[b.level] ?? 2));
+    : [...regions].sort((a, b) => (LEVEL_ORDER[a.level] ?? 3) - (LEVEL_ORDER[b.level] ?? 3));
   const wijkNames = new Map(regions.filter((r) => r.level === 'wijk').map((r) => [r.code, shortName(r)]));
   return list.map((r) => ({
     value: optionValue(r),

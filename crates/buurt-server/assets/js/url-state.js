@@ -1,6 +1,9 @@
 // The view in the URL's query string (indicator, year, level, mode, method, classes, region,
-// gemeente), so that a link reopens it; MapLibre keeps the map position in the hash. Only
-// `write` (and `read` without an argument) touch `window`.
+// gemeente), so that a link reopens it; MapLibre keeps the map position in the hash. A new
+// gemeente is a new entry in the browser's history (back returns to the one before); other
+// changes replace the current entry. Only `write` (and `read` without an argument) touch `window`.
+
+import { normalizeCode } from './gemeenten.js';
 
 export const DEFAULTS = {
   gemeente: 'GM0344',
@@ -34,6 +37,8 @@ export function read(search = window.location.search) {
   const classes = Number.parseInt(q.get('classes'), 10);
   if (classes >= 3 && classes <= 7) state.classes = classes;
   if (!/^\d{4}$/.test(state.year)) state.year = '';
+  // "gm0307" is GM0307 and "nl" the national map; an unknown code stays, for the page to report.
+  state.gemeente = normalizeCode(state.gemeente);
   state.region = (q.get('region') ?? '').split(',').map((c) => c.trim()).filter(Boolean);
   return state;
 }
@@ -52,8 +57,14 @@ export function toSearch(state) {
   return q.toString().replaceAll('%2C', ',');
 }
 
-/** Puts `state` in the address bar (keeping the hash, MapLibre's map position). */
-export function write(state) {
+/**
+ * Puts `state` in the address bar (keeping the hash, MapLibre's map position): as a new history
+ * entry with `push` (another gemeente), else in place of the current one. Nothing when the
+ * address already says it.
+ */
+export function write(state, { push = false } = {}) {
   const url = `${window.location.pathname}?${toSearch(state)}${window.location.hash}`;
-  window.history.replaceState(null, '', url);
+  if (url === `${window.location.pathname}${window.location.search}${window.location.hash}`) return;
+  if (push) window.history.pushState(null, '', url);
+  else window.history.replaceState(null, '', url);
 }

@@ -19,7 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{JsonBody, P, Q};
-use crate::state::{AppState, TILE_LEVELS, known_code};
+use crate::state::{AppState, Loaded, TILE_LEVELS, known_code};
 use buurt_tiles::choropleth::{IndicatorIx, value_at, years_of};
 
 /// The serde name of a catalogue enum (`theme`, `unit`, `polarity`), as the profile JSON writes it.
@@ -200,11 +200,53 @@ pub struct RegionSummary {
     pub wijk: Option<String>,
     /// The gemeente it lies in.
     pub gemeente: Option<String>,
+    /// Whether the map's tile layer of its level draws it. A region of an older indeling
+    /// (a gemeente merged since, Almere's wijken of 2021) has data but is not drawn.
+    pub on_map: bool,
+    /// The bounding box of the drawn region, `[west, south, east, north]` (WGS84).
+    pub bbox_wgs84: Option<[f64; 4]>,
 }
 
-fn summary(info: &buurt_diagnose::atlas::RegionInfo) -> RegionSummary {
+/// The shape the map draws for `code`, if any (shapes are in code order).
+fn drawn_shape(loaded: &Loaded, code: RegionCode) -> Option<&buurt_io::RegionShape> {
+    let shapes = loaded.source.shapes(code.level());
+    shapes
+        .binary_search_by_key(&code, |s| s.code)
+        .ok()
+        .map(|i| &shapes[i])
+}
+
+fn summary(loaded: &Loaded, info: &buurt_diagnose::atlas::RegionInfo) -> RegionSummary {
     let code = info.key.code;
+    let shape = drawn_shape(loaded, code);
     RegionSummary {
+        on_map: shape.is_some(),
+        bbox_wgs84: shape.and_then(buurt_io::RegionShape::bbox_rd).map(|b| {
+            let corners = [
+                (b.min.x, b.min.y),
+                (b.min.x, b.max.y),
+                (b.max.x, b.min.y),
+                (b.max.x, b.max.y),
+            ]
+            .map(|(x, y)| buurt_io::crs::rd_to_wgs84(buurt_io::crs::PointRd::new(x, y)));
+            let round = |v: f64| (v * 1e6).round() / 1e6;
+            [
+                round(corners.iter().map(|p| p.lon).fold(f64::INFINITY, f64::min)),
+                round(corners.iter().map(|p| p.lat).fold(f64::INFINITY, f64::min)),
+                round(
+                    corners
+                        .iter()
+                        .map(|p| p.lon)
+                        .fold(f64::NEG_INFINITY, f64::max),
+                ),
+                round(
+                    corners
+                        .iter()
+                        .map(|p| p.lat)
+                        .fold(f64::NEG_INFINITY, f64::max),
+                ),
+            ]
+        }),
         code: code.to_string(),
         name: info.name.clone(),
         level: info.level.as_str().to_owned(),
@@ -266,7 +308,7 @@ pub async fn regions(
     Ok(Json(
         newest_regions(loaded.atlas(), level, within)
             .into_iter()
-            .map(summary)
+            .map(|r| summary(&loaded, r))
             .collect(),
     ))
 }
@@ -322,7 +364,7 @@ pub async fn region(
         .geometry_rd(&key)
         .map(|g| geojson_multipolygon(&geometry_rd_to_wgs84(g)));
     Ok(Json(RegionDetail {
-        region: summary(info),
+        region: summary(&loaded, info),
         indelingen: loaded
             .atlas()
             .indelingen_of(code)

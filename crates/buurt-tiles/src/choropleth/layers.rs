@@ -3,10 +3,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use buurt_core::{GemeenteCode, Level, RegionCode};
+use buurt_core::{GemeenteCode, Indeling, Level, RegionCode};
 use buurt_diagnose::Atlas;
 use buurt_io::RegionShape;
 use buurt_io::crs::geometry_rd_to_web_mercator;
+use geo::{BoundingRect, Contains, InteriorPoint};
+use geo_types::Rect;
 
 use crate::error::TileError;
 use crate::tileset::{SourceFeature, SourceLayer};
@@ -15,6 +17,10 @@ use crate::tileset::{SourceFeature, SourceLayer};
 /// ([`Atlas::drawing_layers`]: the newest boundaries, or a comparable, clearly more detailed
 /// drawing of the same regions), named as in the newest layer, in code order: what the tiles
 /// show and `/api/v1/locate` finds.
+///
+/// A region known only from an older indeling is left out where a region of a newer one
+/// covers it: the gemeenten Brielle, Hellevoetsluis and Westvoorne of 2022 lie inside Voorne
+/// aan Zee of 2024, and drawing both would stack two polygons on one place.
 #[must_use]
 pub fn newest_shapes(atlas: &Atlas, level: Level) -> Vec<RegionShape> {
     let gemeenten: BTreeSet<GemeenteCode> = atlas
@@ -23,7 +29,7 @@ pub fn newest_shapes(atlas: &Atlas, level: Level) -> Vec<RegionShape> {
         .filter(|l| l.level == level)
         .flat_map(|l| l.features.iter().filter_map(|f| f.code.gemeente()))
         .collect();
-    let mut shapes: Vec<RegionShape> = Vec::new();
+    let mut shapes: Vec<(RegionShape, Indeling)> = Vec::new();
     for g in gemeenten {
         let Some((drawing, newest)) = atlas.drawing_layers(g, level) else {
             continue;
@@ -41,12 +47,55 @@ pub fn newest_shapes(atlas: &Atlas, level: Level) -> Vec<RegionShape> {
             if let Some(name) = names.get(&f.code) {
                 (*name).clone_into(&mut shape.name);
             }
-            shapes.push(shape);
+            shapes.push((shape, newest.indeling));
         }
     }
-    shapes.sort_by_key(|s| s.code);
-    shapes.dedup_by_key(|s| s.code);
+    shapes.sort_by_key(|(s, _)| s.code);
+    shapes.dedup_by_key(|(s, _)| s.code);
+    drop_superseded(shapes)
+}
+
+/// The shapes without those of an older indeling whose interior point lies in a shape of a
+/// newer one.
+fn drop_superseded(shapes: Vec<(RegionShape, Indeling)>) -> Vec<RegionShape> {
+    let Some(newest) = shapes.iter().map(|(_, i)| *i).max() else {
+        return Vec::new();
+    };
+    let newer: Vec<(&RegionShape, Indeling, Option<Rect<f64>>)> = shapes
+        .iter()
+        .map(|(s, i)| (s, *i, s.geometry_rd.bounding_rect()))
+        .collect();
+    let superseded: BTreeSet<RegionCode> = shapes
+        .iter()
+        .filter(|(_, i)| *i < newest)
+        .filter_map(|(s, i)| {
+            let p = s.geometry_rd.interior_point()?;
+            newer
+                .iter()
+                .any(|(other, j, bbox)| {
+                    j > i
+                        && bbox.is_some_and(|b| {
+                            b.min().x <= p.x()
+                                && p.x() <= b.max().x
+                                && b.min().y <= p.y()
+                                && p.y() <= b.max().y
+                        })
+                        && other.geometry_rd.contains(&p)
+                })
+                .then_some(s.code)
+        })
+        .collect();
+    if !superseded.is_empty() {
+        tracing::debug!(
+            ?superseded,
+            "regions of an older indeling covered by newer ones; not drawn"
+        );
+    }
     shapes
+        .into_iter()
+        .filter(|(s, _)| !superseded.contains(&s.code))
+        .map(|(s, _)| s)
+        .collect()
 }
 
 /// The tile layer of `level` (named as the level) from its shapes, projected RD → Web Mercator.

@@ -92,6 +92,9 @@ pub struct CellValue {
     pub cell: usize,
 }
 
+/// A group and one of its cells.
+type GroupCell = (GroupKey, usize);
+
 /// The value of `indicator` for `code`, in the year the profile shows too
 /// ([`standing::choose_year`]: the newest year up to `year` with a value, else the newest),
 /// read from cells whose indeling describes the same area as the region's newest one. `None`
@@ -105,15 +108,27 @@ pub fn value_at(
 ) -> Option<CellValue> {
     let cells = atlas.cells();
     let newest = atlas.latest_indeling(code)?;
-    let found: Vec<(GroupKey, usize)> = cells
+    let (found, elsewhere): (Vec<GroupCell>, Vec<GroupCell>) = cells
         .cells_of(code, indicator.get())
         .into_iter()
-        .filter(|(_, c)| {
+        .filter(|(g, _)| year.is_none_or(|y| g.year <= y))
+        .partition(|(_, c)| {
             atlas
                 .comparability()
                 .same_region(code, newest, cells.cell_region(*c).indeling)
-        })
-        .collect();
+        });
+    // Values only under the same code in a redrawn indeling: say so rather than "no data".
+    if found.is_empty()
+        && let Some(&(group, cell)) = elsewhere.last()
+    {
+        return Some(CellValue {
+            year: group.year,
+            value: None,
+            missing: Some(MissingReason::NotComparable),
+            group,
+            cell,
+        });
+    }
     let &(group, cell) = standing::choose_year(
         &found,
         year,
