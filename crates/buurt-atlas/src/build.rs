@@ -7,6 +7,7 @@ use buurt_core::{
     Aggregation, Catalogue, Indeling, Level, MissingReason, RegionCode, RegionKey, SourceTable,
     Unit, Value,
 };
+use buurt_io::crs::PointWgs84;
 use buurt_io::registry::{Absent, Attempt, LoadedSources};
 use buurt_io::{BoundaryLayer, Observation, RegionShape, TableDataset};
 use polars::prelude::DataFrame;
@@ -402,6 +403,9 @@ fn name_rank(source: Option<SourceTable>) -> u8 {
     }
 }
 
+/// A feature's area (m²), centroid and interior point.
+type Placement = (f64, Option<PointWgs84>, Option<PointWgs84>);
+
 fn region_infos(
     tables: &[TableDataset],
     layers: &[BoundaryLayer],
@@ -439,15 +443,19 @@ fn region_infos(
         }
     }
     // A region named only by a weak source (RIVM rows carry no buurt names, Vektis writes
-    // upper case) borrows the best name of the same area in another indeling.
-    let entries: Vec<(RegionKey, String, u8)> = infos
-        .values()
-        .map(|(i, r)| (i.key, i.name.clone(), *r))
-        .collect();
+    // upper case) borrows the best name of the same area in another indeling: of the entries
+    // of the same code (in key order), the lowest rank, then the newest indeling.
+    let mut by_code: HashMap<RegionCode, Vec<(RegionKey, String, u8)>> = HashMap::new();
+    for (i, r) in infos.values() {
+        by_code
+            .entry(i.key.code)
+            .or_default()
+            .push((i.key, i.name.clone(), *r));
+    }
     for (info, rank) in infos.values_mut() {
-        let better = entries
+        let better = by_code[&info.key.code]
             .iter()
-            .filter(|(k, _, r)| k.code == info.key.code && *r < *rank)
+            .filter(|(_, _, r)| *r < *rank)
             .filter(|(k, _, _)| comparability.same_region(k.code, k.indeling, info.key.indeling))
             .min_by_key(|(k, _, r)| (*r, std::cmp::Reverse(k.indeling)));
         if let Some((_, name, r)) = better {
@@ -455,26 +463,44 @@ fn region_infos(
             *rank = *r;
         }
     }
-    // Area and an interior point from the newest comparable layer that has the code.
+    drop(by_code);
+    // Area and an interior point from the newest comparable layer that has the code (its
+    // first feature of the code), each feature's worked out once however many indelingen
+    // name it.
+    let features: Vec<HashMap<RegionCode, usize>> = layers
+        .iter()
+        .map(|l| {
+            let mut first = HashMap::with_capacity(l.features.len());
+            for (i, f) in l.features.iter().enumerate() {
+                first.entry(f.code).or_insert(i);
+            }
+            first
+        })
+        .collect();
+    let mut placed: HashMap<(usize, usize), Placement> = HashMap::new();
     let mut out: Vec<RegionInfo> = infos.into_values().map(|(info, _)| info).collect();
     for info in &mut out {
         let best = layers
             .iter()
-            .filter(|l| {
+            .enumerate()
+            .filter(|(_, l)| {
                 l.level == info.level
                     && comparability.same_region(info.key.code, info.key.indeling, l.indeling)
             })
-            .filter_map(|l| {
-                l.features
-                    .iter()
-                    .find(|f| f.code == info.key.code)
-                    .map(|f| (l, f))
-            })
-            .max_by_key(|(l, _)| (l.indeling == info.key.indeling, l.indeling));
-        if let Some((layer, feature)) = best {
-            info.area_m2 = Some(feature.area_m2());
-            info.centroid_wgs84 = feature.centroid_wgs84();
-            info.interior_point_wgs84 = feature.interior_point_wgs84();
+            .filter_map(|(li, l)| features[li].get(&info.key.code).map(|&fi| (li, l, fi)))
+            .max_by_key(|(_, l, _)| (l.indeling == info.key.indeling, l.indeling));
+        if let Some((li, layer, fi)) = best {
+            let (area, centroid, interior) = *placed.entry((li, fi)).or_insert_with(|| {
+                let feature = &layer.features[fi];
+                (
+                    feature.area_m2(),
+                    feature.centroid_wgs84(),
+                    feature.interior_point_wgs84(),
+                )
+            });
+            info.area_m2 = Some(area);
+            info.centroid_wgs84 = centroid;
+            info.interior_point_wgs84 = interior;
             info.geometry_layer = Some(layer.id.clone());
         }
     }
