@@ -12,7 +12,6 @@ use crate::cells::{Cell, CellIndex};
 use crate::comparability::Comparability;
 use crate::error::Result;
 use crate::inputs::InputFile;
-use crate::long_table::LongRows;
 use crate::report::ValidationReport;
 
 /// What the atlas knows about one region in one indeling.
@@ -152,25 +151,7 @@ impl Atlas {
     /// age group, value, missing reason; see [`crate::columns`]), made now from the cells:
     /// for analysts and notebooks, and the Parquet cache.
     pub fn to_dataframe(&self) -> Result<DataFrame> {
-        let indicators = self.catalogue.indicators();
-        let n = self.cells.cell_values().len();
-        let mut rows = LongRows::with_capacity(n);
-        for c in 0..n {
-            let g = self.cells.cell_groups()[c];
-            let key = self.cells.cell_region(c);
-            let ind = &indicators[usize::from(g.indicator)];
-            let (value, missing) = self.cells.cell_value(c);
-            rows.push(
-                &self.cells.datasets()[usize::from(g.dataset)],
-                key,
-                g.year,
-                &ind.id,
-                ind.age_group.as_str(),
-                value.is_finite().then_some(value),
-                missing,
-            );
-        }
-        rows.into_frame()
+        crate::long_table::long_table(&self.cells, &self.catalogue)
     }
 
     /// Every region in every indeling, in (code, indeling) order; the position is the region's

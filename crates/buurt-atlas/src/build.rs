@@ -4,13 +4,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
 use buurt_core::{
-    Aggregation, Catalogue, Indeling, Level, MissingReason, RegionCode, RegionKey, SourceTable,
-    Unit, Value,
+    Aggregation, Catalogue, Indeling, Level, RegionCode, RegionKey, SourceTable, Unit, Value,
 };
 use buurt_io::crs::PointWgs84;
 use buurt_io::registry::{Absent, Attempt, LoadedSources};
-use buurt_io::{BoundaryLayer, Observation, RegionShape, TableDataset};
-use polars::prelude::DataFrame;
+use buurt_io::{BoundaryLayer, RegionShape, TableDataset};
 
 use crate::atlas::{Atlas, RegionInfo};
 use crate::cells_build::CellIndexBuilder;
@@ -18,7 +16,6 @@ use crate::comparability::Comparability;
 use crate::derive::derive_values;
 use crate::error::{AtlasError, Result};
 use crate::inputs::InputFile;
-use crate::long_table::LongRows;
 use crate::report::{DatasetReport, JoinCoverage, ParentCheck, ValidationReport};
 
 pub use buurt_io::registry::Progress;
@@ -107,12 +104,15 @@ impl Atlas {
         }
 
         let regions = region_infos(&tables, &layers, &comparability);
-        let values = long_table(&catalogue, &tables)?;
-        drop(tables);
-        let rows = values.height();
+        // The observations go straight into the cell index, each table's freed once it is in:
+        // no long table of millions of rows in between (the cache's Parquet is made from the
+        // index).
+        let mut rows = 0;
         let mut builder = CellIndexBuilder::new(&catalogue);
-        builder.push(&values)?;
-        drop(values);
+        for t in tables {
+            rows += t.observations.len();
+            builder.push_observations(&t.id, &t.observations)?;
+        }
         let cells = builder.finish(regions.iter().map(|r| r.key))?;
         report.seconds = started.elapsed().as_secs_f64();
         tracing::info!(regions = regions.len(), rows, "atlas built");
@@ -505,39 +505,4 @@ fn region_infos(
         }
     }
     out
-}
-
-/// The long table of every observation (see [`crate::columns`]).
-fn long_table(catalogue: &Catalogue, tables: &[TableDataset]) -> Result<DataFrame> {
-    let n: usize = tables.iter().map(|t| t.observations.len()).sum();
-    let mut rows = LongRows::with_capacity(n);
-    let indicators = catalogue.indicators();
-    for t in tables {
-        for o in &t.observations {
-            let Observation {
-                region,
-                indeling,
-                year,
-                indicator,
-                age_group,
-                value,
-            } = *o;
-            let (value, missing) = match value {
-                Value::Number(x) => (Some(x), None),
-                Value::Missing(reason) => (None, Some(reason)),
-                // Loaders turn unreadable cells into errors; keep the row honest anyway.
-                Value::Invalid => (None, Some(MissingReason::Empty)),
-            };
-            rows.push(
-                &t.id,
-                RegionKey::new(region, indeling),
-                year,
-                &indicators[usize::from(indicator)].id,
-                age_group.as_str(),
-                value,
-                missing,
-            );
-        }
-    }
-    rows.into_frame()
 }

@@ -7,7 +7,8 @@
 
 use std::collections::HashMap;
 
-use buurt_core::{Catalogue, Indeling, MissingReason, RegionCode, RegionKey};
+use buurt_core::{Catalogue, Indeling, MissingReason, RegionCode, RegionKey, Value};
+use buurt_io::Observation;
 use polars::prelude::{Categorical32Chunked, Categories, Column, DataFrame, DataType};
 
 use crate::cells::{Cell, CellIndex, GroupKey};
@@ -247,6 +248,67 @@ impl CellIndexBuilder {
             self.cell_missing.push(missing);
         }
         self.rows_seen += n;
+        Ok(())
+    }
+
+    /// Add the observations of one loaded table, in order: the cells [`Self::push`] would
+    /// take from the long-table rows of `observations`, without making those rows.
+    pub fn push_observations(&mut self, dataset: &str, observations: &[Observation]) -> Result<()> {
+        if observations.is_empty() {
+            return Ok(());
+        }
+        let d = match self.datasets.iter().position(|x| x == dataset) {
+            Some(d) => d,
+            None => {
+                self.datasets.push(dataset.to_owned());
+                self.datasets.len() - 1
+            }
+        };
+        let dataset = u16::try_from(d).map_err(|_| AtlasError::TooLarge {
+            what: "datasets",
+            count: d,
+            bits: 16,
+        })?;
+        self.reserve(observations.len());
+        // Observations come row by row: the last group and region usually match, no hashing.
+        let mut last_group: Option<((u16, u16), u32)> = None;
+        let mut last_region: Option<(RegionKey, u32)> = None;
+        for o in observations {
+            let g = match last_group {
+                Some((key, id)) if key == (o.indicator, o.year) => id,
+                _ => {
+                    let group = GroupKey {
+                        dataset,
+                        indicator: o.indicator,
+                        year: o.year,
+                    };
+                    let id = intern(&mut self.group_ids, &mut self.groups, group);
+                    last_group = Some(((o.indicator, o.year), id));
+                    id
+                }
+            };
+            let key = RegionKey::new(o.region, o.indeling);
+            let r = match last_region {
+                Some((k, id)) if k == key => id,
+                _ => {
+                    let id = intern(&mut self.region_ids, &mut self.regions, key);
+                    last_region = Some((key, id));
+                    id
+                }
+            };
+            // As the long table has it: a number, or no number and why.
+            let (v, missing) = match o.value {
+                Value::Number(x) => (x, None),
+                Value::Missing(reason) => (f64::NAN, Some(reason)),
+                // Loaders turn unreadable cells into errors; keep the cell honest anyway.
+                Value::Invalid => (f64::NAN, Some(MissingReason::Empty)),
+            };
+            self.cell_group.push(g);
+            self.cell_region.push(r);
+            self.cell_value.push(v);
+            self.cell_missing.push(missing);
+        }
+        self.rows_seen += observations.len();
         Ok(())
     }
 
