@@ -81,7 +81,19 @@ impl LoadedSources {
 struct TableSpec {
     id: &'static str,
     paths: &'static [&'static str],
-    load: fn(&Path, &[PathBuf], &Catalogue) -> Result<TableDataset, IoError>,
+    load: Load,
+}
+
+/// How a table's files are read.
+enum Load {
+    /// All files in one go (data directory, the files, the catalogue).
+    Whole(fn(&Path, &[PathBuf], &Catalogue) -> Result<TableDataset, IoError>),
+    /// Each file on its own, as a job of its own (so large files share the cores with each
+    /// other and with the rest), then the parts merged in file order.
+    PerFile {
+        load: fn(&Path, &Catalogue) -> Result<TableDataset, IoError>,
+        merge: fn(Vec<TableDataset>) -> TableDataset,
+    },
 }
 
 /// A boundary file buurt knows.
@@ -114,36 +126,31 @@ const TABLES: &[TableSpec] = &[
     TableSpec {
         id: "cbs_kwb_utrecht_2023",
         paths: &["cbs_kwb_utrecht/CBS-Utrecht-kwb-2023.xlsx"],
-        load: |_, p, c| tables::load_kwb_xlsx(&p[0], 2023, c),
+        load: Load::Whole(|_, p, c| tables::load_kwb_xlsx(&p[0], 2023, c)),
     },
     TableSpec {
         id: "cbs_kwb_utrecht_2024",
         paths: &["cbs_kwb_utrecht/CBS-Utrecht-kwb-2024.xlsx"],
-        load: |_, p, c| tables::load_kwb_xlsx(&p[0], 2024, c),
+        load: Load::Whole(|_, p, c| tables::load_kwb_xlsx(&p[0], 2024, c)),
     },
     TableSpec {
         id: "cbs_nabijheid_utrecht_2023",
         paths: &[
             "cbs_kwb_utrecht/CBS-Utrecht_Nabijheid_voorzieningen__buurt_2023_14102024_164034.csv",
         ],
-        load: |_, p, c| tables::load_nabijheid_csv(&p[0], 2023, c),
+        load: Load::Whole(|_, p, c| tables::load_nabijheid_csv(&p[0], 2023, c)),
     },
     TableSpec {
         id: "cbs_kwb_almere",
         paths: &["cbs_kwb_almere_2018_2025/CBS_Kerncijfers.csv"],
-        load: |_, p, c| tables::load_kwb_stacked_csv(&p[0], c),
+        load: Load::Whole(|_, p, c| tables::load_kwb_stacked_csv(&p[0], c)),
     },
     TableSpec {
         id: "rivm_50090",
         paths: RIVM_50090_FILES,
-        load: |_, p, c| {
-            let parts = p
-                .iter()
-                .map(|path| tables::load_rivm_50090_xlsx(path, c))
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut merged = tables::merge(SourceTable::Rivm50090, "", parts);
-            "rivm_50090".clone_into(&mut merged.id);
-            Ok(merged)
+        load: Load::PerFile {
+            load: |path, c| tables::load_rivm_50090_xlsx(path, c),
+            merge: |parts| tables::merge(SourceTable::Rivm50090, "", parts),
         },
     },
     TableSpec {
@@ -151,12 +158,12 @@ const TABLES: &[TableSpec] = &[
         paths: &[
             "rivm_gezondheidsmonitor_jongvolwassenen_2024_50140NED/50140NED_TypedDataSet_22092025_192544.csv",
         ],
-        load: |_, p, c| tables::load_rivm_50140_csv(&p[0], c),
+        load: Load::Whole(|_, p, c| tables::load_rivm_50140_csv(&p[0], c)),
     },
     TableSpec {
         id: "cbs_85994_utrecht",
         paths: &["cbs_sociaal_domein_85994NED_excerpt/85994NED_GM0344_2024_excerpt.csv"],
-        load: |_, p, c| tables::load_cbs_85994_csv(&p[0], c),
+        load: Load::Whole(|_, p, c| tables::load_cbs_85994_csv(&p[0], c)),
     },
     TableSpec {
         id: "cbs_kwb_nl_2022",
@@ -164,14 +171,16 @@ const TABLES: &[TableSpec] = &[
             "tmap_nld_wijk_gemeente_2022/derived/wijk_2022_NL_attributes.csv",
             "tmap_nld_wijk_gemeente_2022/derived/gemeente_2022_NL_attributes.csv",
         ],
-        load: |_, p, c| {
+        load: Load::Whole(|_, p, c| {
             tables::load_tmap_attributes(&[(&p[0], Level::Wijk), (&p[1], Level::Gemeente)], c)
-        },
+        }),
     },
     TableSpec {
         id: "cbs_maatwerk_inkomen_2020",
         paths: &["cbs_maatwerk_inkomen_autobezit_wijk_nl/kvk2020-wb2023.csv"],
-        load: |_, p, c| tables::load_maatwerk_csv(&[(&p[0], MaatwerkTable::Inkomen)], c),
+        load: Load::Whole(|_, p, c| {
+            tables::load_maatwerk_csv(&[(&p[0], MaatwerkTable::Inkomen)], c)
+        }),
     },
     TableSpec {
         id: "cbs_maatwerk_autobezit_2023",
@@ -179,7 +188,7 @@ const TABLES: &[TableSpec] = &[
             "cbs_maatwerk_inkomen_autobezit_wijk_nl/gem-autobezit-huishouden_2023_wijk.csv",
             "cbs_maatwerk_inkomen_autobezit_wijk_nl/gem-autobezit-huishouden_2023_gem.csv",
         ],
-        load: |_, p, c| {
+        load: Load::Whole(|_, p, c| {
             tables::load_maatwerk_csv(
                 &[
                     (&p[0], MaatwerkTable::AutobezitWijk),
@@ -187,7 +196,7 @@ const TABLES: &[TableSpec] = &[
                 ],
                 c,
             )
-        },
+        }),
     },
     TableSpec {
         id: "vektis_zvw_categories",
@@ -195,7 +204,7 @@ const TABLES: &[TableSpec] = &[
             "vektis_zvw_gemeente_2023_derived/outputs_tables_category_breakdown_all_municipalities.csv",
             PDOK_GEMEENTEN,
         ],
-        load: |dir, p, c| tables::load_vektis_csv(&p[0], &gemeente_names(dir)?, c),
+        load: Load::Whole(|dir, p, c| tables::load_vektis_csv(&p[0], &gemeente_names(dir)?, c)),
     },
     TableSpec {
         id: "vektis_zvw_benchmark",
@@ -203,7 +212,7 @@ const TABLES: &[TableSpec] = &[
             "vektis_zvw_gemeente_2023_derived/outputs_tables_municipality_benchmark.csv",
             PDOK_GEMEENTEN,
         ],
-        load: |dir, p, c| tables::load_vektis_csv(&p[0], &gemeente_names(dir)?, c),
+        load: Load::Whole(|dir, p, c| tables::load_vektis_csv(&p[0], &gemeente_names(dir)?, c)),
     },
 ];
 
@@ -342,35 +351,56 @@ fn load_layer(dir: &Path, spec: &LayerSpec) -> Result<BoundaryLayer, IoError> {
 
 enum Job {
     Table(&'static TableSpec),
+    /// File `.1` of a [`Load::PerFile`] table.
+    Part(&'static TableSpec, usize),
     Layer(&'static LayerSpec),
     /// A dataset of a folder made by `buurt fetch` (see [`crate::fetched`]).
     Fetched(fetched::FetchedDataset),
 }
 
+impl Job {
+    /// How many files the job reads: the ones with more go first.
+    fn files(&self) -> usize {
+        match self {
+            // A part is one large file of a dataset of many: before the small tables.
+            Job::Table(t) | Job::Part(t, _) => t.paths.len(),
+            Job::Layer(_) | Job::Fetched(_) => 0,
+        }
+    }
+}
+
 enum Done {
     Table(Attempt<TableDataset>),
+    Part(&'static TableSpec, usize, Result<TableDataset, IoError>),
     Layer(Attempt<BoundaryLayer>),
 }
 
 /// Load every dataset in `data_dir` (see the README for the list and their origin), and the
-/// datasets of its `fetch-manifest.json` when `buurt fetch` made it. Datasets load in parallel;
-/// every one is attempted, and each keeps its own result. A built-in dataset none of whose files
-/// is there is [`Absent`], not attempted; a directory with neither buurt's files nor a manifest
-/// is one failed attempt that says so.
+/// datasets of its `fetch-manifest.json` when `buurt fetch` made it. Datasets load in parallel,
+/// and so do the files of a dataset of many large ones (RIVM 50090NED's eight workbooks); every
+/// one is attempted, and each dataset keeps its own result. A built-in dataset none of whose
+/// files is there is [`Absent`], not attempted; a directory with neither buurt's files nor a
+/// manifest is one failed attempt that says so.
 pub fn load_all(data_dir: &Path, catalogue: &Catalogue, progress: &dyn Progress) -> LoadedSources {
     let mut absent = Vec::new();
     let mut jobs: Vec<Job> = Vec::new();
     let specs = TABLES
         .iter()
-        .map(|t| (Job::Table(t), t.id, t.paths.to_vec(), false))
+        .map(|t| {
+            let jobs = match t.load {
+                Load::Whole(_) => vec![Job::Table(t)],
+                Load::PerFile { .. } => (0..t.paths.len()).map(|i| Job::Part(t, i)).collect(),
+            };
+            (jobs, t.id, t.paths.to_vec(), false)
+        })
         .chain(
             LAYERS
                 .iter()
-                .map(|l| (Job::Layer(l), l.id, vec![l.path], true)),
+                .map(|l| (vec![Job::Layer(l)], l.id, vec![l.path], true)),
         );
     for (job, id, paths, layer) in specs {
         if paths.iter().any(|p| data_dir.join(p).exists()) {
-            jobs.push(job);
+            jobs.extend(job);
         } else {
             absent.push(Absent {
                 id: id.to_owned(),
@@ -394,10 +424,7 @@ pub fn load_all(data_dir: &Path, catalogue: &Catalogue, progress: &dyn Progress)
         Err(e) => failed.push(("fetch_manifest", Some(fetched::MANIFEST_FILE), e)),
     }
     // Biggest first, so the slow RIVM files do not end up alone at the tail.
-    jobs.sort_by_key(|j| match j {
-        Job::Table(t) => std::cmp::Reverse(t.paths.len()),
-        Job::Layer(_) | Job::Fetched(_) => std::cmp::Reverse(0),
-    });
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.files()));
     progress.start(jobs.len());
     let queue = std::sync::Mutex::new(jobs.into_iter());
     let done = std::sync::Mutex::new(Vec::new());
@@ -428,12 +455,15 @@ pub fn load_all(data_dir: &Path, catalogue: &Catalogue, progress: &dyn Progress)
         layers: Vec::new(),
         absent,
     };
+    let mut parts = Vec::new();
     for d in done.into_inner().unwrap_or_default() {
         match d {
             Done::Table(a) => out.tables.push(a),
+            Done::Part(spec, i, r) => parts.push((spec, i, r)),
             Done::Layer(a) => out.layers.push(a),
         }
     }
+    out.tables.extend(merge_parts(parts));
     out.tables
         .extend(failed.into_iter().map(|(id, path, e)| Attempt {
             id: id.into(),
@@ -450,13 +480,60 @@ pub fn load_all(data_dir: &Path, catalogue: &Catalogue, progress: &dyn Progress)
     out
 }
 
+/// The datasets loaded file by file, each merged from its parts in file order; the first
+/// failed file (in that order) fails the dataset.
+fn merge_parts(
+    mut parts: Vec<(&'static TableSpec, usize, Result<TableDataset, IoError>)>,
+) -> Vec<Attempt<TableDataset>> {
+    parts.sort_by_key(|(spec, i, _)| (TABLES.iter().position(|t| t.id == spec.id), *i));
+    let mut out = Vec::new();
+    let mut parts = parts.into_iter().peekable();
+    while let Some((spec, _, first)) = parts.next() {
+        let mut results = vec![first];
+        while let Some((_, _, r)) = parts.next_if(|(s, _, _)| s.id == spec.id) {
+            results.push(r);
+        }
+        let Load::PerFile { merge, .. } = spec.load else {
+            continue;
+        };
+        let result = results
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map(|loaded| {
+                let mut merged = merge(loaded);
+                spec.id.clone_into(&mut merged.id);
+                merged
+            });
+        tracing::info!(
+            dataset = spec.id,
+            ok = result.is_ok(),
+            files = spec.paths.len(),
+            "loaded table"
+        );
+        out.push(Attempt {
+            id: spec.id.to_owned(),
+            paths: spec.paths.iter().map(PathBuf::from).collect(),
+            result,
+        });
+    }
+    out
+}
+
 fn run_job(data_dir: &Path, catalogue: &Catalogue, job: &Job, progress: &dyn Progress) -> Done {
-    match job {
+    match *job {
         Job::Table(spec) => {
             progress.step(spec.id);
             let started = std::time::Instant::now();
             let paths: Vec<PathBuf> = spec.paths.iter().map(|p| data_dir.join(p)).collect();
-            let result = (spec.load)(data_dir, &paths, catalogue).map(|mut t| {
+            let result = match spec.load {
+                Load::Whole(load) => load(data_dir, &paths, catalogue),
+                Load::PerFile { load, merge } => paths
+                    .iter()
+                    .map(|p| load(p, catalogue))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(merge),
+            }
+            .map(|mut t| {
                 spec.id.clone_into(&mut t.id);
                 t
             });
@@ -472,6 +549,22 @@ fn run_job(data_dir: &Path, catalogue: &Catalogue, job: &Job, progress: &dyn Pro
                 result,
             })
         }
+        Job::Part(spec, i) => {
+            progress.step(spec.id);
+            let started = std::time::Instant::now();
+            let result = match spec.load {
+                Load::PerFile { load, .. } => load(&data_dir.join(spec.paths[i]), catalogue),
+                Load::Whole(load) => load(data_dir, &[data_dir.join(spec.paths[i])], catalogue),
+            };
+            tracing::info!(
+                dataset = spec.id,
+                file = spec.paths[i],
+                ok = result.is_ok(),
+                ms = started.elapsed().as_millis(),
+                "loaded file"
+            );
+            Done::Part(spec, i, result)
+        }
         Job::Layer(spec) => {
             progress.step(spec.id);
             let result = load_layer(data_dir, spec);
@@ -482,7 +575,7 @@ fn run_job(data_dir: &Path, catalogue: &Catalogue, job: &Job, progress: &dyn Pro
                 result,
             })
         }
-        Job::Fetched(dataset) => {
+        Job::Fetched(ref dataset) => {
             progress.step(&dataset.id);
             let (id, paths) = (dataset.id.clone(), dataset.paths());
             tracing::info!(dataset = id, "loading fetched dataset");
