@@ -124,6 +124,63 @@ struct PreparedLayer {
     zooms: Vec<OnceLock<Vec<MultiPolygon<f64>>>>,
 }
 
+impl PreparedLayer {
+    /// The layer's shared-arc topology, R-tree of feature bounds and label points.
+    fn new(source: SourceLayer, options: &TileSetOptions) -> Self {
+        let started = std::time::Instant::now();
+        let geometries: Vec<&MultiPolygon<f64>> = source
+            .features
+            .iter()
+            .map(|f| &f.geometry_web_mercator)
+            .collect();
+        // The label points need only the geometry: found on a thread of their own while this
+        // one builds the topology.
+        let (topology, labels) = std::thread::scope(|scope| {
+            let labels = scope.spawn(|| {
+                source
+                    .features
+                    .iter()
+                    .map(|f| label_point(&f.geometry_web_mercator))
+                    .collect::<Vec<_>>()
+            });
+            let topology = Topology::build(&geometries, options.snap_tolerance_m);
+            let labels = labels
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (topology, labels)
+        });
+        for (feature, polygons) in source.features.iter().zip(&topology.features) {
+            if polygons.is_empty() {
+                tracing::warn!(layer = %source.name, code = %feature.code, "every ring collapsed when snapping vertices; the feature is not drawn");
+            }
+        }
+        let mut bounds: Option<Rect<f64>> = None;
+        let mut boxes = Vec::with_capacity(source.features.len());
+        for (i, feature) in source.features.iter().enumerate() {
+            let Some(rect) = feature.geometry_web_mercator.bounding_rect() else {
+                continue;
+            };
+            bounds = Some(bounds.map_or(rect, |b| union_rect(b, rect)));
+            boxes.push(GeomWithData::new(
+                Rectangle::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]),
+                i as u32,
+            ));
+        }
+        if topology.dropped_rings > 0 {
+            tracing::warn!(layer = %source.name, rings = topology.dropped_rings, "rings without area after snapping were dropped");
+        }
+        tracing::debug!(layer = %source.name, features = source.features.len(), arcs = topology.arcs.len(), ms = started.elapsed().as_millis(), "layer prepared for tiling");
+        Self {
+            source,
+            simplifier: Simplifier::new(topology),
+            index: RTree::bulk_load(boxes),
+            bounds,
+            labels,
+            zooms: (0..=MAX_ZOOM).map(|_| OnceLock::new()).collect(),
+        }
+    }
+}
+
 /// Polygon layers ready to be cut into vector tiles, plus a [`LABEL_LAYER`] of points inside
 /// each polygon.
 ///
@@ -191,56 +248,31 @@ impl TileSet {
                 check_geometry(&layer.name, feature)?;
             }
         }
-        let mut label_points = Vec::new();
-        let mut prepared = Vec::with_capacity(layers.len());
-        for (layer_index, source) in layers.into_iter().enumerate() {
-            let geometries: Vec<&MultiPolygon<f64>> = source
-                .features
-                .iter()
-                .map(|f| &f.geometry_web_mercator)
+        // Layers are independent: each on a thread of its own (the national gemeente and wijk
+        // layers take a few tenths of a second each, which `buurt serve` waits for at start).
+        let prepared: Vec<PreparedLayer> = std::thread::scope(|scope| {
+            let handles: Vec<_> = layers
+                .into_iter()
+                .map(|source| scope.spawn(move || PreparedLayer::new(source, &options)))
                 .collect();
-            let topology = Topology::build(&geometries, options.snap_tolerance_m);
-            for (feature, polygons) in source.features.iter().zip(&topology.features) {
-                if polygons.is_empty() {
-                    tracing::warn!(layer = %source.name, code = %feature.code, "every ring collapsed when snapping vertices; the feature is not drawn");
-                }
-            }
-            let mut bounds: Option<Rect<f64>> = None;
-            let mut boxes = Vec::with_capacity(source.features.len());
-            let mut labels = Vec::with_capacity(source.features.len());
-            for (i, feature) in source.features.iter().enumerate() {
-                let label = label_point(&feature.geometry_web_mercator);
-                labels.push(label);
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        let mut label_points = Vec::new();
+        for (layer_index, layer) in prepared.iter().enumerate() {
+            for (i, label) in layer.labels.iter().enumerate() {
                 if let Some(p) = label {
                     label_points.push(GeomWithData::new(
                         [p.x, p.y],
                         (layer_index as u32, i as u32),
                     ));
                 }
-                let Some(rect) = feature.geometry_web_mercator.bounding_rect() else {
-                    continue;
-                };
-                bounds = Some(bounds.map_or(rect, |b| union_rect(b, rect)));
-                boxes.push(GeomWithData::new(
-                    Rectangle::from_corners(
-                        [rect.min().x, rect.min().y],
-                        [rect.max().x, rect.max().y],
-                    ),
-                    i as u32,
-                ));
             }
-            if topology.dropped_rings > 0 {
-                tracing::warn!(layer = %source.name, rings = topology.dropped_rings, "rings without area after snapping were dropped");
-            }
-            tracing::debug!(layer = %source.name, features = source.features.len(), arcs = topology.arcs.len(), "layer prepared for tiling");
-            prepared.push(PreparedLayer {
-                source,
-                simplifier: Simplifier::new(topology),
-                index: RTree::bulk_load(boxes),
-                bounds,
-                labels,
-                zooms: (0..=MAX_ZOOM).map(|_| OnceLock::new()).collect(),
-            });
         }
         Ok(Self {
             layers: prepared,
