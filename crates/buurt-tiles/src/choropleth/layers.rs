@@ -67,8 +67,25 @@ fn drop_superseded(shapes: Vec<(RegionShape, Indeling)>) -> Vec<RegionShape> {
         .collect();
     let superseded: BTreeSet<RegionCode> = shapes
         .iter()
-        .filter(|(_, i)| *i < newest)
-        .filter_map(|(s, i)| {
+        .zip(&newer)
+        .filter(|((_, i), _)| *i < newest)
+        // The interior point lies within the shape's own bounds: where no newer shape's bounds
+        // meet those, no newer shape can hold it, and the point (the costly part: thousands of
+        // wijken of an older indeling) need not be found.
+        .filter(|((_, i), (_, _, own))| {
+            own.is_some_and(|own| {
+                newer.iter().any(|(_, j, bbox)| {
+                    j > i
+                        && bbox.is_some_and(|b| {
+                            b.min().x <= own.max().x
+                                && own.min().x <= b.max().x
+                                && b.min().y <= own.max().y
+                                && own.min().y <= b.max().y
+                        })
+                })
+            })
+        })
+        .filter_map(|((s, i), _)| {
             let p = s.geometry_rd.interior_point()?;
             newer
                 .iter()
