@@ -32,7 +32,7 @@ impl SpatialWeights {
     /// Binary weights (1 for each neighbour) from neighbour lists; the lists are sorted and
     /// made symmetric, self-neighbours dropped.
     #[must_use]
-    pub fn from_neighbours(neighbours: Vec<Vec<usize>>) -> Self {
+    pub fn from_neighbours(neighbours: &[Vec<usize>]) -> Self {
         let n = neighbours.len();
         let mut sym: Vec<Vec<usize>> = vec![Vec::new(); n];
         for (i, ns) in neighbours.iter().enumerate() {
@@ -124,8 +124,8 @@ impl SpatialWeights {
         let mut s1 = 0.0;
         let mut row = vec![0.0; n];
         let mut col = vec![0.0; n];
-        for i in 0..n {
-            for (&j, &w) in self.neighbours[i].iter().zip(&self.weights[i]) {
+        for (i, (ns, ws)) in self.neighbours.iter().zip(&self.weights).enumerate() {
+            for (&j, &w) in ns.iter().zip(ws) {
                 s0 += w;
                 row[i] += w;
                 col[j] += w;
@@ -199,7 +199,7 @@ pub fn queen(polygons: &[&MultiPolygon<f64>], tolerance_m: f64) -> SpatialWeight
         neighbours[i].sort_unstable();
         neighbours[i].dedup();
     }
-    let w = SpatialWeights::from_neighbours(neighbours);
+    let w = SpatialWeights::from_neighbours(&neighbours);
     tracing::debug!(
         regions = w.len(),
         islands = w.islands().len(),
@@ -271,7 +271,7 @@ mod tests {
     #[test]
     fn s_sums_match_pysal_for_a_rook_line() {
         // 0 - 1 - 2 row-standardised: w01 = 1, w10 = w12 = 0.5, w21 = 1.
-        let w = SpatialWeights::from_neighbours(vec![vec![1], vec![2], vec![]]).row_standardised();
+        let w = SpatialWeights::from_neighbours(&[vec![1], vec![2], vec![]]).row_standardised();
         let (s0, s1, s2) = w.s0_s1_s2();
         assert!((s0 - 3.0).abs() < 1e-12);
         // (1 + 0.5)² × 2 pairs each counted twice, halved: 2 × 2.25 = 4.5.
