@@ -542,3 +542,45 @@ fn utrecht_hotspots_labels() {
     assert!(f.threshold < 0.05);
     assert!(count(&f) <= count(&h));
 }
+
+/// All NL wijken: the Wadden islands with a wijk of their own have no neighbour; they are
+/// reported, keep no p-value and are never labelled. Wijken whose 2020 code has no comparable
+/// polygon are left out with that reason, not dropped silently.
+#[test]
+fn national_wijken_report_islands_and_regions_without_polygon() {
+    use buurt_diagnose::diagnose::hotspots::{HotspotOptions, hotspots};
+    let h = hotspots(
+        buurt_tests::real_atlas(),
+        buurt_core::RegionCode::Nederland,
+        buurt_core::Level::Wijk,
+        "eenzaam_65plus",
+        2020,
+        HotspotOptions {
+            permutations: 99,
+            ..HotspotOptions::default()
+        },
+    )
+    .expect("hot spots of all wijken");
+    assert!(h.regions.len() > 2000, "{}", h.regions.len());
+    for island in ["WK006000", "WK008800"] {
+        assert!(h.islands.iter().any(|c| c == island), "{:?}", h.islands);
+        let r = h
+            .regions
+            .iter()
+            .find(|r| r.code == island)
+            .expect("analysed");
+        assert_eq!(
+            (r.neighbours, r.p_value, r.cluster),
+            (0, None, Cluster::NotSignificant)
+        );
+    }
+    assert!(h.left_out.iter().any(|l| l.reason == "no geometry"));
+    assert!(h.left_out.iter().any(|l| l.reason == "missing value"));
+    // Left-out regions are not among the analysed ones.
+    assert!(
+        h.left_out
+            .iter()
+            .all(|l| h.regions.iter().all(|r| r.code != l.code))
+    );
+    assert!(h.global.i > 0.3, "{}", h.global.i);
+}
