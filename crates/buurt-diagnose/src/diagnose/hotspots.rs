@@ -208,9 +208,10 @@ pub fn hotspot_input<'a>(
         input.polygons.push(polygon);
     }
     // Regions of the area in the same indeling that have no cell at all.
+    let with_cell: std::collections::HashSet<RegionKey> =
+        in_area.iter().map(|&c| cells.cell_region(c)).collect();
     for r in atlas.regions_within(within, level, indeling) {
-        let has_cell = in_area.iter().any(|&c| cells.cell_region(c) == r.key);
-        if !has_cell {
+        if !with_cell.contains(&r.key) {
             input.left_out.push(LeftOut {
                 code: r.key.code.to_string(),
                 missing: None,
