@@ -3,6 +3,7 @@
 mod accept;
 mod diagnose;
 mod fetch;
+mod hotspots;
 mod log_lines;
 mod progress;
 mod regions;
@@ -79,6 +80,44 @@ enum Command {
         /// Write to this file instead of standard output (xlsx and pdf refuse a terminal).
         #[arg(long, value_name = "FILE")]
         out: Option<std::path::PathBuf>,
+    },
+    /// Hot spots: global and local Moran's I (LISA, as PySAL's esda) of an indicator over the
+    /// buurten or wijken within a region, on queen contiguity of their polygons. Columns: code,
+    /// value, local_i, z (of local_i against its permutations), p_value (conditional
+    /// permutations), cluster (high-high, low-low, high-low, low-high, not-significant); the
+    /// JSON adds the global I with its p-value, islands and the regions left out.
+    Hotspots {
+        /// The area: a gemeente or wijk code (e.g. GM0344), or NL00 for all of Nederland.
+        #[arg(long, value_name = "CODE")]
+        within: String,
+        /// The level of the regions analysed.
+        #[arg(long, value_enum, default_value_t = LevelArg::Buurt)]
+        level: LevelArg,
+        /// The indicator id (e.g. eenzaam_65plus).
+        #[arg(long, value_name = "ID")]
+        indicator: String,
+        /// The year of the values.
+        #[arg(long)]
+        year: u16,
+        /// Random permutations for the pseudo p-values.
+        #[arg(long, default_value_t = 999)]
+        permutations: usize,
+        /// Seed of the permutations (the same seed gives the same p-values).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Significance level of the cluster labels.
+        #[arg(long, default_value_t = 0.05)]
+        alpha: f64,
+        /// Control the false discovery rate (Benjamini-Hochberg) instead of testing each
+        /// region at --alpha.
+        #[arg(long)]
+        fdr: bool,
+        /// Snapping tolerance of the contiguity, in metres.
+        #[arg(long, value_name = "M", default_value_t = buurt_diagnose::stats::weights::DEFAULT_TOLERANCE_M)]
+        tolerance: f64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+        format: TableFormat,
     },
     /// Serve vector tiles and the JSON API (see /openapi.json) over HTTP.
     Serve {
@@ -268,6 +307,35 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     path: out.as_deref(),
                 },
             )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Hotspots {
+            within,
+            level,
+            indicator,
+            year,
+            permutations,
+            seed,
+            alpha,
+            fdr,
+            tolerance,
+            format,
+        } => {
+            let atlas = open_atlas(&data_dir, &cache_dir, &progress)?;
+            let query = hotspots::Query {
+                within: &within,
+                level: level.into(),
+                indicator: &indicator,
+                year,
+                options: buurt_diagnose::diagnose::hotspots::HotspotOptions {
+                    permutations,
+                    seed,
+                    alpha,
+                    fdr,
+                    tolerance_m: tolerance,
+                },
+            };
+            hotspots::run(&atlas, &query, format)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve {

@@ -417,3 +417,74 @@ fn serve_logs_every_request_at_once_and_stops_cleanly_on_sigterm() {
             .any(|l| l.contains("uri=/no/such/route ") && l.contains("status=404"))
     );
 }
+
+#[test]
+fn hotspots_of_utrecht_buurten_as_csv_and_json() {
+    let cache = tempfile::tempdir().unwrap();
+    let atlas = cache.path().join("atlas");
+    let hotspots = |format: &str, extra: &[&str]| {
+        let mut args = vec![
+            "hotspots",
+            "--within",
+            "GM0344",
+            "--level",
+            "buurt",
+            "--indicator",
+            "eenzaam_65plus",
+            "--year",
+            "2020",
+            "--format",
+            format,
+            "--cache",
+            arg(&atlas),
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let out = hotspots("csv", &[]);
+    assert_ok(&out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "code,value,local_i,z,p_value,cluster"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // 111 buurten, 6 without a published value.
+    assert_eq!(rows.len(), 105);
+    assert_eq!(rows[0][0], "BU03440111");
+    let labels = [
+        "high-high",
+        "low-low",
+        "high-low",
+        "low-high",
+        "not-significant",
+    ];
+    assert!(rows.iter().all(|r| labels.contains(&r[5])));
+    assert!(rows.iter().any(|r| r[5] == "high-high"));
+    // The same seed reproduces the p-values; the JSON has the global I (esda: 0.36950344…).
+    let again = hotspots("csv", &["--seed", "1"]);
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), text);
+    let json = hotspots("json", &["--fdr", "--permutations", "499"]);
+    assert_ok(&json);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let i = v["global"]["moran_i"].as_f64().unwrap();
+    assert!((i - 0.369_503_440_269_708_66).abs() < 1e-12, "{i}");
+    assert!(v["global"]["p_value"].as_f64().unwrap() <= 0.002);
+    assert_eq!(v["left_out"].as_array().unwrap().len(), 6);
+    assert_eq!(v["regions"].as_array().unwrap().len(), 105);
+    assert!(v["p_threshold"].as_f64().unwrap() < 0.05);
+    // An unknown indicator is a clear error naming it.
+    let err = failure(run(&[
+        "hotspots",
+        "--within",
+        "GM0344",
+        "--indicator",
+        "nope",
+        "--year",
+        "2020",
+        "--cache",
+        arg(&atlas),
+    ]));
+    assert!(err.contains("unknown indicator 'nope'"), "{err}");
+}

@@ -27,6 +27,34 @@ pub enum DiagnoseError {
         /// What is wrong.
         message: String,
     },
+    /// No dataset has values of the indicator in that year for the regions asked for.
+    #[error("no values of {indicator} in {year} for the {level} regions within {within}")]
+    NoValues {
+        /// The indicator id.
+        indicator: String,
+        /// The year.
+        year: u16,
+        /// The area code.
+        within: String,
+        /// The level asked for.
+        level: buurt_core::Level,
+    },
+    /// A statistic is undefined: fewer than 3 regions with a value, all values equal, or no
+    /// region with a neighbour.
+    #[error(
+        "Moran's I of {indicator} in {year} within {within} is undefined on {regions} regions \
+         (fewer than 3, all values equal, or no neighbours)"
+    )]
+    Undefined {
+        /// The indicator id.
+        indicator: String,
+        /// The year.
+        year: u16,
+        /// The area code.
+        within: String,
+        /// Regions with a value and a polygon.
+        regions: usize,
+    },
 }
 
 /// Result alias for buurt-diagnose.

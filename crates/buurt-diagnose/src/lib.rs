@@ -4,7 +4,8 @@
 //!   user-defined areas; [`standing`](diagnose::standing) is the one place where a value's
 //!   standing is defined (year choice, index, z-score, rank, band, minimum count), used by the
 //!   profile, the full table and the map; aandachtspunten, composite scores, the full table.
-//! - [`stats`]: intervals, shrinkage, trends, class breaks, z-scores.
+//! - [`stats`]: intervals, shrinkage, trends, class breaks, z-scores, spatial weights and
+//!   Moran's I; [`hotspots`](diagnose::hotspots) runs the latter on the atlas (LISA).
 //! - [`atlas`]: the atlas it reads (the `buurt-atlas` crate, re-exported for analysts).
 //! - [`error`]: the crate's error, [`DiagnoseError`].
 

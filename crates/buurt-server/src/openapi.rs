@@ -4,6 +4,7 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::routes::api;
+use crate::routes::hotspots;
 use crate::routes::tiles;
 
 /// The OpenAPI document of the service.
@@ -25,6 +26,7 @@ use crate::routes::tiles;
         api::profile_pdf,
         api::area_diagnose,
         api::locate,
+        hotspots::hotspots,
         tiles::tile,
         tiles::tilejson,
         openapi_json,

@@ -220,6 +220,7 @@ async fn health_and_openapi() {
         "/api/v1/regions/{code}/profile.csv",
         "/api/v1/areas/diagnose",
         "/api/v1/locate",
+        "/api/v1/hotspots",
     ] {
         assert!(paths.contains_key(p), "openapi.json lacks {p}");
     }
@@ -1207,4 +1208,68 @@ async fn any_gemeente_has_regions_values_locate_profile_and_tiles() {
             .and_then(PropValue::as_f64),
         Some(18.0)
     );
+}
+
+#[tokio::test]
+async fn hotspots_of_utrecht_buurten() {
+    let v = get_json(
+        "/api/v1/hotspots?within=GM0344&level=buurt&indicator=eenzaam_65plus&year=2020\
+         &permutations=499&seed=3&fdr=true",
+    )
+    .await;
+    // esda's global I on the same 105 buurten (tests/tests/hotspots.rs).
+    let i = v["global"]["moran_i"].as_f64().unwrap();
+    assert!((i - 0.369_503_440_269_708_66).abs() < 1e-12, "{i}");
+    assert!(v["global"]["p_value"].as_f64().unwrap() <= 0.004);
+    let regions = v["regions"].as_array().unwrap();
+    assert_eq!(regions.len(), 105);
+    assert_eq!(v["left_out"].as_array().unwrap().len(), 6);
+    assert_eq!(v["left_out"][0]["missing_reason"], "suppressed");
+    let threshold = v["p_threshold"].as_f64().unwrap();
+    assert!(threshold < 0.05);
+    for r in regions {
+        let p = r["p_value"].as_f64().unwrap();
+        assert_eq!(r["cluster"] == "not-significant", p >= threshold, "{r}");
+    }
+    // The same seed gives the same answer.
+    let again = get_json(
+        "/api/v1/hotspots?within=GM0344&level=buurt&indicator=eenzaam_65plus&year=2020\
+         &permutations=499&seed=3&fdr=true",
+    )
+    .await;
+    assert_eq!(v, again);
+
+    assert_get_errors(&[
+        (
+            "/api/v1/hotspots?within=GM0344&indicator=eenzaam_65plus&year=2020&level=gemeente",
+            StatusCode::BAD_REQUEST,
+            "level",
+        ),
+        (
+            "/api/v1/hotspots?within=GM0344&indicator=eenzaam_65plus&year=2020&permutations=100000",
+            StatusCode::BAD_REQUEST,
+            "permutations",
+        ),
+        (
+            "/api/v1/hotspots?within=GM0344&indicator=eenzaam_65plus&year=2020&alpha=2",
+            StatusCode::BAD_REQUEST,
+            "alpha",
+        ),
+        (
+            "/api/v1/hotspots?within=GM0344&indicator=nope&year=2020",
+            StatusCode::NOT_FOUND,
+            "nope",
+        ),
+        (
+            "/api/v1/hotspots?within=GM0344&indicator=eenzaam_65plus&year=1990",
+            StatusCode::NOT_FOUND,
+            "1990",
+        ),
+        (
+            "/api/v1/hotspots?within=GM9999&indicator=eenzaam_65plus&year=2020",
+            StatusCode::NOT_FOUND,
+            "GM9999",
+        ),
+    ])
+    .await;
 }

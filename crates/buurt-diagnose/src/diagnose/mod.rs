@@ -31,6 +31,7 @@ pub(crate) mod aggregate;
 pub mod bands;
 pub mod csv_export;
 pub mod full;
+pub mod hotspots;
 pub mod pdf_export;
 pub mod profile;
 pub mod render;

@@ -5,10 +5,14 @@
 //! - [`trend`]: least-squares slope with its standard error.
 //! - [`classify`]: class breaks for maps (quantile, Fisher-Jenks natural breaks, equal interval).
 //! - [`distribution`]: mean, standard deviation, z-scores and percentile ranks.
+//! - [`weights`]: queen contiguity from polygons, row-standardised, islands reported.
+//! - [`moran`]: global and local Moran's I (LISA) as esda defines them, seeded permutations.
 
 pub mod classify;
 pub mod distribution;
 pub mod gamma;
 pub mod interval;
+pub mod moran;
 pub mod shrinkage;
 pub mod trend;
+pub mod weights;

@@ -2,6 +2,7 @@
 //! panic catcher, ETag and Cache-Control).
 
 pub mod api;
+pub mod hotspots;
 pub mod tiles;
 
 use std::time::Duration;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/regions/{code}/profile.pdf", get(api::profile_pdf))
         .route("/api/v1/areas/diagnose", post(api::area_diagnose))
         .route("/api/v1/locate", get(api::locate))
+        .route("/api/v1/hotspots", get(hotspots::hotspots))
         .merge(viewer)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
