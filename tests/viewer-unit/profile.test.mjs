@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  fileBase, profileHtml, profileTitle, themeSections,
+  fileBase, peerHref, peersSection, profileHtml, profileTitle, themeSections,
 } from '../../crates/buurt-server/assets/js/profile.js';
 
 const ind = (id, theme, extra = {}) => ({
@@ -138,4 +138,41 @@ test('a count has no index, no band and no bars against the wijk, gemeente or Ne
   assert.deepEqual(cells('inwoners').slice(1), ['33.510', '374.238', '', '2024', '']);
   assert.equal(cells('aandeel_65plus')[3], '125');
   assert.match(cells('aandeel_65plus')[5], /band-above/);
+});
+
+test('vergelijkbare wijken: the note, each peer with a link, its distance, shared indicators and largest difference', () => {
+  const peers = {
+    code: 'WK030705',
+    name: 'Schothorst',
+    level: 'wijk',
+    within: 'NL',
+    indicators: [
+      { id: 'eenzaam_18plus', label: 'Eenzaam (18+)', unit: 'percent', used: true },
+      { id: 'aandeel_65plus', label: 'Aandeel 65+', unit: 'percent', used: true },
+      { id: 'eenpersoonshuishoudens', label: 'Eenpersoonshuishoudens', unit: 'percent', used: false, reason: 'geen eigen waarde' },
+    ],
+    required_shared: 1,
+    peers: [
+      {
+        code: 'WK034405', name: 'Oost <x>', gemeente: { code: 'GM0344', name: 'Utrecht' }, distance: 0.123, shared: 2, missing: [],
+        contributions: [{ indicator: 'eenzaam_18plus', value: 44.2, subject_value: 40, z_difference: 0.5, share: 0.8 }],
+      },
+      {
+        code: 'BU00340101', name: 'Stad', gemeente: { code: 'GM0034', name: 'Almere' }, distance: 0.5, shared: 1, missing: ['aandeel_65plus'], contributions: [],
+      },
+    ],
+    note: 'Vergeleken op 2 van 3 indicatoren.',
+  };
+  const html = peersSection(peers);
+  assert.match(html, /<h3>Vergelijkbare wijken<\/h3><p class="note">Vergeleken op 2 van 3 indicatoren\.<\/p>/);
+  assert.match(html, /<a href="\?gemeente=GM0344&amp;level=wijk&amp;region=WK034405">Oost &lt;x&gt;<\/a>/);
+  assert.match(html, /<td class="num">0,12<\/td>/);
+  assert.match(html, />2 van 2<\/td><td>Eenzaam \(18\+\): 44,2 % tegen 40 %<\/td>/);
+  assert.match(html, /title="zonder waarde: Aandeel 65\+">1 van 2<\/td><td>–<\/td>/);
+  assert.equal(peerHref({ code: 'BU00340101', gemeente: { code: 'GM0034' } }), '?gemeente=GM0034&level=buurt&region=BU00340101');
+  // In the panel after the themes; an area has none.
+  const withPeers = profileHtml({ ...PROFILE, peers }, { downloads });
+  assert.ok(withPeers.indexOf('class="peers"') > withPeers.indexOf('data-theme="leefstijl"'));
+  assert.equal(peersSection(undefined), '');
+  assert.doesNotMatch(profileHtml(PROFILE, { downloads }), /class="peers"/);
 });

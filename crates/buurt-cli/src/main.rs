@@ -5,6 +5,7 @@ mod diagnose;
 mod fetch;
 mod hotspots;
 mod log_lines;
+mod peers;
 mod progress;
 mod regions;
 mod serve;
@@ -115,6 +116,31 @@ enum Command {
         /// Snapping tolerance of the contiguity, in metres.
         #[arg(long, value_name = "M", default_value_t = buurt_diagnose::stats::weights::DEFAULT_TOLERANCE_M)]
         tolerance: f64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+        format: TableFormat,
+    },
+    /// Vergelijkbare buurten: the regions of the same level most like a region on a
+    /// standardised profile (default: the demografie and zorgbehoefte headline indicators),
+    /// across gemeenten where the data allow. CSV columns: code, name, gemeente, distance (root
+    /// mean square of the z differences), shared (indicators both have), missing, and
+    /// largest_difference; the JSON adds each indicator's part and what the comparison rests on.
+    Peers {
+        /// Region code (buurt, wijk or gemeente), e.g. WK030705.
+        code: String,
+        /// How many peers.
+        #[arg(long, default_value_t = 5)]
+        k: usize,
+        /// Indicator ids, comma-separated (default: the headline indicators of demografie and
+        /// zorgbehoefte that are not counts).
+        #[arg(long, value_name = "IDS")]
+        indicators: Option<String>,
+        /// Values up to this year (default: the newest of each indicator).
+        #[arg(long)]
+        year: Option<u16>,
+        /// Only peers within this region (e.g. GM0344); default: all of Nederland.
+        #[arg(long, value_name = "CODE")]
+        within: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
         format: TableFormat,
@@ -336,6 +362,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
             };
             hotspots::run(&atlas, &query, format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Peers {
+            code,
+            k,
+            indicators,
+            year,
+            within,
+            format,
+        } => {
+            let atlas = open_atlas(&data_dir, &cache_dir, &progress)?;
+            peers::run(
+                &atlas,
+                &code,
+                k,
+                indicators.as_deref(),
+                year,
+                within.as_deref(),
+                format,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve {

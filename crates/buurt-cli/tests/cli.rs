@@ -488,3 +488,46 @@ fn hotspots_of_utrecht_buurten_as_csv_and_json() {
     ]));
     assert!(err.contains("unknown indicator 'nope'"), "{err}");
 }
+
+#[test]
+fn peers_of_a_wijk_as_csv_and_json() {
+    let cache = tempfile::tempdir().unwrap();
+    let atlas = cache.path().join("atlas");
+    let out = run(&["peers", "WK034405", "--k", "3", "--cache", arg(&atlas)]);
+    assert_ok(&out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "code,name,gemeente,distance,shared,missing,largest_difference"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    assert!(rows.iter().all(|r| r.starts_with("WK")));
+    let json = run(&[
+        "peers",
+        "WK034405",
+        "--format",
+        "json",
+        "--within",
+        "GM0344",
+        "--indicators",
+        "eenzaam_18plus, aandeel_65plus",
+        "--cache",
+        arg(&atlas),
+    ]);
+    assert_ok(&json);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["within"], "GM0344");
+    assert_eq!(v["peers"].as_array().unwrap().len(), 5);
+    assert!(v["peers"][0]["contributions"].as_array().unwrap().len() == 2);
+    let err = failure(run(&[
+        "peers",
+        "WK034405",
+        "--k",
+        "0",
+        "--cache",
+        arg(&atlas),
+    ]));
+    assert!(err.contains("invalid parameter k"), "{err}");
+}

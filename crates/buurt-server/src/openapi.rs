@@ -5,6 +5,7 @@ use utoipa::OpenApi;
 
 use crate::routes::api;
 use crate::routes::hotspots;
+use crate::routes::peers;
 use crate::routes::tiles;
 
 /// The OpenAPI document of the service.
@@ -27,6 +28,7 @@ use crate::routes::tiles;
         api::area_diagnose,
         api::locate,
         hotspots::hotspots,
+        peers::peers,
         tiles::tile,
         tiles::tilejson,
         openapi_json,

@@ -221,6 +221,7 @@ async fn health_and_openapi() {
         "/api/v1/areas/diagnose",
         "/api/v1/locate",
         "/api/v1/hotspots",
+        "/api/v1/regions/{code}/peers",
     ] {
         assert!(paths.contains_key(p), "openapi.json lacks {p}");
     }
@@ -1267,6 +1268,86 @@ async fn hotspots_of_utrecht_buurten() {
         ),
         (
             "/api/v1/hotspots?within=GM9999&indicator=eenzaam_65plus&year=2020",
+            StatusCode::NOT_FOUND,
+            "GM9999",
+        ),
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn peers_of_a_wijk_across_gemeenten_and_in_its_profile() {
+    let p = get_json("/api/v1/regions/WK034405/peers?k=3").await;
+    let peers = p["peers"].as_array().unwrap();
+    assert_eq!(peers.len(), 3);
+    assert!(
+        peers
+            .iter()
+            .any(|x| !x["code"].as_str().unwrap().starts_with("WK0344"))
+    );
+    let d: Vec<f64> = peers
+        .iter()
+        .map(|x| x["distance"].as_f64().unwrap())
+        .collect();
+    assert!(d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    assert!(p["note"].as_str().unwrap().starts_with("Vergeleken op"));
+    // The profile carries the five nearest, the same ones first.
+    let profile = get_json("/api/v1/regions/WK034405/profile").await;
+    let in_profile = profile["peers"]["peers"].as_array().unwrap();
+    assert_eq!(in_profile.len(), 5);
+    assert_eq!(in_profile[0]["code"], peers[0]["code"]);
+    // Within Utrecht, on chosen indicators.
+    let p = get_json(
+        "/api/v1/regions/WK034405/peers?within=GM0344&indicators=eenzaam_18plus,aandeel_65plus",
+    )
+    .await;
+    assert!(
+        p["peers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["code"].as_str().unwrap().starts_with("WK0344"))
+    );
+    assert_eq!(p["indicators"].as_array().unwrap().len(), 2);
+
+    assert_get_errors(&[
+        (
+            "/api/v1/regions/WK034405/peers?k=0",
+            StatusCode::BAD_REQUEST,
+            "k",
+        ),
+        (
+            "/api/v1/regions/WK034405/peers?k=51",
+            StatusCode::BAD_REQUEST,
+            "51",
+        ),
+        (
+            "/api/v1/regions/WK034405/peers?k=x",
+            StatusCode::BAD_REQUEST,
+            "k",
+        ),
+        (
+            "/api/v1/regions/WK034405/peers?indicators=eenzaam_18plus,,x",
+            StatusCode::BAD_REQUEST,
+            "empty",
+        ),
+        (
+            "/api/v1/regions/WK034405/peers?indicators=nope",
+            StatusCode::BAD_REQUEST,
+            "nope",
+        ),
+        (
+            "/api/v1/regions/WK034405/peers?within=WK034405",
+            StatusCode::BAD_REQUEST,
+            "within",
+        ),
+        (
+            "/api/v1/regions/WK999999/peers",
+            StatusCode::NOT_FOUND,
+            "WK999999",
+        ),
+        (
+            "/api/v1/regions/WK034405/peers?within=GM9999",
             StatusCode::NOT_FOUND,
             "GM9999",
         ),

@@ -33,6 +33,7 @@ pub mod csv_export;
 pub mod full;
 pub mod hotspots;
 pub mod pdf_export;
+pub mod peers;
 pub mod profile;
 pub mod render;
 pub mod scores;
@@ -130,6 +131,18 @@ impl<'a> Diagnose<'a> {
             weights,
         );
         profile.not_comparable = self.indeling_notes(key);
+        let options = peers::PeerOptions {
+            year,
+            ..peers::PeerOptions::default()
+        };
+        // A profile without peers is still a profile: say why in the log, not as an error.
+        profile.peers = match peers::peers(self.atlas, code.as_str(), &options) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                tracing::debug!(%code, error = %e, "no peers for the profile");
+                None
+            }
+        };
         Ok(profile)
     }
 
@@ -332,6 +345,7 @@ impl<'a> Diagnose<'a> {
             scores,
             sections: Vec::new(),
             not_comparable: Vec::new(),
+            peers: None,
         };
         let figures = sections::gemeente_figures(self.atlas, &profile);
         profile.sections = sections::build(&profile, &figures, &benchmark_name);

@@ -286,6 +286,10 @@ pub struct Profile {
     /// area: left out of the profile, and said so.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_comparable: Vec<IndelingNote>,
+    /// Vergelijkbare regio's: the regions of the same level most like this one (none for an
+    /// area of buurten).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peers: Option<super::peers::Peers>,
 }
 
 /// Values left out because the code named another area in the source's indeling.

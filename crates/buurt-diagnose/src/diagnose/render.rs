@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::aandachtspunten::format_value;
+use super::peers::Peers;
 use super::profile::{IndicatorProfile, Profile, Section, benchmark_name};
 use super::sections::signed;
 
@@ -135,6 +136,10 @@ pub fn markdown(p: &Profile) -> String {
         }
     }
 
+    if let Some(peers) = &p.peers {
+        peers_block(&mut out, peers);
+    }
+
     let _ = writeln!(
         out,
         "\n---\nBronnen: {}. RIVM-cijfers per buurt en wijk zijn modelschattingen (zonder marge). \
@@ -201,4 +206,46 @@ fn gemeente_figures(out: &mut String, section: &Section) {
         );
     }
     let _ = writeln!(out);
+}
+
+/// "Vergelijkbare buurten": the nearest regions with their distance and what differs most.
+fn peers_block(out: &mut String, peers: &Peers) {
+    let title = match peers.level {
+        buurt_core::Level::Buurt => "Vergelijkbare buurten",
+        buurt_core::Level::Wijk => "Vergelijkbare wijken",
+        _ => "Vergelijkbare gemeenten",
+    };
+    let _ = writeln!(out, "\n## {title}\n\n{}\n", peers.note);
+    if peers.peers.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "| regio | gemeente | afstand | gedeelde indicatoren | grootste verschil |\n|---|---|---|---|---|"
+    );
+    let indicator = |id: &str| peers.indicators.iter().find(|i| i.id == id);
+    for peer in &peers.peers {
+        let biggest = peer.contributions.first().map_or_else(
+            || "–".to_owned(),
+            |c| match indicator(&c.indicator) {
+                Some(i) => format!(
+                    "{} ({} tegen {})",
+                    i.label,
+                    format_value(c.value, i.unit),
+                    format_value(c.subject_value, i.unit)
+                ),
+                None => c.indicator.clone(),
+            },
+        );
+        let _ = writeln!(
+            out,
+            "| {} ({}) | {} | {:.2} | {} | {} |",
+            peer.name,
+            peer.code,
+            peer.gemeente.as_ref().map_or("–", |g| g.name.as_str()),
+            peer.distance,
+            peer.shared,
+            biggest
+        );
+    }
 }

@@ -124,6 +124,45 @@ function scoresSection(scores, catalogue) {
     <ul class="score-list">${themes}</ul></section>`;
 }
 
+const PEER_TITLES = { buurt: 'Vergelijkbare buurten', wijk: 'Vergelijkbare wijken', gemeente: 'Vergelijkbare gemeenten' };
+
+/** The link that opens a peer on the map: its gemeente, its level and the peer selected. */
+export function peerHref(peer) {
+  const level = peer.code.startsWith('BU') ? 'buurt' : 'wijk';
+  const q = new URLSearchParams();
+  if (peer.gemeente?.code) q.set('gemeente', peer.gemeente.code);
+  q.set('level', level);
+  q.set('region', peer.code);
+  return `?${q}`;
+}
+
+/**
+ * "Vergelijkbare buurten": the service's nearest regions (`profile.peers`) with their distance,
+ * the indicators they share and the one that differs most; what the comparison rests on (its
+ * note) above the table. Nothing when the profile has no peers (an area).
+ */
+export function peersSection(peers) {
+  if (!peers) return '';
+  const title = PEER_TITLES[peers.level] ?? 'Vergelijkbare regio\'s';
+  const byId = new Map((peers.indicators ?? []).map((i) => [i.id, i]));
+  const used = (peers.indicators ?? []).filter((i) => i.used).length;
+  const rows = (peers.peers ?? []).map((p) => {
+    const c = (p.contributions ?? [])[0];
+    const ind = c ? byId.get(c.indicator) : null;
+    const diff = c && ind
+      ? `${escapeHtml(ind.label)}: ${escapeHtml(formatValue(c.value, ind.unit))} tegen ${escapeHtml(formatValue(c.subject_value, ind.unit))}`
+      : '–';
+    const missing = (p.missing ?? []).map((id) => byId.get(id)?.label ?? id);
+    return `<tr data-code="${escapeHtml(p.code)}"><td><a href="${escapeHtml(peerHref(p))}">${escapeHtml(p.name)}</a></td>
+      <td>${escapeHtml(p.gemeente?.name ?? '')}</td><td class="num">${formatNumber(p.distance)}</td>
+      <td class="num" title="${escapeHtml(missing.length ? `zonder waarde: ${missing.join(', ')}` : 'alle gebruikte indicatoren')}">${p.shared} van ${used}</td><td>${diff}</td></tr>`;
+  }).join('');
+  const table = rows
+    ? `<table class="small"><thead><tr><th>naam</th><th>gemeente</th><th>afstand</th><th>gedeeld</th><th>grootste verschil</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '';
+  return `<section class="peers"><h3>${escapeHtml(title)}</h3><p class="note">${escapeHtml(peers.note ?? '')}</p>${table}</section>`;
+}
+
 /** The themes closed until opened: leefstijl stands apart from the wijkpact's themes. */
 const COLLAPSED = new Set(['leefstijl']);
 
@@ -232,6 +271,7 @@ export function profileHtml(profile, { catalogue = new Map(), downloads, isArea 
     ${scoresSection(profile.scores, catalogue)}
     <p class="note no-print">Per thema de kernindicatoren (balken: ${escapeHtml(selfLabel)} donker, tegenover wijk, gemeente en Nederland; aantallen zonder vergelijking) en alle indicatoren.</p>
     ${sections.map((sec) => themeSection(sec, selfLabel)).join('')}
+    ${peersSection(profile.peers)}
     <footer class="print-foot">Bron: CBS, RIVM (GGD'en, CBS, RIVM – Gezondheidsmonitor; modelschattingen zonder marges), Vektis. Gemaakt met buurt.</footer>`;
 }
 

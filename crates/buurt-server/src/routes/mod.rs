@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod hotspots;
+pub mod peers;
 pub mod tiles;
 
 use std::time::Duration;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/regions", get(api::regions))
         .route("/api/v1/regions/{code}", get(api::region))
         .route("/api/v1/regions/{code}/profile", get(api::profile))
+        .route("/api/v1/regions/{code}/peers", get(peers::peers))
         .route("/api/v1/regions/{code}/profile.csv", get(api::profile_csv))
         .route(
             "/api/v1/regions/{code}/profile.xlsx",
