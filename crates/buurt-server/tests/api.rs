@@ -780,6 +780,12 @@ async fn area_diagnose_and_body_errors() {
             None,
         ),
         (huge.as_str(), StatusCode::PAYLOAD_TOO_LARGE, None),
+        // Counted twice, a small buurt would pass the minimum population (issue 15).
+        (
+            r#"{"name": "x", "buurten": ["BU03441011", "BU03441011"]}"#,
+            StatusCode::BAD_REQUEST,
+            Some("BU03441011"),
+        ),
     ];
     for (body, expected, names) in refused {
         let (status, msg) = error_of(post_json("/api/v1/areas/diagnose", body.to_owned())).await;
@@ -1353,4 +1359,42 @@ async fn peers_of_a_wijk_across_gemeenten_and_in_its_profile() {
         ),
     ])
     .await;
+}
+
+/// CBS publishes BU03440821's cars per household as `.`: an area of that buurt must not
+/// recompute it from the counts (issue 15, finding 3), nor may a larger area that holds it.
+#[tokio::test]
+async fn an_area_never_recomputes_a_ratio_its_source_suppressed() {
+    let ratio = |v: &Value| {
+        v["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == "personenautos_per_huishouden")
+            .cloned()
+    };
+    let loaded = state().0.loaded();
+    let own = Diagnose::new(loaded.atlas())
+        .profile("BU03440821", None)
+        .unwrap();
+    let own = serde_json::to_value(&own).unwrap();
+    let own = ratio(&own).expect("the buurt's own row");
+    assert!(own["value"].is_null(), "{own}");
+    for buurten in [
+        r#"["BU03440821"]"#,
+        r#"["BU03440821", "BU03440822", "BU03440823"]"#,
+    ] {
+        let body = format!(r#"{{"name": "x", "buurten": {buurten}}}"#);
+        let (status, _, bytes) = send(post_json("/api/v1/areas/diagnose", body)).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{}",
+            String::from_utf8_lossy(&bytes)
+        );
+        let v: Value = serde_json::from_slice(&bytes).unwrap();
+        let r = ratio(&v).expect("a row for the ratio");
+        assert!(r["value"].is_null(), "{buurten}: {r}");
+        assert_eq!(r["missing_reason"], own["missing_reason"], "{buurten}");
+    }
 }

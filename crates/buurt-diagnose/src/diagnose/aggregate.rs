@@ -62,7 +62,8 @@ pub(crate) fn group_value(
 }
 
 /// The area's value in group `g`: counts summed, rates as ratio of sums, model estimates as a
-/// weighted mean. Any buurt without a value makes the aggregate missing, except for model
+/// weighted mean. Any buurt without a value makes the aggregate missing (a count or a ratio is
+/// never completed or recomputed around a value the source left out), except for model
 /// estimates, which average over the buurten that have one.
 fn aggregate_area(
     engine: &CellIndex,
@@ -99,6 +100,17 @@ fn aggregate_area(
             cells.iter().map(|c| c.1).sum()
         }
         Aggregation::RatioOfSums => {
+            // Where the source left a buurt's ratio out (suppressed, not yet published, below
+            // its minimum), the area's ratio is left out too: recomputed from the counts it
+            // would publish what the source withheld, and the difference of two areas that
+            // differ by that buurt would show the buurt's own ratio.
+            if let Some(m) = first_missing {
+                return Some(Found {
+                    value: f64::NAN,
+                    missing: Some(m),
+                    anchor,
+                });
+            }
             let (Some(n), Some(d)) = (
                 index_of(catalogue, ind.numerator.as_ref()),
                 index_of(catalogue, ind.denominator.as_ref()),

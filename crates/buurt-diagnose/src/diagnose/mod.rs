@@ -161,6 +161,15 @@ impl<'a> Diagnose<'a> {
                 message: "an area needs at least one buurt code".into(),
             });
         }
+        // A code twice would count its people twice: past the minimum population, and a
+        // difference of two areas would show one buurt alone.
+        let mut seen = std::collections::HashSet::new();
+        if let Some(twice) = buurten.iter().find(|b| !seen.insert(**b)) {
+            return Err(DiagnoseError::Parameter {
+                name: "buurten",
+                message: format!("{twice} is given more than once"),
+            });
+        }
         let gemeente = buurten[0].gemeente();
         if let Some(other) = buurten.iter().find(|b| b.gemeente() != gemeente) {
             return Err(DiagnoseError::Parameter {
