@@ -172,6 +172,10 @@ enum TilesCommand {
         /// Show each indicator at its latest year up to this one (default: the latest year).
         #[arg(long)]
         year: Option<u16>,
+        /// Comma-separated indicator ids whose LISA cluster (`<id>_cluster`) each feature
+        /// carries, as `buurt serve`'s `?clusters=` (default: none).
+        #[arg(long)]
+        clusters: Option<String>,
         /// Only regions within this code (e.g. GM0344); default: all of Nederland.
         #[arg(long, value_name = "CODE")]
         within: Option<String>,
@@ -374,6 +378,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     layers,
                     indicators,
                     year,
+                    clusters,
                     within,
                 },
         } => {
@@ -385,6 +390,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 layers,
                 indicators,
                 year,
+                clusters,
                 within,
             };
             let checked = tiles::check(&args)?;
