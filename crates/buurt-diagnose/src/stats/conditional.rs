@@ -115,6 +115,85 @@ impl<'a> Draws<'a> {
     }
 }
 
+/// What a region's permuted statistics come to: how many count as at least the observed one,
+/// their mean and their standard deviation (`ddof = 0`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    /// Statistics at least as large as the observed one.
+    pub larger: usize,
+    /// Their mean.
+    pub mean: f64,
+    /// Their standard deviation (NaN or 0 when they are all equal).
+    pub sd: f64,
+}
+
+impl Draws<'_> {
+    /// The permuted statistics `scale · lag_r` of region `i` (`lag_r` as [`Draws::lags`]),
+    /// summarised; `larger` counts those for which `at_least` holds. With equal weights the
+    /// statistics are never stored: two passes over the prefix sums of length `k`, adjusted
+    /// for the few rows where `i` drew itself; else `buf` (one per row) holds them.
+    pub fn summary(
+        &self,
+        i: usize,
+        weights: &[f64],
+        scale: f64,
+        at_least: impl Fn(f64) -> bool,
+        buf: &mut [f64],
+    ) -> Summary {
+        let k = weights.len();
+        let rows = self.rows;
+        let pf = rows as f64;
+        let first = weights.first().copied().unwrap_or(0.0);
+        if k == 0 || weights.iter().any(|w| w.to_bits() != first.to_bits()) {
+            self.lags(i, weights, buf);
+            let mut larger = 0;
+            let mut total = 0.0;
+            for &l in buf.iter() {
+                let sim = scale * l;
+                larger += usize::from(at_least(sim));
+                total += sim;
+            }
+            let mean = total / pf;
+            let ss: f64 = buf.iter().map(|&l| (scale * l - mean).powi(2)).sum();
+            return Summary {
+                larger,
+                mean,
+                sd: (ss / pf).sqrt(),
+            };
+        }
+        let c = scale * first;
+        let sums = &self.prefix[k * rows..(k + 1) * rows];
+        let longer = &self.prefix[(k + 1) * rows..(k + 2) * rows];
+        let zi = self.z[i];
+        // The rows where i is among the first k: (the statistic as read, the one it is).
+        let fixes = self.at[self.at_start[i]..self.at_start[i + 1]]
+            .iter()
+            .filter(|&&(_, pos)| (pos as usize) < k)
+            .map(|&(r, _)| (c * sums[r as usize], c * (longer[r as usize] - zi)));
+        let mut larger = 0;
+        let mut total = 0.0;
+        for &s in sums {
+            let sim = c * s;
+            larger += usize::from(at_least(sim));
+            total += sim;
+        }
+        for (read, is) in fixes.clone() {
+            larger = larger + usize::from(at_least(is)) - usize::from(at_least(read));
+            total += is - read;
+        }
+        let mean = total / pf;
+        let mut ss: f64 = sums.iter().map(|&s| (c * s - mean).powi(2)).sum();
+        for (read, is) in fixes {
+            ss += (is - mean).powi(2) - (read - mean).powi(2);
+        }
+        Summary {
+            larger,
+            mean,
+            sd: (ss / pf).sqrt(),
+        }
+    }
+}
+
 /// `rows` random orderings of `k` regions out of `0..m` from `seed`, one after another
 /// (`rows · k` entries): a partial Fisher–Yates per row on one running permutation, which
 /// leaves each row's first `k` a uniform random ordering whatever came before.
@@ -150,6 +229,29 @@ mod tests {
         // 200 expected per region, standard deviation 13.
         assert!(seen.iter().all(|c| (140..260).contains(c)), "{seen:?}");
         assert_eq!(draw_table(10, 4, 50, 3), table[..200]);
+    }
+
+    /// The summary without storing equals the one over the stored statistics.
+    #[test]
+    fn summary_equals_the_statistics_stored() {
+        let z = [-1.5, -0.5, 0.2, 0.4, 1.1, 0.3, 2.0];
+        let draws = Draws::new(&z, 3, 999, 11);
+        let mut buf = vec![0.0; 999];
+        for i in 0..z.len() {
+            for k in 1..=3 {
+                let w = vec![1.0 / k as f64; k];
+                let observed = 0.1 * i as f64 - 0.2;
+                let test = |s: f64| s >= observed;
+                let quick = draws.summary(i, &w, 1.7, test, &mut buf);
+                draws.lags(i, &w, &mut buf);
+                let sims: Vec<f64> = buf.iter().map(|l| 1.7 * l).collect();
+                let mean = sims.iter().sum::<f64>() / 999.0;
+                let sd = (sims.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / 999.0).sqrt();
+                assert_eq!(quick.larger, sims.iter().filter(|&&s| test(s)).count());
+                assert!((quick.mean - mean).abs() < 1e-12, "{i} {k}");
+                assert!((quick.sd - sd).abs() < 1e-12, "{i} {k}");
+            }
+        }
     }
 
     /// The prefix-sum path and the direct sums agree, and region i never draws itself.

@@ -292,30 +292,21 @@ pub fn local(y: &[f64], w: &SpatialWeights, permutations: usize, seed: u64) -> O
     let max_k = w.neighbours.iter().map(Vec::len).max().unwrap_or(0);
     if permutations > 0 && max_k > 0 {
         let draws = Draws::new(&z, max_k, permutations, seed);
-        let mut lags = vec![0.0; permutations];
-        let pf = permutations as f64;
+        let mut buf = vec![0.0; permutations];
         for i in 0..n {
             if w.neighbours[i].is_empty() {
                 continue;
             }
-            draws.lags(i, &w.weights[i], &mut lags);
-            let zi = scaling * z[i];
-            let mut larger = 0;
-            let mut sum = 0.0;
-            for &l in &lags {
-                let sim = zi * l;
-                larger += usize::from(at_least(sim, is[i]));
-                sum += sim;
-            }
-            p_sim[i] = Some(pseudo_p(larger, permutations));
-            let m = sum / pf;
-            let s = (lags
-                .iter()
-                .map(|&l| (zi * l - m) * (zi * l - m))
-                .sum::<f64>()
-                / pf)
-                .sqrt();
-            z_sim[i] = (s > 0.0).then(|| (is[i] - m) / s);
+            let observed = is[i];
+            let sims = draws.summary(
+                i,
+                &w.weights[i],
+                scaling * z[i],
+                |sim| at_least(sim, observed),
+                &mut buf,
+            );
+            p_sim[i] = Some(pseudo_p(sims.larger, permutations));
+            z_sim[i] = (sims.sd > 0.0).then(|| (observed - sims.mean) / sims.sd);
         }
     }
     Some(LocalMoran {
