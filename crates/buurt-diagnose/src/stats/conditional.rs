@@ -7,9 +7,9 @@
 //! than itself (the others in a uniform random order stay uniform when `i` is skipped, so
 //! each region's test is a conditional permutation test; the tests of different regions share
 //! rows, as esda's do). With equal weights in a row (row-standardised contiguity) a
-//! permuted sum is a prefix sum of its row, computed once: region `i` then costs one pass
-//! over the rows plus a correction for the few rows where it drew itself, instead of
-//! `rows · k_i` random draws and reads.
+//! permuted sum is a prefix sum of its row, computed once: region `i` then costs two passes
+//! over one contiguous run of prefix sums (count and mean, then spread) plus a correction for
+//! the few rows where it drew itself, instead of `rows · k_i` random draws and reads.
 
 use super::moran::Rng;
 
