@@ -783,3 +783,81 @@ test('an unknown gemeente in the link shows a message and the map of the Netherl
   await p.close();
   assert.deepEqual(errors, [], 'no console errors');
 });
+
+test('the hot spots mode colours the buurten by their cluster, with its own legend and Moran\'s I', { timeout: 180_000 }, async () => {
+  const p = await context.newPage();
+  watchErrors(p, errors);
+  await p.goto(`${server.base}/?indicator=eenzaam_65plus&year=2020&level=buurt`);
+  await waitForView(p, 'buurt|GM0344');
+  // Turned on from the Weergave control; the URL keeps it.
+  await p.locator('#mode').selectOption('hotspots');
+  await waitForMap(p, 'eenzaam_65plus|2020|buurt|hotspots|quantile|5');
+  assert.match(p.url(), /mode=hotspots/);
+  assert.equal(await p.locator('#method').isDisabled(), true);
+  const hot = await api('/api/v1/hotspots?within=GM0344&level=buurt&indicator=eenzaam_65plus&year=2020');
+  const legend = await p.locator('#legend').innerText();
+  for (const text of ['Hoog omringd door hoog', 'Laag omringd door laag', 'Hoog omringd door laag', 'Laag omringd door hoog', 'Niet significant', 'Geen waarde of geen buren']) {
+    assert.ok(legend.includes(text), `${text} in the legend:\n${legend}`);
+  }
+  assert.match(legend, /lokale Moran's I over de buurten van Utrecht/);
+  // The global Moran's I of the API (esda's 0.3695 on these buurten), in Dutch.
+  assert.ok(legend.includes(`Moran's I = ${nl(hot.global.moran_i, 3)}`), legend);
+  assert.equal(Number(await p.locator('#moran').getAttribute('data-moran-i')), hot.global.moran_i);
+  // Each class counts the API's buurten with that label; the left-out ones have none.
+  const counts = await p.locator('#legend li[data-class]').evaluateAll((lis) => Object.fromEntries(lis.map((li) => [li.dataset.class, Number(/\((\d+)\)/.exec(li.textContent)[1])])));
+  const expected = { 'high-high': 0, 'low-low': 0, 'high-low': 0, 'low-high': 0, 'not-significant': 0, none: hot.left_out.length };
+  for (const r of hot.regions) expected[r.cluster] += 1;
+  assert.deepEqual(counts, expected);
+  assert.ok(expected['high-high'] > 0 && expected['low-low'] > 0, JSON.stringify(expected));
+
+  // Each buurt drawn is painted in the legend colour of the cluster the API gives it.
+  const swatches = await p.locator('#legend li[data-class] .swatch').evaluateAll((ss) => Object.fromEntries(ss.map((s) => [s.parentElement.dataset.class, getComputedStyle(s).backgroundColor.match(/\d+/g).slice(0, 3).join(',')])));
+  const drawn = await renderedRegions(p, 'buurt-fill', 'eenzaam_65plus_cluster');
+  assert.ok(drawn.length > 50, `${drawn.length} buurten drawn`);
+  const byCode = new Map(hot.regions.map((r) => [r.code, r.cluster]));
+  for (const r of drawn) {
+    assert.equal(r.number, byCode.get(r.code) ?? null, `${r.code}: the tile's cluster is the API's`);
+    assert.equal(r.color, swatches[r.number ?? 'none'], `${r.code} painted as ${r.number}`);
+  }
+  // And on the canvas: a hot spot's interior point has the hot spot colour (88 % over the
+  // background), the map shows hot and cold spots.
+  const spot = hot.regions.find((r) => r.cluster === 'high-high' && drawn.some((d) => d.code === r.code));
+  const region = await api(`/api/v1/regions/${spot.code}`);
+  const point = await screenPoint(p, region.interior_point_wgs84);
+  const pixel = await p.evaluate(async ({ x, y }) => {
+    const canvas = document.querySelector('#map canvas');
+    const box = canvas.getBoundingClientRect();
+    const img = new Image();
+    img.src = canvas.toDataURL('image/png');
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const scale = img.width / box.width;
+    return [...g.getImageData(Math.round((x - box.x) * scale), Math.round((y - box.y) * scale), 1, 1).data].slice(0, 3);
+  }, point);
+  const want = swatches['high-high'].split(',').map(Number).map((v, k) => v * 0.88 + [0xee, 0xf0, 0xf2][k] * 0.12);
+  assert.ok(pixel.every((v, k) => Math.abs(v - want[k]) <= 8), `${spot.code} at its interior point: ${pixel} vs ${want}`);
+  const canvas = await readCanvas(p);
+  assert.ok(canvas.counts['high-high'] > 200 && canvas.counts['low-low'] > 200, JSON.stringify(canvas.counts));
+  // Hovering says which class a buurt is in.
+  await p.mouse.move(point.x, point.y);
+  await p.locator('#tooltip .tip-cluster').waitFor();
+  assert.match(await p.locator('#tooltip').innerText(), /Hoog omringd door hoog/);
+  await p.mouse.move(5, 5);
+  await shot('16-hotspots', p);
+
+  // A reload keeps the mode; turned off, the classes of the values are back.
+  await p.reload();
+  await waitForMap(p, 'eenzaam_65plus|2020|buurt|hotspots|quantile|5');
+  assert.equal(await p.locator('#mode').inputValue(), 'hotspots');
+  assert.match(await p.locator('#legend').innerText(), /Hoog omringd door hoog/);
+  await p.locator('#mode').selectOption('value');
+  await waitForMap(p, 'eenzaam_65plus|2020|buurt|value|quantile|5');
+  assert.doesNotMatch(await p.locator('#legend').innerText(), /omringd/);
+  assert.equal(await p.locator('#method').isDisabled(), false);
+  await p.close();
+  assert.deepEqual(errors, [], 'no console errors');
+});

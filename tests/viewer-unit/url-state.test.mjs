@@ -36,6 +36,8 @@ test('written and read back, the view is the same', () => {
     { ...DEFAULTS, region: [] },
     { ...DEFAULTS, indicator: 'jeugdzorg', year: '2023', level: 'wijk', mode: 'index', method: 'equal', classes: 3, region: ['WK034405'] },
     { ...DEFAULTS, gemeente: 'GM0363', region: ['BU03440111', 'BU03440112'] },
+    // The hot spots mode is kept too.
+    { ...DEFAULTS, indicator: 'eenzaam_65plus', year: '2020', mode: 'hotspots' },
   ];
   for (const view of views) assert.deepEqual(read(`?${toSearch(view)}`), view);
 });

@@ -198,6 +198,10 @@ enum TilesCommand {
         /// Show each indicator at its latest year up to this one (default: the latest year).
         #[arg(long)]
         year: Option<u16>,
+        /// Comma-separated indicator ids whose LISA cluster (`<id>_cluster`) each feature
+        /// carries, as `buurt serve`'s `?clusters=` (default: none).
+        #[arg(long)]
+        clusters: Option<String>,
         /// Only regions within this code (e.g. GM0344); default: all of Nederland.
         #[arg(long, value_name = "CODE")]
         within: Option<String>,
@@ -420,6 +424,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     layers,
                     indicators,
                     year,
+                    clusters,
                     within,
                 },
         } => {
@@ -431,6 +436,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 layers,
                 indicators,
                 year,
+                clusters,
                 within,
             };
             let checked = tiles::check(&args)?;

@@ -12,7 +12,9 @@ use buurt_core::{Level, RegionCode};
 use buurt_diagnose::Atlas;
 use buurt_io::crs::geometry_rd_to_wgs84;
 use buurt_server::TILE_LEVELS;
-use buurt_tiles::choropleth::{Choropleth, TileQuery, resolve_indicators};
+use buurt_tiles::choropleth::{
+    Choropleth, TileQuery, resolve_cluster_indicators, resolve_indicators,
+};
 use buurt_tiles::export::{
     ArchiveInfo, GeoJsonFeature, MbTilesArchive, PmTilesArchive, write_geojson,
 };
@@ -64,6 +66,7 @@ pub struct ExportArgs {
     pub layers: Vec<String>,
     pub indicators: Option<String>,
     pub year: Option<u16>,
+    pub clusters: Option<String>,
     pub within: Option<String>,
 }
 
@@ -130,6 +133,8 @@ pub fn check(args: &ExportArgs) -> anyhow::Result<Checked> {
         indicators: resolve_indicators(&catalogue, args.indicators.as_deref())
             .context("--indicators")?,
         year: args.year,
+        clusters: resolve_cluster_indicators(&catalogue, args.clusters.as_deref())
+            .context("--clusters")?,
     };
     let within = match &args.within {
         Some(w) => w

@@ -288,6 +288,71 @@ fn tiles_export_writes_pmtiles_and_geojson_of_utrecht() {
             );
         }
     }
+
+    // With --clusters: each buurt with a published 2020 value carries the label `buurt
+    // hotspots` gives it within GM0344 (the same defaults), a buurt without one none.
+    let hot = dir.path().join("hot.geojson");
+    assert_ok(&export(&[
+        "--out",
+        arg(&hot),
+        "--layers",
+        "buurt",
+        "--indicators",
+        "eenzaam_65plus",
+        "--year",
+        "2020",
+        "--clusters",
+        "eenzaam_65plus",
+    ]));
+    let listed = run(&[
+        "hotspots",
+        "--within",
+        "GM0344",
+        "--level",
+        "buurt",
+        "--indicator",
+        "eenzaam_65plus",
+        "--year",
+        "2020",
+        "--format",
+        "csv",
+        "--cache",
+        arg(&atlas),
+    ]);
+    assert_ok(&listed);
+    let csv = String::from_utf8(listed.stdout).unwrap();
+    let labels: std::collections::HashMap<&str, &str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let fields: Vec<&str> = l.split(',').collect();
+            (fields[0], fields[fields.len() - 1])
+        })
+        .collect();
+    assert_eq!(labels.len(), 105);
+    let collection: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&hot).unwrap()).unwrap();
+    let features = collection["features"].as_array().unwrap();
+    assert_eq!(features.len(), 111);
+    for f in features {
+        let p = &f["properties"];
+        let code = p["code"].as_str().unwrap();
+        assert_eq!(
+            p["eenzaam_65plus_cluster"].as_str(),
+            labels.get(code).copied(),
+            "{code}"
+        );
+    }
+    let unknown = failure(export(&[
+        "--out",
+        arg(&dir.path().join("y.geojson")),
+        "--clusters",
+        "nope",
+    ]));
+    assert!(
+        unknown.contains("--clusters") && unknown.contains("nope"),
+        "{unknown}"
+    );
 }
 
 /// One HTTP/1.1 GET on a fresh connection; the whole response, or `None` when nobody answers.

@@ -39,6 +39,18 @@ pub enum DiagnoseError {
         /// The level asked for.
         level: buurt_core::Level,
     },
+    /// No year (up to the one asked for) has values of the indicator for the regions asked for.
+    #[error("no year{} with values of {indicator} for the {level} regions within {within}", up_to.map(|y| format!(" up to {y}")).unwrap_or_default())]
+    NoYear {
+        /// The indicator id.
+        indicator: String,
+        /// The newest year allowed, if any.
+        up_to: Option<u16>,
+        /// The area code.
+        within: String,
+        /// The level asked for.
+        level: buurt_core::Level,
+    },
     /// A statistic is undefined: fewer than 3 regions with a value, all values equal, or no
     /// region with a neighbour.
     #[error(

@@ -60,6 +60,7 @@ const ASSETS: &[Asset] = &[
     asset!("js/gemeenten.js", JS),
     asset!("js/view.js", JS),
     asset!("js/combobox.js", JS),
+    asset!("js/hotspots.js", JS),
     asset!("vendor/maplibre-gl.js", JS),
     asset!("vendor/maplibre-gl.css", CSS),
     asset!(

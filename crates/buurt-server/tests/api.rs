@@ -1361,6 +1361,227 @@ async fn peers_of_a_wijk_across_gemeenten_and_in_its_profile() {
     .await;
 }
 
+/// The labels `/api/v1/hotspots`'s computation gives: code → cluster, for the regions with
+/// neighbours.
+fn hotspot_labels(
+    within: RegionCode,
+    level: Level,
+    year: u16,
+) -> std::collections::HashMap<String, &'static str> {
+    use buurt_diagnose::diagnose::hotspots::{HotspotOptions, hotspots};
+    let h = hotspots(
+        state().0.loaded().atlas(),
+        within,
+        level,
+        "eenzaam_65plus",
+        year,
+        HotspotOptions::default(),
+    )
+    .unwrap();
+    h.regions
+        .iter()
+        .filter(|r| r.neighbours > 0)
+        .map(|r| (r.code.clone(), r.cluster.as_str()))
+        .collect()
+}
+
+/// `<id>_cluster` of every feature of `layer` in `tile` whose code starts with `prefix`:
+/// code → label (None when the feature has none), with whether it has a value.
+fn clusters_in(
+    tile: &DecodedTile,
+    layer: &str,
+    prefix: &str,
+) -> Vec<(String, Option<String>, bool)> {
+    tile.layer(layer)
+        .unwrap()
+        .features
+        .iter()
+        .filter_map(|f| {
+            let code = f.property("code")?.as_str()?;
+            code.starts_with(prefix).then(|| {
+                (
+                    code.to_owned(),
+                    f.property("eenzaam_65plus_cluster")
+                        .and_then(PropValue::as_str)
+                        .map(str::to_owned),
+                    f.property("eenzaam_65plus").is_some(),
+                )
+            })
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn tiles_carry_the_hotspot_clusters_of_the_diagnose() {
+    let utrecht: RegionCode = "GM0344".parse().unwrap();
+    // Buurten: LISA over the buurten of their gemeente, as /api/v1/hotspots within GM0344.
+    let expected = hotspot_labels(utrecht, Level::Buurt, 2020);
+    let tile = tile_at(CENTRAAL, 12);
+    let decoded = get_decoded(&format!(
+        "/tiles/buurt/{tile}.mvt?indicators=eenzaam_65plus&year=2020&clusters=eenzaam_65plus"
+    ))
+    .await;
+    let found = clusters_in(&decoded, "buurt", "BU0344");
+    assert!(
+        found.len() > 40,
+        "{} Utrecht buurten in {tile}",
+        found.len()
+    );
+    let mut labelled = std::collections::BTreeMap::new();
+    for (code, label, has_value) in &found {
+        assert_eq!(
+            label.as_deref(),
+            expected.get(code).copied(),
+            "{code} in {tile}"
+        );
+        // A region without a published value (suppressed, …) never gets a label.
+        if !has_value {
+            assert!(label.is_none(), "{code}");
+        }
+        *labelled.entry(label.clone()).or_insert(0) += 1;
+    }
+    // Hot and cold spots and regions without a label (the suppressed ones) are all there.
+    for label in [
+        Some("high-high"),
+        Some("low-low"),
+        Some("not-significant"),
+        None,
+    ] {
+        assert!(
+            labelled.contains_key(&label.map(str::to_owned)),
+            "{label:?} in {labelled:?}"
+        );
+    }
+    // Without `clusters` the tile carries none.
+    let plain = get_decoded(&format!(
+        "/tiles/buurt/{tile}.mvt?indicators=eenzaam_65plus&year=2020"
+    ))
+    .await;
+    assert!(
+        clusters_in(&plain, "buurt", "BU")
+            .iter()
+            .all(|(_, l, _)| l.is_none())
+    );
+
+    // Without a year: the newest year with values in the area, as /api/v1/hotspots without one.
+    let api = get_json("/api/v1/hotspots?within=GM0344&indicator=eenzaam_65plus").await;
+    let from_api: std::collections::HashMap<String, String> = api["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["neighbours"].as_u64() > Some(0))
+        .map(|r| {
+            (
+                r["code"].as_str().unwrap().to_owned(),
+                r["cluster"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let newest = get_decoded(&format!(
+        "/tiles/buurt/{tile}.mvt?indicators=eenzaam_65plus&clusters=eenzaam_65plus"
+    ))
+    .await;
+    for (code, label, _) in clusters_in(&newest, "buurt", "BU0344") {
+        assert_eq!(label.as_ref(), from_api.get(&code), "{code}");
+    }
+
+    // Wijken: LISA over all wijken of the Netherlands; the Wadden islands' wijken have no
+    // neighbour and no label, though they have a value.
+    let national = hotspot_labels(RegionCode::Nederland, Level::Wijk, 2020);
+    for (code, at) in [("WK034405", 10), ("WK006000", 10)] {
+        let tile = tile_at(interior_point(code), at);
+        let decoded = get_decoded(&format!(
+            "/tiles/wijk/{tile}.mvt?indicators=eenzaam_65plus&year=2020&clusters=eenzaam_65plus"
+        ))
+        .await;
+        let found = clusters_in(&decoded, "wijk", "WK");
+        assert!(found.iter().any(|(c, _, _)| c == code), "{code} in {tile}");
+        for (c, label, _) in &found {
+            assert_eq!(label.as_deref(), national.get(c).copied(), "{c} in {tile}");
+        }
+    }
+    let island = get_decoded(&format!(
+        "/tiles/wijk/{}.mvt?indicators=eenzaam_65plus&year=2020&clusters=eenzaam_65plus",
+        tile_at(interior_point("WK006000"), 10)
+    ))
+    .await;
+    let wk = feature_of(&island, "wijk", "WK006000").unwrap();
+    assert!(wk.property("eenzaam_65plus").is_some());
+    assert!(wk.property("eenzaam_65plus_cluster").is_none());
+
+    // Gemeenten: over all gemeenten of the Netherlands.
+    let gemeenten = hotspot_labels(RegionCode::Nederland, Level::Gemeente, 2020);
+    let decoded = get_decoded(&format!(
+        "/tiles/gemeente/{}.mvt?indicators=eenzaam_65plus&year=2020&clusters=eenzaam_65plus",
+        tile_at(CENTRAAL, 8)
+    ))
+    .await;
+    let found = clusters_in(&decoded, "gemeente", "GM");
+    assert!(found.iter().filter(|(_, l, _)| l.is_some()).count() > 10);
+    for (c, label, _) in &found {
+        assert_eq!(label.as_deref(), gemeenten.get(c).copied(), "{c}");
+    }
+
+    // One analysis per indicator, year, level and area, kept: asked again (also without a
+    // year, which resolves to the same one) it is the same.
+    let loaded = state().0.loaded();
+    let ix = IndicatorIx::of(loaded.atlas().catalogue(), "eenzaam_65plus").unwrap();
+    let clusters = loaded.source.clusters();
+    let a = clusters
+        .get(loaded.atlas(), ix, Some(2020), Level::Buurt, utrecht)
+        .unwrap();
+    let b = clusters
+        .get(loaded.atlas(), ix, Some(2021), Level::Buurt, utrecht)
+        .unwrap();
+    assert!(std::sync::Arc::ptr_eq(&a, &b));
+    assert_eq!(a.year, 2020);
+    assert!((a.moran_i - 0.369_503_440_269_708_66).abs() < 1e-12);
+}
+
+#[tokio::test]
+async fn tilejson_and_errors_of_clusters() {
+    let (status, _, body) = get_with(
+        "/tiles/wijk.json?indicators=eenzaam_65plus&clusters=eenzaam_65plus",
+        header::HOST,
+        "example.test",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let tj: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        tj["tiles"][0],
+        "http://example.test/tiles/wijk/{z}/{x}/{y}.mvt?indicators=eenzaam_65plus&clusters=eenzaam_65plus"
+    );
+    assert_eq!(
+        tj["vector_layers"][0]["fields"]["eenzaam_65plus_cluster"],
+        "String"
+    );
+    let plain = get_json("/tiles/wijk.json?indicators=eenzaam_65plus").await;
+    assert!(
+        plain["vector_layers"][0]["fields"]
+            .get("eenzaam_65plus_cluster")
+            .is_none()
+    );
+    assert_get_errors(&[
+        (
+            "/tiles/buurt/14/8418/5401.mvt?clusters=nope",
+            StatusCode::NOT_FOUND,
+            "nope",
+        ),
+        (
+            "/tiles/buurt.json?clusters=eenzaam_65plus,nope",
+            StatusCode::NOT_FOUND,
+            "nope",
+        ),
+        (
+            "/api/v1/hotspots?within=NL00&level=wijk&indicator=eenzaam_65plus&year=1990",
+            StatusCode::NOT_FOUND,
+            "1990",
+        ),
+    ])
+    .await;
+}
+
 /// CBS publishes BU03440821's cars per household as `.`: an area of that buurt must not
 /// recompute it from the counts (issue 15, finding 3), nor may a larger area that holds it.
 #[tokio::test]
@@ -1397,4 +1618,14 @@ async fn an_area_never_recomputes_a_ratio_its_source_suppressed() {
         assert!(r["value"].is_null(), "{buurten}: {r}");
         assert_eq!(r["missing_reason"], own["missing_reason"], "{buurten}");
     }
+}
+
+#[tokio::test]
+async fn hotspots_of_all_gemeenten_without_a_year() {
+    let v = get_json("/api/v1/hotspots?within=NL00&level=gemeente&indicator=eenzaam_65plus").await;
+    assert_eq!(v["level"], "gemeente");
+    let year = v["year"].as_u64().unwrap();
+    assert!(year >= 2020, "{year}");
+    assert!(v["regions"].as_array().unwrap().len() > 300);
+    assert!(v["global"]["moran_i"].as_f64().unwrap() > 0.0);
 }

@@ -223,6 +223,61 @@ pub fn hotspot_input<'a>(
     Ok(input)
 }
 
+/// The newest year, up to `up_to` (any year when `None`), in which `indicator` has a published
+/// value for some region of `level` within `within`: the year hot spots are computed for when
+/// a map or a request names none, so that the map's clusters and `/api/v1/hotspots` agree.
+///
+/// # Errors
+///
+/// [`DiagnoseError::Parameter`] for an unknown indicator, [`DiagnoseError::NoYear`] when no
+/// year up to `up_to` has a value there.
+pub fn newest_year(
+    atlas: &Atlas,
+    within: RegionCode,
+    level: Level,
+    indicator: &str,
+    up_to: Option<u16>,
+) -> Result<u16> {
+    let catalogue = atlas.catalogue();
+    let ind = catalogue
+        .position(indicator)
+        .and_then(|p| u16::try_from(p).ok())
+        .ok_or_else(|| DiagnoseError::Parameter {
+            name: "indicator",
+            message: format!("unknown indicator '{indicator}'"),
+        })?;
+    let cells = atlas.cells();
+    let mut years: Vec<(u16, u16)> = cells
+        .dataset_ids()
+        .flat_map(|d| cells.years(d, ind).iter().map(move |&y| (y, d)))
+        .filter(|&(y, _)| up_to.is_none_or(|u| y <= u))
+        .collect();
+    // Newest first; the first year with a value within the area is the one.
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years
+        .into_iter()
+        .find(|&(year, dataset)| {
+            let group = buurt_atlas::GroupKey {
+                dataset,
+                indicator: ind,
+                year,
+            };
+            cells.level_cells(group, level).any(|c| {
+                let (value, missing) = cells.cell_value(c);
+                missing.is_none()
+                    && value.is_finite()
+                    && cells.cell_region(c).code.is_within(&within)
+            })
+        })
+        .map(|(year, _)| year)
+        .ok_or_else(|| DiagnoseError::NoYear {
+            indicator: indicator.to_owned(),
+            up_to,
+            within: within.to_string(),
+            level,
+        })
+}
+
 /// Global and local Moran's I of `indicator` in `year` over the regions of `level` within
 /// `within` (a gemeente, a wijk, or NL00 for the whole country).
 pub fn hotspots(

@@ -7,8 +7,10 @@
 //! - [`distribution`]: mean, standard deviation, z-scores and percentile ranks.
 //! - [`weights`]: queen contiguity from polygons, row-standardised, islands reported.
 //! - [`moran`]: global and local Moran's I (LISA) as esda defines them, seeded permutations.
+//! - [`conditional`]: the conditional permutations of local Moran's I, shared by all regions.
 
 pub mod classify;
+pub mod conditional;
 pub mod distribution;
 pub mod gamma;
 pub mod interval;

@@ -10,6 +10,7 @@
 //! from [`Rng`], a seeded xoshiro256++ kept here rather than `rand`'s `StdRng`, whose algorithm
 //! may change between releases: a seed gives the same p-values in every build.
 
+use super::conditional::Draws;
 use super::gamma::gamma_q;
 use super::weights::SpatialWeights;
 
@@ -186,9 +187,15 @@ pub fn global(
     if z2ss <= 0.0 || s0 <= 0.0 {
         return None;
     }
+    // Σ_i z_i · lag_i without a lag vector per permutation (the same sums in the same order
+    // as `w.lag`, so the same bits).
     let calc = |z: &[f64]| -> f64 {
-        let lag = w.lag(z);
-        nf / s0 * z.iter().zip(&lag).map(|(a, b)| a * b).sum::<f64>() / z2ss
+        let cross: f64 = z
+            .iter()
+            .zip(w.neighbours.iter().zip(&w.weights))
+            .map(|(zi, (ns, ws))| zi * ns.iter().zip(ws).map(|(&j, wij)| wij * z[j]).sum::<f64>())
+            .sum();
+        nf / s0 * cross / z2ss
     };
     let i = calc(&z);
     let ei = -1.0 / (nf - 1.0);
@@ -235,6 +242,11 @@ pub fn global(
 /// permutations from `seed`: region `i` keeps its value while its `k_i` neighbours' values are
 /// drawn without replacement from the other `n − 1` regions.
 ///
+/// As esda's `crand`, the draws are shared by all regions (see [`super::conditional`]): one
+/// table of `permutations` random orderings, from which region `i` takes the first `k_i`
+/// regions other than itself. Drawing per region and permutation instead cost
+/// `n · permutations · k` random numbers, most of the time.
+///
 /// `None` when there are fewer than 3 values, the weights do not fit `y`, or all values are
 /// equal.
 ///
@@ -276,32 +288,25 @@ pub fn local(y: &[f64], w: &SpatialWeights, permutations: usize, seed: u64) -> O
         .collect();
     let mut p_sim = vec![None; n];
     let mut z_sim = vec![None; n];
-    if permutations > 0 {
-        let mut rng = Rng::new(seed);
-        let mut others: Vec<usize> = Vec::with_capacity(n - 1);
-        let mut sims = vec![0.0; permutations];
+    // Neighbours are distinct and never the region itself, so k_i ≤ n − 1.
+    let max_k = w.neighbours.iter().map(Vec::len).max().unwrap_or(0);
+    if permutations > 0 && max_k > 0 {
+        let draws = Draws::new(&z, max_k, permutations, seed);
+        let mut buf = vec![0.0; permutations];
         for i in 0..n {
-            let k = w.neighbours[i].len();
-            if k == 0 {
+            if w.neighbours[i].is_empty() {
                 continue;
             }
-            others.clear();
-            others.extend((0..n).filter(|&j| j != i));
-            for sim in &mut sims {
-                rng.partial_shuffle(&mut others, k);
-                let lag_r: f64 = others[..k]
-                    .iter()
-                    .zip(&w.weights[i])
-                    .map(|(&j, wij)| wij * z[j])
-                    .sum();
-                *sim = scaling * z[i] * lag_r;
-            }
-            let larger = sims.iter().filter(|&&s| at_least(s, is[i])).count();
-            p_sim[i] = Some(pseudo_p(larger, permutations));
-            let m = sims.iter().sum::<f64>() / permutations as f64;
-            let s =
-                (sims.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / permutations as f64).sqrt();
-            z_sim[i] = (s > 0.0).then(|| (is[i] - m) / s);
+            let observed = is[i];
+            let sims = draws.summary(
+                i,
+                &w.weights[i],
+                scaling * z[i],
+                |sim| at_least(sim, observed),
+                &mut buf,
+            );
+            p_sim[i] = Some(pseudo_p(sims.larger, permutations));
+            z_sim[i] = (sims.sd > 0.0).then(|| (observed - sims.mean) / sims.sd);
         }
     }
     Some(LocalMoran {

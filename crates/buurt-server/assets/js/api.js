@@ -78,9 +78,24 @@ export function values(id, { level, within, year, method, classes, mode }, signa
   return getJson(`/api/v1/indicators/${encodeURIComponent(id)}/values?${q}`, signal);
 }
 
-/** The vector tile URL template of a layer carrying one indicator. */
-export function tileUrl(layer, indicator, year) {
+/**
+ * Global and local Moran's I of one indicator over the regions of `level` within `within` (a
+ * gemeente, or NL00): the service's default settings, as the tiles' clusters; without `year`
+ * the newest year with values there.
+ */
+export function hotspots(id, { level, within, year }, signal) {
+  const q = new URLSearchParams({ indicator: id, level, within });
+  if (year) q.set('year', year);
+  return getJson(`/api/v1/hotspots?${q}`, signal);
+}
+
+/**
+ * The vector tile URL template of a layer carrying one indicator, and with `clusters` its LISA
+ * cluster (`<id>_cluster`).
+ */
+export function tileUrl(layer, indicator, year, clusters = false) {
   const q = new URLSearchParams({ indicators: indicator });
   if (year) q.set('year', year);
+  if (clusters) q.set('clusters', indicator);
   return `${window.location.origin}/tiles/${layer}/{z}/{x}/{y}.mvt?${q}`;
 }

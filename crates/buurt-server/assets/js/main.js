@@ -9,7 +9,9 @@
 // buurten) follows from the state and the zoom (view.js).
 
 import * as api from './api.js';
-import { classOf, featureProperty, fillExpression, makeClasses, rangeText } from './classes.js';
+import {
+  NO_DATA_COLOR, classOf, featureProperty, fillExpression, makeClasses, rangeText,
+} from './classes.js';
 import { Combobox } from './combobox.js';
 import {
   THEMES, bandText, escapeHtml, formatIndex, formatValue, indicatorLabel, missingLabel, themeLabel,
@@ -18,6 +20,10 @@ import {
   NATIONAL, NATIONAL_NAME, NL_BBOX, bboxOf, fallbackMessage, gemeenteOf, gemeenteOptions, onMap,
   pickerGemeenten, resolveGemeente,
 } from './gemeenten.js';
+import {
+  HOTSPOTS, areaText, clusterClass, clusterCounts, clusterFill, clusterProperty, hotspotArea,
+  hotspotLegendRows, moranText,
+} from './hotspots.js';
 import { isAbort, latest } from './latest.js';
 import { legendRows as makeLegendRows, legendUnit as makeLegendUnit } from './legend.js';
 import { ChoroplethMap } from './map.js';
@@ -151,6 +157,9 @@ function syncControls(s) {
   controls.mode.value = s.mode;
   controls.method.value = s.method;
   controls.classes.value = String(s.classes);
+  // Hot spots have their own classes: no method or number of classes to choose.
+  controls.method.disabled = s.mode === HOTSPOTS;
+  controls.classes.disabled = s.mode === HOTSPOTS;
 }
 
 /** A control changed: the new choice, fitted to what the gemeente has, goes to the store. */
@@ -175,6 +184,9 @@ function onChange(s, changed) {
 
 function legendRows() {
   const { state, classes, missingCount } = drawn;
+  if (state.mode === HOTSPOTS) {
+    return hotspotLegendRows(drawn.counts).map((r) => ({ color: r.color, text: `${r.text} (${r.count})` }));
+  }
   const info = loaded.catalogue.get(state.indicator);
   return makeLegendRows({ classes, mode: state.mode, unit: info?.unit, polarity: info?.polarity, missingCount });
 }
@@ -185,6 +197,7 @@ function legendUnit() {
 }
 
 function legendTitle() {
+  if (drawn.state.mode === HOTSPOTS) return `Hot spots: ${indicatorLabel(loaded.catalogue.get(drawn.state.indicator))}`;
   const unit = legendUnit();
   return `${indicatorLabel(loaded.catalogue.get(drawn.state.indicator))}${unit ? ` (${unit})` : ''}`;
 }
@@ -193,7 +206,25 @@ function levelText() {
   return viewTitle(drawn.view, loaded.gemeenteName);
 }
 
+/**
+ * The hot spots legend: the classes with what they mean, the regions shown in each, what the
+ * clusters are computed over, and the global Moran's I.
+ */
+function renderHotspotLegend() {
+  const { view, years, hotspots } = drawn;
+  const rows = hotspotLegendRows(drawn.counts).map((r) => `<li data-class="${r.label}"><span class="swatch${r.label === 'none' ? ' nodata' : ''}" style="background:${r.color}"></span><span><b>${escapeHtml(r.text)}</b> (${r.count})<br><small>${escapeHtml(r.meaning)}</small></span></li>`).join('');
+  const moran = hotspots ? moranText(hotspots) : null;
+  $('legend').innerHTML = `<h2>${escapeHtml(legendTitle())}</h2>
+    <p>${escapeHtml(levelText())} · ${escapeHtml(years.length ? years.join(', ') : '–')} · lokale Moran's I ${escapeHtml(areaText(view, loaded.gemeenteName))}</p>
+    ${moran ? `<p id="moran" class="moran" data-moran-i="${hotspots.global.moran_i}"><b>${escapeHtml(moran.line)}</b><br>${escapeHtml(moran.meaning)}</p>` : ''}
+    <ul class="clusters">${rows}</ul>`;
+}
+
 function renderLegend() {
+  if (drawn.state.mode === HOTSPOTS) {
+    renderHotspotLegend();
+    return;
+  }
   const { state: s, classes, years } = drawn;
   const methodText = { quantile: 'kwantielen', jenks: 'natuurlijke grenzen (Jenks)', equal: 'gelijke intervallen' }[s.method];
   const rows = legendRows().map((r) => {
@@ -230,6 +261,10 @@ function drawChoropleth() {
     setStatus('Kaart laden…');
     const { year, method, classes, mode } = s;
     const { level, within } = view;
+    if (mode === HOTSPOTS) {
+      await drawHotspots(s, view, signal);
+      return;
+    }
     const answer = await api.values(s.indicator, { level, within, year, method, classes, mode }, signal);
     const info = loaded.catalogue.get(s.indicator);
     // The regions on the map: of the gemeenten those of today (the service also knows merged
@@ -271,6 +306,56 @@ function drawChoropleth() {
   });
 }
 
+/**
+ * The hot spots of the current state and view: regions coloured by the tiles' cluster labels,
+ * the legend counted and the global Moran's I from /api/v1/hotspots over the same regions.
+ */
+async function drawHotspots(s, view, signal) {
+  const { level, within } = view;
+  let answer = null;
+  let problem = '';
+  try {
+    answer = await api.hotspots(s.indicator, { ...hotspotArea(view), year: s.year }, signal);
+  } catch (e) {
+    if (isAbort(e)) throw e;
+    // Too few regions with a value, say: the map shows no clusters and says why.
+    problem = `Geen hot spots: ${e.message}`;
+  }
+  // Of the gemeenten, those on the map (the service also knows merged ones of older indelingen).
+  const shown = answer && level === 'gemeente' && loaded.onMap.size ? {
+    ...answer,
+    regions: answer.regions.filter((r) => loaded.onMap.has(r.code)),
+    left_out: answer.left_out.filter((r) => loaded.onMap.has(r.code)),
+  } : answer;
+  drawn = {
+    state: s,
+    view,
+    classes: [],
+    missingCount: 0,
+    years: answer ? [answer.year] : [],
+    hotspots: answer,
+    counts: shown ? clusterCounts(shown, view) : null,
+  };
+  const fill = clusterFill(s.indicator);
+  map.setChoropleth({
+    indicator: s.indicator,
+    year: s.year,
+    level,
+    gemeente: s.gemeente === NATIONAL ? null : s.gemeente,
+    fill,
+    // Around a gemeente's buurten the wijken's clusters are of another analysis (all wijken of
+    // the Netherlands): drawn neutral, so that one map shows one analysis.
+    contextFill: level === 'buurt' ? NO_DATA_COLOR : fill,
+    clusters: true,
+  });
+  renderLegend();
+  setStatus([viewNote(view, loaded.gemeenteName), problem].filter(Boolean).join(' '));
+  await map.idle();
+  signal.throwIfAborted();
+  document.body.dataset.mapView = `${level}|${within ?? NATIONAL}`;
+  document.body.dataset.mapReady = `${s.indicator}|${s.year}|${s.level}|${s.mode}|${s.method}|${s.classes}`;
+}
+
 function tooltip(hover) {
   const el = $('tooltip');
   if (!hover) {
@@ -301,6 +386,11 @@ function tooltip(hover) {
       ${index !== undefined && index !== null ? `<p>index ${formatIndex(index)} (${reference} = 100)</p>` : ''}
       ${k >= 0 ? `<p>klasse ${k + 1} van ${classes.length}: ${escapeHtml(rangeText(classes[k], s.mode, info?.unit))}</p>` : ''}
       ${band ? `<p>${escapeHtml(bandText(band, reference))}</p>` : ''}`;
+  }
+  // Hot spots: the region's cluster (not of the wijken drawn neutral around a gemeente's buurten).
+  if (s.mode === HOTSPOTS && !(hover.kind === 'context' && drawn.view?.level === 'buurt')) {
+    const c = clusterClass(p[clusterProperty(s.indicator)]);
+    body += `<p class="tip-cluster" data-cluster="${c.label}"><b>${escapeHtml(c.text)}</b><br>${escapeHtml(c.meaning)}</p>`;
   }
   el.innerHTML = `<h3>${escapeHtml(p.name)}</h3><p class="code">${escapeHtml(p.code)}</p>${body}${hint}`;
   el.hidden = false;
@@ -585,7 +675,7 @@ async function exportPng() {
   const blob = await map.toPng({
     title: legendTitle(),
     subtitle: `${levelText()}, ${drawn.years.join(', ')}`,
-    legend: { title: legendUnit() || 'waarde', rows: legendRows() },
+    legend: { title: drawn.state.mode === HOTSPOTS ? "hot spots (lokale Moran's I)" : legendUnit() || 'waarde', rows: legendRows() },
   });
   downloadBlob(blob, `buurt-kaart-${drawn.state.indicator}-${drawn.view.level}.png`);
 }

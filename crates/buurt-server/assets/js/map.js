@@ -92,15 +92,18 @@ export class ChoroplethMap {
     return { id: f.id, properties: f.properties, source, level: source, kind: f.layer.id === 'context-fill' ? 'context' : 'main' };
   }
 
-  /** Adds the service's sources (tiles carrying one indicator of one year) anew. */
-  addSources(indicator, year) {
+  /**
+   * Adds the service's sources (tiles carrying one indicator of one year, with `clusters` its
+   * cluster labels) anew.
+   */
+  addSources(indicator, year, clusters) {
     for (const layer of LEVELS) {
       if (this.map.getSource(layer)) this.map.removeSource(layer);
     }
     for (const layer of LEVELS) {
       this.map.addSource(layer, {
         type: 'vector',
-        tiles: [api.tileUrl(layer, indicator, year)],
+        tiles: [api.tileUrl(layer, indicator, year, clusters)],
         minzoom: 0,
         maxzoom: 14,
         promoteId: 'code',
@@ -110,7 +113,7 @@ export class ChoroplethMap {
 
   /** The layers of `this.view` (sources already there). */
   addLayers() {
-    const { level, fill, gemeente } = this.view;
+    const { level, fill, contextFill, gemeente } = this.view;
     const inside = gemeente ? insideOf(gemeente) : null;
     const selected = ['in', ['get', 'code'], ['literal', this.selection]];
     const visibility = (shown) => ({ visibility: shown ? 'visible' : 'none' });
@@ -126,7 +129,7 @@ export class ChoroplethMap {
       id: 'context-fill', type: 'fill', source: 'wijk', 'source-layer': 'wijk',
       ...(inside ? { filter: ['!', inside] } : {}),
       layout: visibility(level !== 'gemeente' && Boolean(inside)),
-      paint: { 'fill-color': level !== 'gemeente' ? fill : NO_DATA_COLOR, 'fill-opacity': CONTEXT_OPACITY },
+      paint: { 'fill-color': level !== 'gemeente' ? contextFill : NO_DATA_COLOR, 'fill-opacity': CONTEXT_OPACITY },
     });
     for (const l of ['wijk', 'buurt']) {
       this.map.addLayer({
@@ -207,18 +210,24 @@ export class ChoroplethMap {
   /**
    * Show `level` coloured by `fill` (a MapLibre expression): the gemeenten of the Netherlands
    * (`level` gemeente), or the wijken or buurten of `gemeente` with the wijken around it faded;
-   * `gemeente` (or null) is outlined.
+   * `gemeente` (or null) is outlined. With `clusters` the tiles carry the indicator's cluster
+   * labels (the hot spots mode); `contextFill` colours the wijken around (default: `fill`).
    */
-  setChoropleth({ indicator, year, level, fill, gemeente }) {
+  setChoropleth({ indicator, year, level, fill, contextFill = fill, gemeente, clusters = false }) {
     const v = this.view;
-    const sameLayers = v && v.indicator === indicator && v.year === year && v.level === level && v.gemeente === gemeente;
+    const sameLayers = v && v.indicator === indicator && v.year === year && v.level === level && v.gemeente === gemeente
+      && v.clusters === clusters;
     const levelChanged = this.level !== level;
     this.level = level;
-    this.view = { indicator, year, level, fill, gemeente };
+    this.view = { indicator, year, level, fill, contextFill, gemeente, clusters };
     if (levelChanged) this.updateLabels();
     if (sameLayers) {
-      const layers = level === 'gemeente' ? ['gemeente-fill'] : [`${level}-fill`, 'context-fill'];
-      for (const layer of layers) this.map.setPaintProperty(layer, 'fill-color', fill);
+      if (level === 'gemeente') {
+        this.map.setPaintProperty('gemeente-fill', 'fill-color', fill);
+      } else {
+        this.map.setPaintProperty(`${level}-fill`, 'fill-color', fill);
+        this.map.setPaintProperty('context-fill', 'fill-color', contextFill);
+      }
       return;
     }
     // Layers and sources anew: a new indicator or year means new tile URLs (changing a source's
@@ -226,7 +235,7 @@ export class ChoroplethMap {
     // over tiles already laid out for the old ones (a fill that was a constant and is now by
     // class, say) make MapLibre fail on their stale paint arrays.
     this.removeLayers();
-    this.addSources(indicator, year);
+    this.addSources(indicator, year, clusters);
     this.addLayers();
   }
 

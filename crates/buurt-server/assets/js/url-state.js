@@ -18,7 +18,7 @@ export const DEFAULTS = {
 
 const CHOICES = {
   level: ['buurt', 'wijk'],
-  mode: ['value', 'index'],
+  mode: ['value', 'index', 'hotspots'],
   method: ['quantile', 'jenks', 'equal'],
 };
 

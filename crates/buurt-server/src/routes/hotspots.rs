@@ -3,7 +3,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use buurt_diagnose::diagnose::hotspots::{HotspotOptions, hotspots as compute};
+use buurt_core::{Level, RegionCode};
+use buurt_diagnose::diagnose::hotspots::{HotspotOptions, hotspots as compute, newest_year};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -18,14 +19,15 @@ pub const MAX_PERMUTATIONS: usize = 9999;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HotspotsQuery {
-    /// The area: a gemeente or wijk code (e.g. GM0344).
+    /// The area: a gemeente or wijk code (e.g. GM0344), or NL00 for the whole country.
     pub within: String,
-    /// buurt (default) or wijk.
+    /// buurt (default), wijk, or gemeente (only within NL00).
     pub level: Option<String>,
     /// Indicator id.
     pub indicator: String,
-    /// Year of the values.
-    pub year: u16,
+    /// Year of the values (default: the newest year with values in the area, as the tiles'
+    /// `<id>_cluster`).
+    pub year: Option<u16>,
     /// Random permutations, 0..=9999 (default 999).
     pub permutations: Option<usize>,
     /// Seed of the permutations (default 1).
@@ -128,12 +130,20 @@ pub async fn hotspots(
     let atlas = loaded.atlas();
     let (within, _) = known_code(atlas, &query.within)?;
     let level = match query.level.as_deref().unwrap_or("buurt") {
-        "buurt" => buurt_core::Level::Buurt,
-        "wijk" => buurt_core::Level::Wijk,
+        "buurt" => Level::Buurt,
+        "wijk" => Level::Wijk,
+        // The gemeenten of one gemeente would be one region.
+        "gemeente" if within == RegionCode::Nederland => Level::Gemeente,
+        "gemeente" => {
+            return Err(ApiError::bad(
+                "level",
+                format!("gemeente is a level only within NL00, not within {within}"),
+            ));
+        }
         other => {
             return Err(ApiError::bad(
                 "level",
-                format!("'{other}' is not one of buurt, wijk"),
+                format!("'{other}' is not one of buurt, wijk, gemeente"),
             ));
         }
     };
@@ -157,7 +167,19 @@ pub async fn hotspots(
         fdr: query.fdr.unwrap_or(false),
         ..HotspotOptions::default()
     };
-    let h = compute(atlas, within, level, &query.indicator, query.year, options)?;
+    // All wijken of the Netherlands with 999 permutations take a while: off the serving thread.
+    let indicator = query.indicator;
+    let asked_year = query.year;
+    let h = tokio::task::spawn_blocking(move || {
+        let atlas = loaded.atlas();
+        let year = match asked_year {
+            Some(y) => y,
+            None => newest_year(atlas, within, level, &indicator, None).map_err(ApiError::from)?,
+        };
+        compute(atlas, within, level, &indicator, year, options).map_err(ApiError::from)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("hot spots stopped: {e}")))??;
     Ok(Json(HotspotsBody {
         within: h.within,
         level: h.level.to_string(),

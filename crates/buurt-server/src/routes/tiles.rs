@@ -30,13 +30,22 @@ pub struct TileQuery {
     pub indicators: Option<String>,
     /// Show each indicator at its latest year up to this one (default: the latest year).
     pub year: Option<u16>,
+    /// Comma-separated indicator ids whose LISA cluster each feature carries as `<id>_cluster`
+    /// (`high-high`, `low-low`, `high-low`, `low-high`, `not-significant`; absent for a region
+    /// without a published value, without neighbours, or in an area where the statistic is
+    /// undefined). Local Moran's I with 999 permutations (seed 1, α = 0.05) over the buurten
+    /// of the buurt's gemeente, all wijken of the Netherlands, or all gemeenten, in the newest
+    /// year up to `year` with values there: the same as `/api/v1/hotspots` for that area.
+    /// Computed once per indicator, year, level and area, on the first tile that needs it.
+    pub clusters: Option<String>,
 }
 
 /// The query resolved by the tile source (indicators looked up once).
 fn source_query(loaded: &Loaded, query: &TileQuery) -> Result<SourceQuery, ApiError> {
-    loaded
-        .source
+    let source = &loaded.source;
+    source
         .query(query.indicators.as_deref(), query.year)
+        .and_then(|q| source.with_clusters(q, query.clusters.as_deref()))
         .map_err(|e| ApiError::NotFound(e.to_string()))
 }
 
@@ -75,7 +84,7 @@ fn check_layer(layer: &str) -> Result<(), ApiError> {
     responses(
         (status = 200, description = "the tile", content_type = "application/vnd.mapbox-vector-tile"),
         (status = 400, description = "bad zoom or tile coordinates", body = ErrorBody),
-        (status = 404, description = "unknown layer or indicator", body = ErrorBody)
+        (status = 404, description = "unknown layer or indicator (in `indicators` or `clusters`)", body = ErrorBody)
     )
 )]
 pub async fn tile(
@@ -102,9 +111,10 @@ pub async fn tile(
     // The key from the request as sent: a hit skips resolving the indicators (only valid
     // requests are ever cached), so the common case allocates little.
     let key = format!(
-        "{layer}/{tile}?{}&{}",
+        "{layer}/{tile}?{}&{}&{}",
         query.indicators.as_deref().unwrap_or_default(),
-        query.year.unwrap_or_default()
+        query.year.unwrap_or_default(),
+        query.clusters.as_deref().unwrap_or_default()
     );
     if let Some(hit) = loaded.tile_cache.get(&key) {
         return Ok(tile_response(&hit, gzip));
@@ -220,6 +230,14 @@ pub async fn tilejson(
     }
     if let Some(y) = query.year {
         params.push(format!("year={y}"));
+    }
+    if !resolved.clusters.is_empty() {
+        let ids: Vec<&str> = resolved
+            .clusters
+            .iter()
+            .map(|ix| ix.id(catalogue))
+            .collect();
+        params.push(format!("clusters={}", ids.join(",")));
     }
     let query_text = if params.is_empty() {
         String::new()

@@ -1,5 +1,6 @@
 //! The choropleth tile source: the atlas's regions as tile layers, each feature carrying the
-//! indicator values, years, index and band the map colours by. `buurt serve` and
+//! indicator values, years, index and band the map colours by, and on request the LISA cluster
+//! of an indicator (`<id>_cluster`, see [`clusters`]). `buurt serve` and
 //! `buurt tiles export` both draw their tiles from a [`Choropleth`], in the spirit of martin's
 //! tile sources (`tile`, `tilejson`); the server adds only HTTP.
 //!
@@ -16,6 +17,7 @@
 //! # Ok::<(), buurt_tiles::TileError>(())
 //! ```
 
+pub mod clusters;
 mod layers;
 mod standings;
 mod values;
@@ -29,10 +31,12 @@ use buurt_io::RegionShape;
 use buurt_io::crs::{PointWebMercator, web_mercator_to_wgs84};
 use serde_json::{Value, json};
 
+pub use clusters::{AreaClusters, Clusters, cluster_area, cluster_of};
 pub use layers::{newest_shapes, shapes_within, source_layer};
 pub use standings::Standings;
 pub use values::{
-    CellValue, IndicatorIx, feature_properties, resolve_indicators, value_at, years_of,
+    CellValue, IndicatorIx, feature_properties, resolve_cluster_indicators, resolve_indicators,
+    value_at, years_of,
 };
 
 use crate::error::{Result, TileError};
@@ -43,13 +47,17 @@ use crate::tileset::{LABEL_LAYER, SourceLayer, TileSet, TileSetOptions};
 /// The largest zoom advertised in TileJSON; deeper tiles are rendered on request.
 pub const TILEJSON_MAX_ZOOM: u8 = 16;
 
-/// What a tile is asked to carry: indicators (looked up once) and the year.
+/// What a tile is asked to carry: indicators (looked up once), the year, and the indicators
+/// whose LISA cluster each feature carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TileQuery {
     /// The indicators, in the order asked.
     pub indicators: Vec<IndicatorIx>,
     /// Each indicator at its latest year up to this one (the latest when `None`).
     pub year: Option<u16>,
+    /// Indicators whose cluster label each feature carries as `<id>_cluster` (see
+    /// [`clusters`]); empty for none.
+    pub clusters: Vec<IndicatorIx>,
 }
 
 /// The atlas as choropleth tile layers, one per level, with per-group standings computed once
@@ -60,6 +68,7 @@ pub struct Choropleth {
     shapes: Vec<(Level, Vec<RegionShape>)>,
     tiles: TileSet,
     standings: Standings,
+    clusters: Clusters,
 }
 
 impl Choropleth {
@@ -108,6 +117,7 @@ impl Choropleth {
             shapes,
             tiles,
             standings: Standings::default(),
+            clusters: Clusters::default(),
         })
     }
 
@@ -144,7 +154,7 @@ impl Choropleth {
     }
 
     /// Resolve a query once: a comma-separated list of indicator ids (the headline indicators
-    /// when `None` or blank) and a year.
+    /// when `None` or blank) and a year; no clusters (see [`Choropleth::with_clusters`]).
     ///
     /// # Errors
     ///
@@ -153,23 +163,50 @@ impl Choropleth {
         Ok(TileQuery {
             indicators: resolve_indicators(self.atlas.catalogue(), indicators)?,
             year,
+            clusters: Vec::new(),
         })
+    }
+
+    /// `query` with the cluster labels of a comma-separated list of indicator ids (none when
+    /// `None` or blank).
+    ///
+    /// # Errors
+    ///
+    /// [`TileError::UnknownIndicator`] naming the first unknown id.
+    pub fn with_clusters(&self, query: TileQuery, clusters: Option<&str>) -> Result<TileQuery> {
+        Ok(TileQuery {
+            clusters: resolve_cluster_indicators(self.atlas.catalogue(), clusters)?,
+            ..query
+        })
+    }
+
+    /// The cluster analyses kept by this source (computed on first use).
+    #[must_use]
+    pub fn clusters(&self) -> &Clusters {
+        &self.clusters
     }
 
     /// The indicator properties of one region (see [`feature_properties`]); empty when `code`
     /// is not a region code.
     #[must_use]
     pub fn properties(&self, query: &TileQuery, code: &str) -> Vec<(String, PropValue)> {
-        match code.parse::<RegionCode>() {
-            Ok(code) => feature_properties(
-                &self.atlas,
-                &self.standings,
-                &query.indicators,
-                query.year,
-                code,
-            ),
-            Err(_) => Vec::new(),
+        let Ok(code) = code.parse::<RegionCode>() else {
+            return Vec::new();
+        };
+        let mut props = feature_properties(
+            &self.atlas,
+            &self.standings,
+            &query.indicators,
+            query.year,
+            code,
+        );
+        for &ix in &query.clusters {
+            if let Some(label) = cluster_of(&self.atlas, &self.clusters, ix, query.year, code) {
+                let id = ix.id(self.atlas.catalogue());
+                props.push((format!("{id}_cluster"), PropValue::from(label.as_str())));
+            }
         }
+        props
     }
 
     /// Where a map value stands (index, band; see [`buurt_diagnose::diagnose::standing`]),
@@ -235,6 +272,9 @@ impl Choropleth {
             fields.insert(format!("{id}_missing"), json!("String"));
             fields.insert(format!("{id}_index"), json!("Number"));
             fields.insert(format!("{id}_band"), json!("String"));
+        }
+        for ix in &query.clusters {
+            fields.insert(format!("{}_cluster", ix.id(catalogue)), json!("String"));
         }
         // Label points lie inside the polygons of every level.
         let bounds_of: Vec<&str> = if layer == LABEL_LAYER {

@@ -77,6 +77,33 @@ pub fn resolve_indicators(
     }
 }
 
+/// The indicators in a comma-separated list of ids (blank items skipped), for cluster labels:
+/// none when `list` is `None` or blank (unlike [`resolve_indicators`], no default set: a
+/// cluster analysis is not free).
+///
+/// # Errors
+///
+/// [`TileError::UnknownIndicator`] naming the first id the catalogue lacks.
+///
+/// ```
+/// use buurt_tiles::choropleth::resolve_cluster_indicators;
+/// let catalogue = buurt_core::Catalogue::builtin()?;
+/// assert!(resolve_cluster_indicators(&catalogue, None)?.is_empty());
+/// let picked = resolve_cluster_indicators(&catalogue, Some("eenzaam_65plus,"))?;
+/// assert_eq!(picked.len(), 1);
+/// assert!(resolve_cluster_indicators(&catalogue, Some("nope")).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn resolve_cluster_indicators(
+    catalogue: &Catalogue,
+    list: Option<&str>,
+) -> Result<Vec<IndicatorIx>, TileError> {
+    match list.map(str::trim).filter(|l| !l.is_empty()) {
+        None => Ok(Vec::new()),
+        Some(list) => resolve_indicators(catalogue, Some(list)),
+    }
+}
+
 /// A region's value of an indicator, as the map shows it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CellValue {
