@@ -172,7 +172,7 @@ test('vergelijkbare wijken: the note, each peer with a link, its distance, share
   assert.equal(peerHref({ code: 'BU00340101', gemeente: { code: 'GM0034' } }), '?gemeente=GM0034&level=buurt&region=BU00340101');
   // In the panel after the themes; an area has none.
   const withPeers = profileHtml({ ...PROFILE, peers }, { downloads });
-  assert.ok(withPeers.indexOf('class="peers"') > withPeers.indexOf('data-theme="leefstijl"'));
+  assert.ok(withPeers.indexOf('class="peers no-print"') > withPeers.indexOf('data-theme="leefstijl"'));
   assert.equal(peersSection(undefined), '');
-  assert.doesNotMatch(profileHtml(PROFILE, { downloads }), /class="peers"/);
+  assert.doesNotMatch(profileHtml(PROFILE, { downloads }), /class="peers/);
 });

@@ -145,6 +145,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
         format: TableFormat,
     },
+    /// Print the OpenAPI 3.1 document of the map service (what `buurt serve` answers at
+    /// /openapi.json), e.g. to generate a client or to validate the contract; needs no data.
+    Openapi,
     /// Serve vector tiles and the JSON API (see /openapi.json) over HTTP.
     Serve {
         /// Address to listen on. SIGHUP reloads the data; a reload that fails validation keeps
@@ -162,6 +165,11 @@ enum Command {
         /// Serving threads; each keeps the connections handed to it (default: one per core).
         #[arg(long, value_name = "N")]
         workers: Option<std::num::NonZeroUsize>,
+        /// The base URL clients reach the service under (e.g. https://kaart.example.nl), which
+        /// TileJSON puts in front of its tile URLs; never taken from a request's Host header.
+        /// Default: http:// and the listening address.
+        #[arg(long, value_name = "URL", env = "BUURT_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Vector tiles to files.
     Tiles {
@@ -289,6 +297,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             fetch::run(args, cli.quiet)?;
             return Ok(ExitCode::SUCCESS);
         }
+        Command::Openapi => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&buurt_server::openapi::document())?
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
         other => other,
     };
     let data_dir = buurt_io::paths::resolve_data_dir(cli.data.as_deref())?;
@@ -393,7 +408,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             base_style,
             tile_cache_mb,
             workers,
+            public_url,
         } => {
+            // Checked before the atlas is opened: a typo costs no start-up.
+            let public_url = public_url
+                .map(|u| u.parse::<buurt_server::PublicUrl>())
+                .transpose()?;
             let catalogue = buurt_core::Catalogue::builtin()?;
             let (atlas, status) =
                 buurt_diagnose::atlas::open(&data_dir, Some(&cache_dir), catalogue, &progress)?;
@@ -409,11 +429,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
                     std::num::NonZero::get,
                 ),
+                public_url,
             };
             serve::run(atlas, options, &data_dir, &cache_dir)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Fetch(_) => unreachable!("handled above"),
+        Command::Fetch(_) | Command::Openapi => unreachable!("handled above"),
         Command::Tiles {
             command:
                 TilesCommand::Export {

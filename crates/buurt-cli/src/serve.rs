@@ -30,6 +30,8 @@ pub struct Options {
     pub tile_cache_bytes: usize,
     /// Serving threads (at least one).
     pub workers: usize,
+    /// The base URL TileJSON names (default: the listening address).
+    pub public_url: Option<buurt_server::PublicUrl>,
 }
 
 pub fn run(
@@ -43,16 +45,27 @@ pub fn run(
         viewer,
         tile_cache_bytes,
         workers: threads,
+        public_url,
     } = options;
     let loaded = Loaded::new(atlas, tile_cache_bytes).context("preparing the service")?;
-    let state = AppState::new(loaded).with_viewer_config(viewer);
-    let app = buurt_server::router(state.clone());
     let (data_dir, cache_dir) = (data_dir.to_path_buf(), cache_dir.to_path_buf());
     let listener = std::net::TcpListener::bind(addr).with_context(|| format!("binding {addr}"))?;
     listener
         .set_nonblocking(true)
         .with_context(|| format!("setting up the socket on {addr}"))?;
     let addr = listener.local_addr().unwrap_or(addr);
+    if public_url.is_none() && addr.ip().is_unspecified() {
+        tracing::warn!(
+            %addr,
+            "listening on every interface without --public-url: TileJSON names the loopback address"
+        );
+    }
+    let public_url = public_url.unwrap_or_else(|| buurt_server::PublicUrl::local(addr));
+    tracing::info!(%public_url, "TileJSON base URL");
+    let state = AppState::new(loaded)
+        .with_viewer_config(viewer)
+        .with_public_url(public_url);
+    let app = buurt_server::router(state.clone());
 
     let (stop, stopped) = watch::channel(false);
     let (exited, mut exits) = mpsc::unbounded_channel();

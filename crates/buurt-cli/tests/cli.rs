@@ -175,6 +175,13 @@ fn diagnose_prints_a_profile_a_table_and_clear_errors() {
     let stderr = failure(diagnose(&["BU99999999"]));
     assert!(stderr.contains("BU99999999"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+
+    // A year before all data: a non-zero exit naming the years there are (issue 15).
+    let stderr = failure(diagnose(&["WK034405", "--year", "1990"]));
+    assert!(stderr.contains("years with values: "), "{stderr}");
+    // A buurt holds no wijken: said so, not "unknown region".
+    let stderr = failure(diagnose(&["--within", "BU03440511", "--level", "wijk"]));
+    assert!(stderr.contains("holds no wijk regions"), "{stderr}");
 }
 
 #[test]

@@ -12,6 +12,14 @@ pub enum ServerError {
     /// The tile source could not be prepared from the atlas.
     #[error("preparing the tile layers")]
     Tiles(#[from] buurt_tiles::TileError),
+    /// `--public-url` is not a base URL.
+    #[error("--public-url '{url}': {reason}")]
+    PublicUrl {
+        /// The text given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// The body of every error response.

@@ -17,12 +17,14 @@ mod cache;
 pub mod error;
 mod extract;
 pub mod openapi;
+mod public_url;
 pub mod routes;
 mod state;
 pub mod viewer;
 
 pub use cache::{EncodedTile, TileCache};
 pub use error::{ApiError, ErrorBody, ServerError};
+pub use public_url::PublicUrl;
 pub use routes::router;
 pub use state::{AppState, DEFAULT_TILE_CACHE_BYTES, Loaded, TILE_LEVELS};
 pub use viewer::ViewerConfig;

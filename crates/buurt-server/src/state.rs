@@ -71,6 +71,7 @@ impl Loaded {
 pub struct AppState {
     current: Arc<RwLock<Arc<Loaded>>>,
     viewer: Arc<ViewerConfig>,
+    public_url: Arc<crate::PublicUrl>,
 }
 
 impl AppState {
@@ -80,7 +81,25 @@ impl AppState {
         Self {
             current: Arc::new(RwLock::new(Arc::new(loaded))),
             viewer: Arc::new(ViewerConfig::default()),
+            public_url: Arc::new(crate::PublicUrl::local(std::net::SocketAddr::from((
+                [127, 0, 0, 1],
+                8080,
+            )))),
         }
+    }
+
+    /// The same state with the base URL TileJSON names its tiles under (default
+    /// `http://127.0.0.1:8080`; `buurt serve` sets its own address or `--public-url`).
+    #[must_use]
+    pub fn with_public_url(mut self, url: crate::PublicUrl) -> Self {
+        self.public_url = Arc::new(url);
+        self
+    }
+
+    /// The base URL TileJSON names its tiles under.
+    #[must_use]
+    pub fn public_url(&self) -> &crate::PublicUrl {
+        &self.public_url
     }
 
     /// The same state with the web viewer's settings (a base map style, for instance).

@@ -34,7 +34,8 @@ fn state() -> &'static (AppState, Router) {
             &buurt_io::registry::NoProgress,
         )
         .unwrap();
-        let state = AppState::new(Loaded::new(atlas, 16 << 20).unwrap());
+        let state = AppState::new(Loaded::new(atlas, 16 << 20).unwrap())
+            .with_public_url("https://kaart.example.test/buurt/".parse().unwrap());
         (state.clone(), router(state))
     })
 }
@@ -590,6 +591,12 @@ async fn indicator_values_with_breaks_and_errors() {
             StatusCode::NOT_FOUND,
             "WK999999",
         ),
+        // A year before any data: 404 with the years there are, not an empty 200 (issue 15).
+        (
+            "/api/v1/indicators/eenzaam_65plus/values?year=1990",
+            StatusCode::NOT_FOUND,
+            "years with values: 2012, 2016, 2020",
+        ),
     ])
     .await;
 }
@@ -1089,7 +1096,8 @@ async fn tilejson_describes_the_layer() {
     assert_eq!(tj["tilejson"], "3.0.0");
     assert_eq!(
         tj["tiles"][0],
-        "http://example.test:8080/tiles/buurt/{z}/{x}/{y}.mvt?indicators=eenzaam_65plus&year=2020"
+        // The configured base URL, never the request's Host (issue 15: host injection).
+        "https://kaart.example.test/buurt/tiles/buurt/{z}/{x}/{y}.mvt?indicators=eenzaam_65plus&year=2020"
     );
     assert_eq!(tj["vector_layers"][0]["id"], "buurt");
     assert_eq!(tj["vector_layers"][0]["fields"]["eenzaam_65plus"], "Number");
@@ -1550,7 +1558,7 @@ async fn tilejson_and_errors_of_clusters() {
     let tj: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(
         tj["tiles"][0],
-        "http://example.test/tiles/wijk/{z}/{x}/{y}.mvt?indicators=eenzaam_65plus&clusters=eenzaam_65plus"
+        "https://kaart.example.test/buurt/tiles/wijk/{z}/{x}/{y}.mvt?indicators=eenzaam_65plus&clusters=eenzaam_65plus"
     );
     assert_eq!(
         tj["vector_layers"][0]["fields"]["eenzaam_65plus_cluster"],

@@ -108,6 +108,7 @@ impl<'a> Diagnose<'a> {
         }
         let subject = Subject::Region { key, keys };
         let indicators = indicator_profiles(self.atlas, &subject, year);
+        self.check_year(year, &indicators)?;
         let parents = Parents {
             wijk: code
                 .wijk()
@@ -194,6 +195,7 @@ impl<'a> Diagnose<'a> {
         }
         let subject = Subject::Area { buurten: keys };
         let indicators = indicator_profiles(self.atlas, &subject, year);
+        self.check_year(year, &indicators)?;
         let parents = Parents {
             wijk: None,
             gemeente: Some(self.region_ref(RegionCode::Gemeente(gemeente), indeling)),
@@ -219,6 +221,15 @@ impl<'a> Diagnose<'a> {
         level: Level,
         year: Option<u16>,
     ) -> Result<Vec<Profile>> {
+        if within.level() >= level {
+            return Err(DiagnoseError::Parameter {
+                name: "within",
+                message: format!(
+                    "{within} is a {}: it holds no {level} regions",
+                    within.level()
+                ),
+            });
+        }
         let mut codes: Vec<RegionCode> = self
             .atlas
             .regions()
@@ -237,6 +248,31 @@ impl<'a> Diagnose<'a> {
             .iter()
             .map(|c| self.profile(c.as_str(), year))
             .collect()
+    }
+
+    /// A profile "as of" a year before all of its data would be empty: an error that names the
+    /// years there are, not an empty profile that reads as "nothing stands out".
+    fn check_year(&self, year: Option<u16>, indicators: &[IndicatorProfile]) -> Result<()> {
+        let Some(year) = year else { return Ok(()) };
+        if !indicators.is_empty() {
+            return Ok(());
+        }
+        let mut years: Vec<u16> = self
+            .atlas
+            .cells()
+            .group_keys()
+            .map(|g| g.year)
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        let listed: Vec<String> = years.iter().map(ToString::to_string).collect();
+        Err(DiagnoseError::Parameter {
+            name: "year",
+            message: format!(
+                "no values in or before {year}; years with values: {}",
+                listed.join(", ")
+            ),
+        })
     }
 
     /// Why values under `key`'s code in other indelingen are not in its profile.

@@ -160,7 +160,7 @@ export function peersSection(peers) {
   const table = rows
     ? `<table class="small"><thead><tr><th>naam</th><th>gemeente</th><th>afstand</th><th>gedeeld</th><th>grootste verschil</th></tr></thead><tbody>${rows}</tbody></table>`
     : '';
-  return `<section class="peers"><h3>${escapeHtml(title)}</h3><p class="note">${escapeHtml(peers.note ?? '')}</p>${table}</section>`;
+  return `<section class="peers no-print"><h3>${escapeHtml(title)}</h3><p class="note">${escapeHtml(peers.note ?? '')}</p>${table}</section>`;
 }
 
 /** The themes closed until opened: leefstijl stands apart from the wijkpact's themes. */

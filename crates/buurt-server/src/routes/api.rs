@@ -43,7 +43,7 @@ pub struct Health {
 }
 
 /// Whether the service is up.
-#[utoipa::path(get, path = "/health", tag = "meta", responses((status = 200, body = Health)))]
+#[utoipa::path(get, path = "/health", tag = "meta", responses((status = 200, description = "the service is up, with what it serves", body = Health)))]
 pub async fn health(State(state): State<AppState>) -> Json<Health> {
     let loaded = state.loaded();
     Json(Health {
@@ -93,7 +93,7 @@ pub struct IndicatorsQuery {
 /// The indicator catalogue with the years available: everywhere, or, with `within` (and
 /// `level`), only the indicators and years with published values there, as a map picker wants.
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "api", params(IndicatorsQuery),
-    responses((status = 200, body = Vec<IndicatorInfo>),
+    responses((status = 200, description = "the indicators", body = Vec<IndicatorInfo>),
         (status = 400, description = "bad level", body = ErrorBody),
         (status = 404, description = "unknown code in within", body = ErrorBody)))]
 pub async fn indicators(
@@ -295,7 +295,7 @@ fn newest_regions(
 
 /// Regions of a level, optionally within a gemeente or wijk.
 #[utoipa::path(get, path = "/api/v1/regions", tag = "api", params(RegionsQuery),
-    responses((status = 200, body = Vec<RegionSummary>),
+    responses((status = 200, description = "the regions", body = Vec<RegionSummary>),
         (status = 400, description = "bad level", body = ErrorBody),
         (status = 404, description = "unknown code in within", body = ErrorBody)))]
 pub async fn regions(
@@ -346,7 +346,7 @@ fn geojson_multipolygon(mp: &geo_types::MultiPolygon<f64>) -> Value {
 /// A region with its GeoJSON geometry (WGS84).
 #[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "api",
     params(("code" = String, Path, description = "region code, e.g. BU03440613")),
-    responses((status = 200, body = RegionDetail),
+    responses((status = 200, description = "the region", body = RegionDetail),
         (status = 404, description = "unknown region code", body = ErrorBody)))]
 pub async fn region(
     State(state): State<AppState>,
@@ -599,6 +599,41 @@ enum ValuesMode {
     Index,
 }
 
+/// A year before the first with values of `id` gives no value anywhere: a 404 that lists the
+/// years there are, rather than an empty 200 that reads as "no data for these regions".
+fn check_year_has_data(
+    atlas: &buurt_diagnose::Atlas,
+    id: &str,
+    year: u16,
+) -> Result<(), ApiError> {
+    let Some(ix) = atlas
+        .catalogue()
+        .position(id)
+        .and_then(|i| u16::try_from(i).ok())
+    else {
+        return Err(ApiError::NotFound(format!("unknown indicator '{id}'")));
+    };
+    let cells = atlas.cells();
+    let mut years: Vec<u16> = cells
+        .dataset_ids()
+        .flat_map(|d| cells.years(d, ix).iter().copied())
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    if years.first().is_some_and(|first| *first <= year) {
+        return Ok(());
+    }
+    let listed: Vec<String> = years.iter().map(ToString::to_string).collect();
+    Err(ApiError::NotFound(format!(
+        "no values of {id} in or before year {year}; years with values: {}",
+        if listed.is_empty() {
+            "none".to_owned()
+        } else {
+            listed.join(", ")
+        }
+    )))
+}
+
 fn parse_mode(text: Option<&str>) -> Result<ValuesMode, ApiError> {
     match text.unwrap_or("value") {
         "value" => Ok(ValuesMode::Value),
@@ -614,9 +649,9 @@ fn parse_mode(text: Option<&str>) -> Result<ValuesMode, ApiError> {
 /// breaks over the values or (`mode=index`) over the indexes.
 #[utoipa::path(get, path = "/api/v1/indicators/{id}/values", tag = "api",
     params(("id" = String, Path, description = "indicator id"), ValuesQuery),
-    responses((status = 200, body = IndicatorValues),
+    responses((status = 200, description = "the values and class breaks", body = IndicatorValues),
         (status = 400, description = "bad level, classes, method or mode", body = ErrorBody),
-        (status = 404, description = "unknown indicator or within code", body = ErrorBody)))]
+        (status = 404, description = "unknown indicator or within code, or a year before the first with values (the message lists the years)", body = ErrorBody)))]
 pub async fn indicator_values(
     State(state): State<AppState>,
     P(id): P<String>,
@@ -639,6 +674,9 @@ pub async fn indicator_values(
         .parse()
         .map_err(|e: String| ApiError::bad("method", e))?;
     let mode = parse_mode(query.mode.as_deref())?;
+    if let Some(year) = query.year {
+        check_year_has_data(loaded.atlas(), &id, year)?;
+    }
     let values: Vec<RegionValue> = newest_regions(loaded.atlas(), level, within)
         .into_iter()
         .map(|r| {
@@ -800,7 +838,7 @@ pub struct Located {
 
 /// The buurt, wijk and gemeente at a point (WGS84).
 #[utoipa::path(get, path = "/api/v1/locate", tag = "api", params(LocateQuery),
-    responses((status = 200, body = Located),
+    responses((status = 200, description = "the regions at the point", body = Located),
         (status = 400, description = "bad lon/lat", body = ErrorBody),
         (status = 404, description = "no region at that point", body = ErrorBody)))]
 pub async fn locate(

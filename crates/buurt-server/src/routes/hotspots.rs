@@ -118,7 +118,7 @@ pub struct HotspotsBody {
 /// queen contiguity of their polygons, with conditional-permutation p-values and cluster labels
 /// (as PySAL's esda).
 #[utoipa::path(get, path = "/api/v1/hotspots", tag = "api", params(HotspotsQuery),
-    responses((status = 200, body = HotspotsBody),
+    responses((status = 200, description = "global and local Moran's I", body = HotspotsBody),
         (status = 400, description = "bad level, permutations or alpha, or too few regions",
             body = ErrorBody),
         (status = 404, description = "unknown area or indicator, or no values", body = ErrorBody)))]

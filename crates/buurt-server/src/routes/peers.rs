@@ -34,7 +34,7 @@ pub struct PeersQuery {
 #[utoipa::path(get, path = "/api/v1/regions/{code}/peers", tag = "api",
     params(("code" = String, Path, description = "region code (buurt, wijk or gemeente)"),
         PeersQuery),
-    responses((status = 200, body = Peers),
+    responses((status = 200, description = "the nearest regions and what the comparison rests on", body = Peers),
         (status = 400, description = "bad k, indicators or within", body = ErrorBody),
         (status = 404, description = "unknown region code", body = ErrorBody)))]
 pub async fn peers(

@@ -204,7 +204,6 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
 )]
 pub async fn tilejson(
     State(state): State<AppState>,
-    headers: HeaderMap,
     P(file): P<String>,
     Q(query): Q<TileQuery>,
 ) -> Result<Json<Value>, ApiError> {
@@ -214,10 +213,6 @@ pub async fn tilejson(
     check_layer(layer)?;
     let loaded = state.loaded();
     let resolved = source_query(&loaded, &query)?;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
     let catalogue = loaded.atlas().catalogue();
     let mut params = Vec::new();
     if query.indicators.is_some() {
@@ -244,7 +239,10 @@ pub async fn tilejson(
     } else {
         format!("?{}", params.join("&"))
     };
-    let url = format!("http://{host}/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt{query_text}");
+    let url = format!(
+        "{}/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt{query_text}",
+        state.public_url()
+    );
     let tilejson = loaded
         .source
         .tilejson(layer, &resolved, &url)
