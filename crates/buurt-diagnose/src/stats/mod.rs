@@ -7,10 +7,12 @@
 //! - [`distribution`]: mean, standard deviation, z-scores and percentile ranks.
 //! - [`weights`]: queen contiguity from polygons, row-standardised, islands reported.
 //! - [`moran`]: global and local Moran's I (LISA) as esda defines them, seeded permutations.
+//! - [`interpolate`]: areal interpolation between two sets of polygons, as tobler defines it.
 
 pub mod classify;
 pub mod distribution;
 pub mod gamma;
+pub mod interpolate;
 pub mod interval;
 pub mod moran;
 pub mod shrinkage;
