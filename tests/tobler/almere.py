@@ -53,6 +53,18 @@ def population_weighted(col, pop):
     return (e["vp"] / e[pop]).to_numpy()
 
 
+def lit(v):
+    """A Rust float literal with clippy's digit grouping (groups of three)."""
+    if not np.isfinite(v):
+        return "f64::NAN"
+    whole, frac = repr(float(v)).split(".")
+    if len(whole) > 3:
+        whole = f"{int(whole):_}"
+    if len(frac) > 3:
+        frac = "_".join(frac[i : i + 3] for i in range(0, len(frac), 3))
+    return f"{whole}.{frac}"
+
+
 inw = extensive("a_inw")
 jz_count = extensive("a_jz_tn")
 jz_area = intensive("p_jz_tn")
@@ -67,6 +79,6 @@ print("// inwoners), share of the target in WK003406 Almere Pampus (2021)")
 print(f"const TOBLER: [Row; {len(tgt)}] = [")
 for i, code in enumerate(tgt["code"]):
     row = [inw[i], jz_count[i], jz_area[i], jz_pop[i], wmo_pop[i], share.iloc[i]]
-    print(f'    ("{code}", ' + ", ".join(repr(float(v)) if np.isfinite(v) else "f64::NAN" for v in row) + "),")
+    print(f'    ("{code}", ' + ", ".join(lit(v) for v in row) + "),")
 print("];")
 print("// total inwoners", float(np.nansum(inw)), "of", float(src["a_inw"].sum()))

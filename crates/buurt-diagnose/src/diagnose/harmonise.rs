@@ -140,6 +140,9 @@ pub struct Harmonisation {
     pub values: Vec<HarmonisedValue>,
 }
 
+/// Per source: its value (`None` when missing or absent) and why it is missing.
+pub type SourceValues = (Vec<Option<f64>>, Vec<Option<MissingReason>>);
+
 /// The polygons of one gemeente's regions in two indelingen and their intersection table:
 /// built once, then asked for any indicator and year of the older one.
 #[derive(Debug)]
@@ -407,10 +410,7 @@ impl<'a> Bridge<'a> {
     /// The source values of group `g`, in [`Bridge::sources`] order: per source its value
     /// (None when missing or absent) and the missing reason; `None` when no source has a cell.
     #[must_use]
-    pub fn source_values(
-        &self,
-        g: GroupKey,
-    ) -> Option<(Vec<Option<f64>>, Vec<Option<MissingReason>>)> {
+    pub fn source_values(&self, g: GroupKey) -> Option<SourceValues> {
         let cells = self.atlas.cells();
         let mut any = false;
         let (values, reasons) = self

@@ -324,7 +324,7 @@ pub fn population_weighted(
                 values.get(i).copied().flatten().filter(|v| v.is_finite()),
                 p,
             ) {
-                (_, Some(p)) if p == 0.0 => Part::Empty,
+                (_, Some(0.0)) => Part::Empty,
                 (Some(value), Some(p)) => Part::Value {
                     value,
                     factor: p / allocated[i],
