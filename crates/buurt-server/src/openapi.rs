@@ -4,6 +4,7 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::routes::api;
+use crate::routes::harmonise;
 use crate::routes::hotspots;
 use crate::routes::tiles;
 
@@ -27,6 +28,7 @@ use crate::routes::tiles;
         api::area_diagnose,
         api::locate,
         hotspots::hotspots,
+        harmonise::harmonise,
         tiles::tile,
         tiles::tilejson,
         openapi_json,
