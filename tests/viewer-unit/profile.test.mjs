@@ -176,3 +176,26 @@ test('vergelijkbare wijken: the note, each peer with a link, its distance, share
   assert.equal(peersSection(undefined), '');
   assert.doesNotMatch(profileHtml(PROFILE, { downloads }), /class="peers/);
 });
+
+test('a trend over values carried over from an older indeling marks them and says how', () => {
+  const note = 'reeks loopt door: 2018–2021 omgerekend van de indeling 2021 naar die van 2022 (bevolkingsgewogen, dekking ten minste 97 %)';
+  const carried = (year, value) => ({
+    year, value, missing_reason: null, comparable: true,
+    harmonised: { from_indeling: 2021, method: 'population-weighted', weight: 'inwoners_0_14', coverage: 0.97, sources: [{ code: 'WK003401', share: 0.97 }] },
+  });
+  const jeugdzorg = ind('jeugdzorg', 'jeugdzorg', {
+    headline: true,
+    series: [carried(2020, 9.1), carried(2021, 9.3), { year: 2022, value: 10.1, missing_reason: null, comparable: true }],
+    trend: { direction: 'stijgend', from_year: 2020, to_year: 2022, break_note: note },
+  });
+  const html = profileHtml({ ...PROFILE, indicators: [jeugdzorg] }, { downloads });
+  // Two carried points, in the card's sparkline and in the printed table's.
+  assert.equal([...html.matchAll(/<circle [^>]*class="harmonised"/g)].length, 4);
+  assert.equal([...html.matchAll(/<circle /g)].length, 6);
+  assert.match(html, /2021: 9,3 %? ?\(omgerekend van indeling 2021, dekking 97 %\)/);
+  assert.match(html, /<p class="note harmonised-note">reeks loopt door: 2018–2021 omgerekend/);
+  // The region's own values are plain dots, and without carried points there is no note.
+  const own = ind('jeugdzorg', 'jeugdzorg', { headline: true, series: [{ year: 2022, value: 10.1, comparable: true }, { year: 2023, value: 10.4, comparable: true }], trend: { direction: 'stijgend', break_note: null } });
+  const plain = profileHtml({ ...PROFILE, indicators: [own] }, { downloads });
+  assert.doesNotMatch(plain, /harmonised/);
+});

@@ -3,6 +3,7 @@
 mod accept;
 mod diagnose;
 mod fetch;
+mod harmonise;
 mod hotspots;
 mod log_lines;
 mod peers;
@@ -141,6 +142,36 @@ enum Command {
         /// Only peers within this region (e.g. GM0344); default: all of Nederland.
         #[arg(long, value_name = "CODE")]
         within: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+        format: TableFormat,
+    },
+    /// Harmonise across indelingen: carry the values of the wijken or buurten of one indeling
+    /// to those of another by areal interpolation (as PySAL's tobler `area_interpolate`):
+    /// counts split by area share, rates and means as population-weighted means where the
+    /// source year counts the population (else area-weighted). Columns: code, name, indicator,
+    /// year, value, missing_reason, method, weight, coverage (share of the target covered by
+    /// the sources used), missing_share, sources (CODE:share;…), dataset; the JSON adds the
+    /// intersection table and the areas.
+    Harmonise {
+        /// The indeling the values are on (e.g. 2021).
+        #[arg(long)]
+        from: u16,
+        /// The indeling to carry them to (e.g. 2022).
+        #[arg(long)]
+        to: u16,
+        /// The gemeente (e.g. GM0034).
+        #[arg(long, value_name = "CODE")]
+        within: String,
+        /// Wijk or buurt.
+        #[arg(long, value_enum, default_value_t = LevelArg::Wijk)]
+        level: LevelArg,
+        /// One indicator id (default: every indicator with values on --from).
+        #[arg(long, value_name = "ID")]
+        indicator: Option<String>,
+        /// One year of the values (default: every year on --from).
+        #[arg(long)]
+        year: Option<u16>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
         format: TableFormat,
@@ -401,6 +432,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 within.as_deref(),
                 format,
             )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Harmonise {
+            from,
+            to,
+            within,
+            level,
+            indicator,
+            year,
+            format,
+        } => {
+            let atlas = open_atlas(&data_dir, &cache_dir, &progress)?;
+            let query = harmonise::Query {
+                from,
+                to,
+                within: &within,
+                level: level.into(),
+                indicator: indicator.as_deref(),
+                year,
+            };
+            harmonise::run(&atlas, &query, format)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve {

@@ -603,3 +603,81 @@ fn peers_of_a_wijk_as_csv_and_json() {
     ]));
     assert!(err.contains("invalid parameter k"), "{err}");
 }
+
+#[test]
+fn harmonise_carries_almere_2021_wijken_to_2022_as_csv_and_json() {
+    let cache = tempfile::tempdir().unwrap();
+    let atlas = cache.path().join("atlas");
+    let harmonise = |extra: &[&str]| {
+        let mut args = vec![
+            "harmonise",
+            "--from",
+            "2021",
+            "--to",
+            "2022",
+            "--within",
+            "GM0034",
+            "--level",
+            "wijk",
+            "--cache",
+        ];
+        args.push(arg(&atlas));
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let out = harmonise(&["--indicator", "jeugdzorg", "--format", "csv"]);
+    assert_ok(&out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "code,name,indicator,year,value,missing_reason,method,weight,coverage,missing_share,sources,dataset"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // The 71 wijken of 2022, for 2021: the kwb rows of 2018–2020 name other buurt codes than
+    // 2021's, so they are on other indelingen, without polygons.
+    assert_eq!(rows.len(), 71);
+    assert!(rows.iter().all(|r| r[3] == "2021" && r[2] == "jeugdzorg"));
+    let wk40 = rows
+        .iter()
+        .find(|r| r[0] == "WK003440" && r[3] == "2021")
+        .unwrap();
+    assert_eq!((wk40[6], wk40[7]), ("population-weighted", "inwoners_0_14"));
+    // tobler 0.13 on the same polygons and values (tests/tests/harmonise.rs).
+    let value: f64 = wk40[4].parse().unwrap();
+    assert!((value - 7.027_306_229_341_534_5).abs() < 1e-5, "{value}");
+    assert!(wk40[10].starts_with("WK0034"), "{}", wk40[10]);
+
+    let json = harmonise(&[
+        "--indicator",
+        "inwoners",
+        "--year",
+        "2021",
+        "--format",
+        "json",
+    ]);
+    assert_ok(&json);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let total: f64 = v["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["value"].as_f64().unwrap())
+        .sum();
+    assert!((total - 214_685.0).abs() < 1e-6, "{total}");
+    assert_eq!(v["target_layers"][0], "tmap_nl_wijk_2022");
+
+    // Without 2020 polygons (RIVM's indeling) outside Almere: a clear error naming it.
+    let err = failure(run(&[
+        "harmonise",
+        "--from",
+        "2020",
+        "--to",
+        "2022",
+        "--within",
+        "GM0307",
+        "--cache",
+        arg(&atlas),
+    ]));
+    assert!(err.contains("no polygons") && err.contains("2020"), "{err}");
+}

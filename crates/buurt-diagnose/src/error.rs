@@ -51,6 +51,21 @@ pub enum DiagnoseError {
         /// The level asked for.
         level: buurt_core::Level,
     },
+    /// The data hold no polygons of the regions a request needs.
+    #[error(
+        "no polygons of the {level} regions of indeling {indeling} within {within} ({parameter}): \
+         the data hold no boundaries of that indeling there, and buurt does not invent them"
+    )]
+    NoGeometry {
+        /// The request parameter naming that side (`from`, `to`).
+        parameter: &'static str,
+        /// The level.
+        level: buurt_core::Level,
+        /// The indeling.
+        indeling: u16,
+        /// The area code.
+        within: String,
+    },
     /// A statistic is undefined: fewer than 3 regions with a value, all values equal, or no
     /// region with a neighbour.
     #[error(

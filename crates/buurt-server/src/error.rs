@@ -108,7 +108,9 @@ impl From<buurt_diagnose::DiagnoseError> for ApiError {
                 ApiError::NotFound(format!("unknown region code '{code}'"))
             }
             D::Parameter { name, message } => ApiError::bad(name, message),
-            e @ (D::NoValues { .. } | D::NoYear { .. }) => ApiError::NotFound(e.to_string()),
+            e @ (D::NoValues { .. } | D::NoYear { .. } | D::NoGeometry { .. }) => {
+                ApiError::NotFound(e.to_string())
+            }
             e @ D::Undefined { .. } => ApiError::BadRequest(e.to_string()),
             // Logged (with the cause) when it becomes a response.
             other => ApiError::Internal(format!("the diagnose failed: {other}")),

@@ -4,6 +4,7 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::routes::api;
+use crate::routes::harmonise;
 use crate::routes::hotspots;
 use crate::routes::peers;
 use crate::routes::tiles;
@@ -29,6 +30,7 @@ use crate::routes::tiles;
         api::locate,
         hotspots::hotspots,
         peers::peers,
+        harmonise::harmonise,
         tiles::tile,
         tiles::tilejson,
         openapi_json,
@@ -72,6 +74,9 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "responses without a description: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "responses without a description: {missing:?}"
+        );
     }
 }

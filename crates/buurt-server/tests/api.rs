@@ -223,6 +223,7 @@ async fn health_and_openapi() {
         "/api/v1/locate",
         "/api/v1/hotspots",
         "/api/v1/regions/{code}/peers",
+        "/api/v1/harmonise",
     ] {
         assert!(paths.contains_key(p), "openapi.json lacks {p}");
     }
@@ -1636,4 +1637,96 @@ async fn hotspots_of_all_gemeenten_without_a_year() {
     assert!(year >= 2020, "{year}");
     assert!(v["regions"].as_array().unwrap().len() > 300);
     assert!(v["global"]["moran_i"].as_f64().unwrap() > 0.0);
+}
+
+#[tokio::test]
+async fn harmonise_almere_wijken_2021_to_2022() {
+    let v = get_json(
+        "/api/v1/harmonise?from=2021&to=2022&within=GM0034&level=wijk&indicator=jeugdzorg&year=2021",
+    )
+    .await;
+    assert_eq!(
+        (v["from_indeling"].as_u64(), v["to_indeling"].as_u64()),
+        (Some(2021), Some(2022))
+    );
+    assert_eq!(v["sources"].as_array().unwrap().len(), 6);
+    assert_eq!(v["targets"].as_array().unwrap().len(), 71);
+    let values = v["values"].as_array().unwrap();
+    assert_eq!(values.len(), 71);
+    let wk40 = values.iter().find(|r| r["code"] == "WK003440").unwrap();
+    assert_eq!(wk40["method"], "population-weighted");
+    assert_eq!(wk40["weight"], "inwoners_0_14");
+    // tobler 0.13 on the same polygons and values (tests/tests/harmonise.rs).
+    let value = wk40["value"].as_f64().unwrap();
+    assert!((value - 7.027_306_229_341_534_5).abs() < 1e-5, "{value}");
+    assert!(wk40["coverage"].as_f64().unwrap() > 0.9);
+    assert!(!wk40["sources"].as_array().unwrap().is_empty());
+    // Every intersection is listed with its shares.
+    let overlaps = v["overlaps"].as_array().unwrap();
+    assert!(overlaps.len() >= 71);
+    assert!(
+        overlaps
+            .iter()
+            .all(|o| o["share_of_target"].as_f64().unwrap() <= 1.0 + 1e-9)
+    );
+
+    // A count: the targets Almere Pampus (no figure in 2021) covers are missing, with the reason.
+    let v = get_json(
+        "/api/v1/harmonise?from=2021&to=2022&within=GM0034&indicator=jeugdzorg_aantal&year=2021",
+    )
+    .await;
+    let pampus = v["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "WK003496")
+        .unwrap();
+    assert!(pampus["value"].is_null(), "{pampus}");
+    assert_eq!(pampus["gap"], "missing_source");
+    assert!(pampus["missing_reason"].is_string());
+
+    assert_get_errors(&[
+        (
+            "/api/v1/harmonise?from=2021&to=2022&within=GM0034&level=gemeente",
+            StatusCode::BAD_REQUEST,
+            "level",
+        ),
+        (
+            "/api/v1/harmonise?from=2021&to=2022&within=WK003401",
+            StatusCode::BAD_REQUEST,
+            "within",
+        ),
+        (
+            "/api/v1/harmonise?from=2022&to=2022&within=GM0034",
+            StatusCode::BAD_REQUEST,
+            "to",
+        ),
+        (
+            "/api/v1/harmonise?from=2021&to=2022&within=GM0034&indicator=nope",
+            StatusCode::NOT_FOUND,
+            "nope",
+        ),
+        (
+            "/api/v1/harmonise?from=2021&to=2022&within=GM9999",
+            StatusCode::NOT_FOUND,
+            "GM9999",
+        ),
+        (
+            "/api/v1/harmonise?from=abc&to=2022&within=GM0034",
+            StatusCode::BAD_REQUEST,
+            "from",
+        ),
+        (
+            "/api/v1/harmonise?to=2022&within=GM0034",
+            StatusCode::BAD_REQUEST,
+            "from",
+        ),
+        // RIVM's wijken of indeling 2020 have no polygons outside Almere.
+        (
+            "/api/v1/harmonise?from=2020&to=2022&within=GM0307&indicator=eenzaam_65plus",
+            StatusCode::NOT_FOUND,
+            "no polygons",
+        ),
+    ])
+    .await;
 }

@@ -31,6 +31,7 @@ pub(crate) mod aggregate;
 pub mod bands;
 pub mod csv_export;
 pub mod full;
+pub mod harmonise;
 pub mod hotspots;
 pub mod pdf_export;
 pub mod peers;
@@ -45,8 +46,8 @@ use buurt_core::{BuurtCode, Indeling, Level, RegionCode, RegionKey};
 
 pub use buurt_atlas::{CellIndex, GroupKey};
 pub use profile::{
-    Aandachtspunt, Benchmarks, GemeenteFigure, IndicatorProfile, Parents, Profile, RegionRef,
-    Scores, Section, SeriesPoint, Trend,
+    Aandachtspunt, Benchmarks, GemeenteFigure, HarmonisedPoint, IndicatorProfile, Parents, Profile,
+    RegionRef, Scores, Section, SeriesPoint, Trend,
 };
 pub use scores::Weights;
 
@@ -107,7 +108,13 @@ impl<'a> Diagnose<'a> {
             });
         }
         let subject = Subject::Region { key, keys };
-        let indicators = indicator_profiles(self.atlas, &subject, year);
+        // Where the gemeente redrew its wijken or buurten, older years are carried over to
+        // this region by areal interpolation, so that its series goes on.
+        let bridge = harmonise::Bridge::for_region(self.atlas, key);
+        let target = bridge
+            .as_ref()
+            .and_then(|b| b.target_index(code).map(|t| (b, t)));
+        let indicators = indicator_profiles(self.atlas, &subject, year, target);
         self.check_year(year, &indicators)?;
         let parents = Parents {
             wijk: code
@@ -194,7 +201,7 @@ impl<'a> Diagnose<'a> {
             keys.push(self.comparable_keys(RegionKey::new(code, ind)));
         }
         let subject = Subject::Area { buurten: keys };
-        let indicators = indicator_profiles(self.atlas, &subject, year);
+        let indicators = indicator_profiles(self.atlas, &subject, year, None);
         self.check_year(year, &indicators)?;
         let parents = Parents {
             wijk: None,
@@ -257,12 +264,7 @@ impl<'a> Diagnose<'a> {
         if !indicators.is_empty() {
             return Ok(());
         }
-        let mut years: Vec<u16> = self
-            .atlas
-            .cells()
-            .group_keys()
-            .map(|g| g.year)
-            .collect();
+        let mut years: Vec<u16> = self.atlas.cells().group_keys().map(|g| g.year).collect();
         years.sort_unstable();
         years.dedup();
         let listed: Vec<String> = years.iter().map(ToString::to_string).collect();

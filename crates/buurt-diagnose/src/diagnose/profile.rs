@@ -8,7 +8,9 @@ use buurt_atlas::{Atlas, CellIndex, GroupKey, index_of};
 
 use super::aggregate::{Found, Subject, parent_value};
 use super::bands::{Band, STABLE_CHANGE};
+use super::harmonise::{Bridge, SourceShare};
 use super::standing;
+use crate::stats::interpolate;
 use crate::stats::interval::{Interval, poisson_exact, wilson};
 use crate::stats::shrinkage::{AreaCount, eb_rates};
 use crate::stats::trend::{Fit, fit, slopes_differ};
@@ -83,6 +85,28 @@ pub struct SeriesPoint {
     /// Whether this year's boundaries and definition are comparable with the profile's year;
     /// points that are not do not enter the trend.
     pub comparable: bool,
+    /// Set when the value is not the region's own but carried over from an older indeling
+    /// (the gemeente redrew its wijken or buurten since): how, and on how much of the area.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harmonised: Option<HarmonisedPoint>,
+}
+
+/// How a point of a series was carried over from an older indeling to the profile's regions
+/// (see [`crate::diagnose::harmonise`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HarmonisedPoint {
+    /// The indeling the source values are on.
+    pub from_indeling: u16,
+    /// `extensive`, `intensive` or `population-weighted`.
+    pub method: String,
+    /// The population indicator of a population-weighted mean.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<String>,
+    /// Share of the region's area covered by the sources the value rests on (0–1).
+    pub coverage: f64,
+    /// The source regions, each with the share of this region's area it covers.
+    pub sources: Vec<super::harmonise::SourceShare>,
 }
 
 /// The trend over the comparable years.
@@ -441,6 +465,7 @@ pub(crate) fn indicator_profiles(
     atlas: &Atlas,
     subject: &Subject,
     requested_year: Option<u16>,
+    bridge: Option<(&Bridge<'_>, usize)>,
 ) -> Vec<IndicatorProfile> {
     let catalogue = atlas.catalogue().indicators();
     let engine = atlas.cells();
@@ -560,12 +585,16 @@ pub(crate) fn indicator_profiles(
             },
             None => (None, None, None, String::new()),
         };
+        let harmonised = bridge
+            .map(|(b, target)| carried_points(b, target, ix, requested_year))
+            .unwrap_or_default();
         let (series, trend) = series_and_trend(
             engine,
             catalogue,
             subject,
             ind,
             &found,
+            &harmonised,
             g.year,
             gemeente_ix,
             level,
@@ -603,6 +632,71 @@ pub(crate) fn indicator_profiles(
     out
 }
 
+/// A year on an older indeling carried over to the profiled region.
+#[derive(Debug, Clone)]
+struct Carried {
+    group: GroupKey,
+    /// The gemeente region of the source values' indeling (the trend's benchmark).
+    gemeente: Option<u32>,
+    point: SeriesPoint,
+}
+
+/// Every year of indicator `ix` on the bridge's older indeling (up to the requested year),
+/// carried over to target `target`; only years with a value.
+fn carried_points(
+    bridge: &Bridge<'_>,
+    target: usize,
+    ix: u16,
+    requested_year: Option<u16>,
+) -> Vec<Carried> {
+    let engine = bridge.atlas().cells();
+    let gemeente_code = bridge.within();
+    bridge
+        .years(ix)
+        .into_iter()
+        .filter(|y| requested_year.is_none_or(|r| *y <= r))
+        .filter_map(|year| {
+            let c = bridge.carry(ix, year)?;
+            let e = c.estimates.get(target)?;
+            let value = e.value?;
+            let group = GroupKey {
+                dataset: c.dataset,
+                indicator: ix,
+                year,
+            };
+            let gemeente = engine
+                .keys_of(gemeente_code)
+                .iter()
+                .filter_map(|k| engine.region_index(k))
+                .find(|&r| engine.cell(group, r).is_some());
+            Some(Carried {
+                group,
+                gemeente,
+                point: SeriesPoint {
+                    year,
+                    value: Some(value),
+                    missing_reason: None,
+                    comparable: true,
+                    harmonised: Some(HarmonisedPoint {
+                        from_indeling: bridge.from().year(),
+                        method: c.method.as_str().to_owned(),
+                        weight: c.weight.clone(),
+                        coverage: e.coverage,
+                        sources: e
+                            .sources
+                            .iter()
+                            .map(|&(i, share)| SourceShare {
+                                code: bridge.sources()[i].to_string(),
+                                share,
+                            })
+                            .collect(),
+                    }),
+                },
+            })
+        })
+        .collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn series_and_trend(
     engine: &CellIndex,
@@ -610,13 +704,15 @@ fn series_and_trend(
     subject: &Subject,
     ind: &Indicator,
     found: &[(GroupKey, Found)],
+    harmonised: &[Carried],
     current_year: u16,
     gemeente_ix: Option<u32>,
     level: Level,
 ) -> (Vec<SeriesPoint>, Option<Trend>) {
     // One point per year (the first dataset wins).
     let mut series: Vec<SeriesPoint> = Vec::new();
-    let mut groups: Vec<GroupKey> = Vec::new();
+    // Each point's group and the gemeente region its benchmark is read from.
+    let mut groups: Vec<(GroupKey, Option<u32>)> = Vec::new();
     // Definition breaks: years before the last break at or before the current year do not count.
     let cutoff = ind
         .definition_breaks
@@ -635,34 +731,75 @@ fn series_and_trend(
             value: f.value.is_finite().then_some(f.value),
             missing_reason: if f.value.is_finite() { None } else { f.missing },
             comparable,
+            harmonised: None,
         });
-        groups.push(*g);
+        groups.push((*g, gemeente_ix));
     }
+    // Years on an older indeling, carried over to this region: the series goes on.
+    for c in harmonised {
+        if series.iter().any(|p| p.year == c.group.year) {
+            continue;
+        }
+        series.push(c.point.clone());
+        if let Some(last) = series.last_mut() {
+            last.comparable = cutoff.is_none_or(|b| c.group.year >= b);
+        }
+        groups.push((c.group, c.gemeente));
+    }
+    let mut order: Vec<usize> = (0..series.len()).collect();
+    order.sort_by_key(|&i| series[i].year);
+    let series: Vec<SeriesPoint> = order.iter().map(|&i| series[i].clone()).collect();
+    let groups: Vec<(GroupKey, Option<u32>)> = order.iter().map(|&i| groups[i]).collect();
     // For a region, keys of other indelingen were only included if comparable, so a region whose
-    // code meant another area in earlier years simply has no points there; say so.
+    // code meant another area in earlier years has no points there of its own: say that the
+    // series goes on over values carried over from the old indeling, or else that it breaks.
     if let Subject::Region { key, keys } = subject {
+        let carried: Vec<&SeriesPoint> = series.iter().filter(|p| p.harmonised.is_some()).collect();
         let all_keys = engine.keys_of(key.code);
-        if all_keys.len() > keys.len() {
-            let excluded: Vec<u16> = all_keys
+        let excluded: Vec<u16> = all_keys
+            .iter()
+            .filter(|k| !keys.iter().any(|r| engine.region_key(*r) == **k))
+            .map(|k| k.indeling.year())
+            .collect();
+        let note = if let (Some(first), Some(last)) = (carried.first(), carried.last()) {
+            let h = first.harmonised.as_ref().map_or(0, |h| h.from_indeling);
+            let coverage = carried
                 .iter()
-                .filter(|k| !keys.iter().any(|r| engine.region_key(*r) == **k))
-                .map(|k| k.indeling.year())
-                .collect();
-            if !excluded.is_empty() {
-                let years = excluded
-                    .iter()
-                    .map(u16::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let note = format!(
-                    "reeks breekt: de code had in indeling {years} een andere indeling van de gemeente"
-                );
-                // Keep a definition break too: it may cut the trend later than the indeling.
-                break_note = Some(match break_note {
-                    Some(definition) => format!("{note}; {definition}"),
-                    None => note,
-                });
-            }
+                .filter_map(|p| p.harmonised.as_ref().map(|h| h.coverage))
+                .fold(1.0_f64, f64::min);
+            let method = first
+                .harmonised
+                .as_ref()
+                .and_then(|h| interpolate::Method::from_key(&h.method))
+                .map_or("", interpolate::Method::dutch);
+            let years = if first.year == last.year {
+                first.year.to_string()
+            } else {
+                format!("{}–{}", first.year, last.year)
+            };
+            Some(format!(
+                "reeks loopt door: {years} omgerekend van de indeling {h} naar die van {} ({method}, dekking ten minste {:.0} %)",
+                key.indeling.year(),
+                coverage * 100.0
+            ))
+        } else if excluded.is_empty() {
+            None
+        } else {
+            let years = excluded
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            Some(format!(
+                "reeks breekt: de code had in indeling {years} een andere indeling van de gemeente"
+            ))
+        };
+        if let Some(note) = note {
+            // Keep a definition break too: it may cut the trend later than the indeling.
+            break_note = Some(match break_note {
+                Some(definition) => format!("{note}; {definition}"),
+                None => note,
+            });
         }
     }
     let points: Vec<(f64, f64)> = series
@@ -683,8 +820,8 @@ fn series_and_trend(
                     .iter()
                     .zip(&series)
                     .filter(|(_, p)| p.comparable && p.value.is_some())
-                    .filter_map(|(g, _)| {
-                        parent_value(engine, catalogue, *g, Some(gm))
+                    .filter_map(|((g, own_gm), _)| {
+                        parent_value(engine, catalogue, *g, own_gm.or(Some(gm)))
                             .map(|v| (f64::from(g.year), v))
                     })
                     .collect();

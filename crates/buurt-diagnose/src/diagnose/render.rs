@@ -96,6 +96,8 @@ pub fn markdown(p: &Profile) -> String {
         );
         let wijk_rule = if p.parents.wijk.is_some() { "---|" } else { "" };
         let _ = writeln!(out, "|---|---|---|{wijk_rule}---|---|---|---|");
+        // Rows whose series goes on over values carried over from an older indeling.
+        let mut carried: Vec<String> = Vec::new();
         for i in rows {
             let value = match (i.value, i.missing_reason) {
                 (Some(v), _) => format_value(v, i.unit),
@@ -106,6 +108,11 @@ pub fn markdown(p: &Profile) -> String {
                 || "–".to_owned(),
                 |t| format!("{} {}–{}", t.direction, t.from_year, t.to_year),
             );
+            if i.series.iter().any(|s| s.harmonised.is_some())
+                && let Some(note) = i.trend.as_ref().and_then(|t| t.break_note.as_deref())
+            {
+                carried.push(format!("{}: {note}", i.label_with_age()));
+            }
             let benchmark = if is_gemeente {
                 i.benchmarks.nl
             } else {
@@ -130,6 +137,13 @@ pub fn markdown(p: &Profile) -> String {
                 trend
             );
         }
+        if !carried.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n\\* Omgerekend naar deze indeling (de gemeente deelde haar wijken of buurten opnieuw in): {}.",
+                carried.join("; ")
+            );
+        }
         if !section.gemeente_figures.is_empty() {
             let _ = writeln!(out);
             gemeente_figures(&mut out, section);
@@ -149,14 +163,18 @@ Ontbrekende waarden zijn door de bron onderdrukt, nog niet gepubliceerd of niet 
     out
 }
 
-/// "2012: 40 % · 2016: 42 % · 2020: –": every year, comparable or not.
+/// "2012: 40 % · 2016: 42 % · 2020: –": every year, comparable or not; a value carried over
+/// from an older indeling is starred ("2021: 8,1 %*").
 fn series(i: &IndicatorProfile) -> String {
     if i.series.len() < 2 {
         return "–".to_owned();
     }
     i.series
         .iter()
-        .map(|s| format!("{}: {}", s.year, fmt_opt(s.value, i.unit)))
+        .map(|s| {
+            let star = if s.harmonised.is_some() { "\\*" } else { "" };
+            format!("{}: {}{star}", s.year, fmt_opt(s.value, i.unit))
+        })
         .collect::<Vec<_>>()
         .join(" · ")
 }

@@ -8,11 +8,13 @@
 //! - [`weights`]: queen contiguity from polygons, row-standardised, islands reported.
 //! - [`moran`]: global and local Moran's I (LISA) as esda defines them, seeded permutations.
 //! - [`conditional`]: the conditional permutations of local Moran's I, shared by all regions.
+//! - [`interpolate`]: areal interpolation between two sets of polygons, as tobler defines it.
 
 pub mod classify;
 pub mod conditional;
 pub mod distribution;
 pub mod gamma;
+pub mod interpolate;
 pub mod interval;
 pub mod moran;
 pub mod shrinkage;

@@ -52,8 +52,12 @@ function sparkline(series, unit) {
   const px = (x) => 4 + ((x - x0) / Math.max(x1 - x0, 1)) * (w - 8);
   const py = (y) => (y1 === y0 ? h / 2 : h - 4 - ((y - y0) / (y1 - y0)) * (h - 8));
   const d = points.map((p, i) => `${i ? 'L' : 'M'}${px(p.year).toFixed(1)},${py(p.value).toFixed(1)}`).join(' ');
-  const dots = points.map((p) => `<circle cx="${px(p.year).toFixed(1)}" cy="${py(p.value).toFixed(1)}" r="2"><title>${p.year}: ${escapeHtml(formatValue(p.value, unit))}</title></circle>`).join('');
-  const text = points.map((p) => `${p.year}: ${formatValue(p.value, unit)}`).join(', ');
+  // A value carried over from an older indeling (the gemeente redrew its wijken) is an open dot.
+  const carried = (p) => (p.harmonised
+    ? ` (omgerekend van indeling ${p.harmonised.from_indeling}, dekking ${Math.round(p.harmonised.coverage * 100)} %)`
+    : '');
+  const dots = points.map((p) => `<circle cx="${px(p.year).toFixed(1)}" cy="${py(p.value).toFixed(1)}" r="2"${p.harmonised ? ' class="harmonised"' : ''}><title>${p.year}: ${escapeHtml(formatValue(p.value, unit) + carried(p))}</title></circle>`).join('');
+  const text = points.map((p) => `${p.year}: ${formatValue(p.value, unit)}${carried(p)}`).join(', ');
   return `<figure class="spark"><svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" preserveAspectRatio="none" role="img" aria-label="Trend ${escapeHtml(text)}"><path d="${d}"></path>${dots}</svg><figcaption>${xs[0]}–${xs[xs.length - 1]}</figcaption></figure>`;
 }
 
@@ -71,11 +75,15 @@ function headlineCard(ind, selfLabel) {
     : `<span class="value" data-value="${ind.value}">${escapeHtml(formatValue(ind.value, ind.unit))}</span>`;
   const year = ind.year ? `<span class="year">${ind.year}</span>` : '';
   const trend = ind.trend?.direction ? `<span class="trend">trend: ${escapeHtml(ind.trend.direction)}</span>` : '';
+  const carried = (ind.series ?? []).some((p) => p.harmonised) && ind.trend?.break_note
+    ? `<p class="note harmonised-note">${escapeHtml(ind.trend.break_note)}</p>`
+    : '';
   return `<article class="card" data-indicator="${escapeHtml(ind.id)}">
     <h4>${escapeHtml(indicatorLabel(ind))}</h4>
     <p class="headline-value">${value} ${year} ${band(ind)}</p>
     <div class="card-charts">${isCount(ind) ? '' : bars(ind, selfLabel)}${sparkline(ind.series, ind.unit)}</div>
     ${trend}
+    ${carried}
     ${ind.uncertainty ? `<p class="note">${escapeHtml(ind.uncertainty)}</p>` : ''}
   </article>`;
 }

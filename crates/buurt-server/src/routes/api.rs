@@ -601,11 +601,7 @@ enum ValuesMode {
 
 /// A year before the first with values of `id` gives no value anywhere: a 404 that lists the
 /// years there are, rather than an empty 200 that reads as "no data for these regions".
-fn check_year_has_data(
-    atlas: &buurt_diagnose::Atlas,
-    id: &str,
-    year: u16,
-) -> Result<(), ApiError> {
+fn check_year_has_data(atlas: &buurt_diagnose::Atlas, id: &str, year: u16) -> Result<(), ApiError> {
     let Some(ix) = atlas
         .catalogue()
         .position(id)

@@ -2,6 +2,7 @@
 //! panic catcher, ETag and Cache-Control).
 
 pub mod api;
+pub mod harmonise;
 pub mod hotspots;
 pub mod peers;
 pub mod tiles;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/areas/diagnose", post(api::area_diagnose))
         .route("/api/v1/locate", get(api::locate))
         .route("/api/v1/hotspots", get(hotspots::hotspots))
+        .route("/api/v1/harmonise", get(harmonise::harmonise))
         .merge(viewer)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
