@@ -40,7 +40,7 @@ pub struct HarmoniseQuery {
 /// the sources it rests on, and those sources. A target that sources without a value cover for
 /// more than 1 % has no value.
 #[utoipa::path(get, path = "/api/v1/harmonise", tag = "api", params(HarmoniseQuery),
-    responses((status = 200, body = Harmonisation),
+    responses((status = 200, description = "the values carried over, per target region", body = Harmonisation),
         (status = 400, description = "bad level, within not a gemeente, from = to, or an indicator that does not interpolate",
             body = ErrorBody),
         (status = 404, description = "unknown gemeente or indicator, or no polygons of an indeling",
