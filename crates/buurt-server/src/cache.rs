@@ -59,8 +59,16 @@ pub(crate) fn etag_of(bytes: &[u8]) -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
 }
 
+/// What one entry costs beyond its tile's bytes and its key's: the map's slot (key pointer and
+/// entry, over the table's load factor), the shared tile's allocation header and struct and its
+/// ETag. Counting it with the key bounds the cache's memory by the budget however small the
+/// tiles and long the keys (before, only tile bytes counted, and a flood of distinct queries
+/// grew the process from 199 to 615 MB).
+pub const ENTRY_OVERHEAD_BYTES: usize = 160;
+
 /// Rendered tiles by request key (layer, tile, indicators, year), evicting the least recently
-/// used once more than `capacity_bytes` are held.
+/// used once more than `capacity_bytes` are held, counting each entry's tile, key and
+/// bookkeeping ([`ENTRY_OVERHEAD_BYTES`]).
 ///
 /// A hit takes a shared lock and stamps the entry's last use in an atomic, so hits on
 /// different threads do not wait for each other and allocate nothing. Eviction, under the
@@ -71,8 +79,8 @@ pub(crate) fn etag_of(bytes: &[u8]) -> HeaderValue {
 /// use std::sync::Arc;
 /// use buurt_server::{EncodedTile, TileCache};
 /// let tile = || Arc::new(EncodedTile::new(vec![0; 60]));
-/// let size = tile().len();
-/// let cache = TileCache::new(size + size / 2);
+/// let cost = tile().len() + 1 + buurt_server::ENTRY_OVERHEAD_BYTES;
+/// let cache = TileCache::new(cost + cost / 2);
 /// cache.insert("a".into(), tile());
 /// cache.insert("b".into(), tile()); // two tiles do not fit: "a" goes
 /// assert!(cache.get("a").is_none());
@@ -95,11 +103,13 @@ struct Tiles {
 #[derive(Debug)]
 struct Entry {
     tile: Arc<EncodedTile>,
+    /// Tile, key and bookkeeping bytes.
+    cost: usize,
     last_use: AtomicU64,
 }
 
 impl TileCache {
-    /// An empty cache holding at most `capacity_bytes` of tile data.
+    /// An empty cache holding at most `capacity_bytes` of tiles, keys and bookkeeping.
     #[must_use]
     pub fn new(capacity_bytes: usize) -> Self {
         Self {
@@ -123,26 +133,28 @@ impl TileCache {
         Some(Arc::clone(&entry.tile))
     }
 
-    /// Store a tile; tiles larger than the whole cache are not kept.
+    /// Store a tile; an entry larger than the whole cache is not kept.
     pub fn insert(&self, key: String, tile: Arc<EncodedTile>) {
-        if tile.len() > self.capacity_bytes {
+        let cost = tile.len() + key.len() + ENTRY_OVERHEAD_BYTES;
+        if cost > self.capacity_bytes {
             return;
         }
         let entry = Entry {
             last_use: AtomicU64::new(self.tick()),
+            cost,
             tile,
         };
         let mut tiles = self.inner.write().unwrap_or_else(PoisonError::into_inner);
-        tiles.bytes += entry.tile.len();
+        tiles.bytes += cost;
         if let Some(old) = tiles.entries.insert(key.into_boxed_str(), entry) {
-            tiles.bytes -= old.tile.len();
+            tiles.bytes -= old.cost;
         }
         if tiles.bytes > self.capacity_bytes {
             tiles.evict_to(self.capacity_bytes - self.capacity_bytes / 8);
         }
     }
 
-    /// Bytes held.
+    /// Bytes held: tiles, keys and bookkeeping.
     #[must_use]
     pub fn bytes(&self) -> usize {
         self.inner
@@ -158,7 +170,7 @@ impl Tiles {
         let mut by_use: Vec<(u64, usize)> = self
             .entries
             .values()
-            .map(|e| (e.last_use.load(Ordering::Relaxed), e.tile.len()))
+            .map(|e| (e.last_use.load(Ordering::Relaxed), e.cost))
             .collect();
         by_use.sort_unstable();
         let mut bytes = self.bytes;
@@ -192,18 +204,23 @@ mod tests {
         })
     }
 
+    /// What a one-letter key with a tile of `len` bytes costs.
+    fn cost(len: usize) -> usize {
+        len + 1 + ENTRY_OVERHEAD_BYTES
+    }
+
     #[test]
     fn the_least_recently_used_go_first_and_the_bound_holds() {
-        let cache = TileCache::new(1000);
+        let cache = TileCache::new(4 * cost(250));
         for key in ["a", "b", "c", "d"] {
             cache.insert(key.into(), tile(250));
         }
-        assert_eq!(cache.bytes(), 1000);
+        assert_eq!(cache.bytes(), 4 * cost(250));
         // "a" is used again: "b" and "c" are now the least recently used.
         assert!(cache.get("a").is_some());
         cache.insert("e".into(), tile(250));
-        // Over by one tile: down to 7/8 of the capacity, so two tiles go.
-        assert!(cache.bytes() <= 875, "{}", cache.bytes());
+        // Over by one entry: down to 7/8 of the capacity, so two entries go.
+        assert_eq!(cache.bytes(), 3 * cost(250));
         assert!(cache.get("b").is_none() && cache.get("c").is_none());
         for key in ["a", "d", "e"] {
             assert!(cache.get(key).is_some(), "{key}");
@@ -215,18 +232,34 @@ mod tests {
         let cache = TileCache::new(1000);
         cache.insert("a".into(), tile(300));
         cache.insert("a".into(), tile(400));
-        assert_eq!(cache.bytes(), 400);
+        assert_eq!(cache.bytes(), cost(400));
         assert_eq!(cache.get("a").map(|t| t.raw.len()), Some(400));
     }
 
     #[test]
-    fn a_tile_larger_than_the_cache_is_not_kept() {
-        let cache = TileCache::new(100);
-        cache.insert("big".into(), tile(101));
-        assert!(cache.get("big").is_none());
-        assert_eq!(cache.bytes(), 0);
+    fn keys_count_so_a_flood_of_long_keys_stays_within_the_budget() {
+        // Tiny tiles under long keys: the keys are most of the memory.
+        let budget = 64 * 1024;
+        let cache = TileCache::new(budget);
+        let long = "x".repeat(2000);
+        for i in 0..1000 {
+            cache.insert(format!("{long}{i}"), tile(10));
+            assert!(cache.bytes() <= budget, "{} after {i}", cache.bytes());
+        }
+        let held = cache.inner.read().unwrap().entries.len();
+        assert!(held < 40, "{held} entries of more than 2 KB key in 64 KiB");
+    }
+
+    #[test]
+    fn an_entry_larger_than_the_cache_is_not_kept() {
+        let cache = TileCache::new(cost(100));
+        cache.insert("big".into(), tile(100));
+        assert!(cache.get("big").is_none(), "a longer key makes it too big");
+        cache.insert("b".into(), tile(100));
+        assert!(cache.get("b").is_some());
         let off = TileCache::new(0);
         off.insert("a".into(), tile(1));
         assert!(off.get("a").is_none());
+        assert_eq!(off.bytes(), 0);
     }
 }

@@ -22,7 +22,7 @@ pub mod routes;
 mod state;
 pub mod viewer;
 
-pub use cache::{EncodedTile, TileCache};
+pub use cache::{ENTRY_OVERHEAD_BYTES, EncodedTile, TileCache};
 pub use error::{ApiError, ErrorBody, ServerError};
 pub use public_url::PublicUrl;
 pub use routes::router;

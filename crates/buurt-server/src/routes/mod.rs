@@ -5,6 +5,7 @@ pub mod api;
 pub mod harmonise;
 pub mod hotspots;
 pub mod peers;
+pub mod tile_query;
 pub mod tiles;
 
 use std::time::Duration;

@@ -12,6 +12,8 @@ use buurt_tiles::{LABEL_LAYER, MAX_ZOOM, TileError, TileId};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::tile_query;
+
 use crate::cache::EncodedTile;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{P, Q};
@@ -26,7 +28,8 @@ pub use buurt_tiles::choropleth::TILEJSON_MAX_ZOOM;
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TileQuery {
-    /// Comma-separated indicator ids (default: the catalogue's headline indicators).
+    /// Comma-separated indicator ids, at most 16 distinct (default: the catalogue's headline
+    /// indicators). Order and repeats do not matter; an empty item is refused.
     pub indicators: Option<String>,
     /// Show each indicator at its latest year up to this one (default: the latest year).
     pub year: Option<u16>,
@@ -43,18 +46,27 @@ pub struct TileQuery {
 /// The query resolved by the tile source (indicators looked up once).
 fn source_query(loaded: &Loaded, query: &TileQuery) -> Result<SourceQuery, ApiError> {
     let source = &loaded.source;
+    // An unknown id is the request's mistake, named by the error (400, as an empty item).
     source
         .query(query.indicators.as_deref(), query.year)
         .and_then(|q| source.with_clusters(q, query.clusters.as_deref()))
-        .map_err(|e| ApiError::NotFound(e.to_string()))
+        .map_err(|e| ApiError::BadRequest(e.to_string()))
+}
+
+/// The query with its indicator lists in one spelling (see [`tile_query`]).
+fn normalised(query: &TileQuery) -> Result<TileQuery, ApiError> {
+    Ok(TileQuery {
+        indicators: tile_query::normalise_ids("indicators", query.indicators.as_deref())?,
+        clusters: tile_query::normalise_ids("clusters", query.clusters.as_deref())?,
+        year: query.year,
+    })
 }
 
 /// A tile source error as the client sees it: its own mistakes as 4xx, the rest as 500.
 fn tile_error(tile: TileId, e: TileError) -> ApiError {
     match e {
-        TileError::UnknownLayer { .. } | TileError::UnknownIndicator { .. } => {
-            ApiError::NotFound(e.to_string())
-        }
+        TileError::UnknownLayer { .. } => ApiError::NotFound(e.to_string()),
+        TileError::UnknownIndicator { .. } => ApiError::BadRequest(e.to_string()),
         e => ApiError::Internal(format!("tile {tile} could not be rendered: {e}")),
     }
 }
@@ -83,8 +95,8 @@ fn check_layer(layer: &str) -> Result<(), ApiError> {
     ),
     responses(
         (status = 200, description = "the tile", content_type = "application/vnd.mapbox-vector-tile"),
-        (status = 400, description = "bad zoom or tile coordinates", body = ErrorBody),
-        (status = 404, description = "unknown layer or indicator (in `indicators` or `clusters`)", body = ErrorBody)
+        (status = 400, description = "bad zoom or tile coordinates, or an unknown or empty id or more than 16 ids in `indicators` or `clusters`", body = ErrorBody),
+        (status = 404, description = "unknown layer", body = ErrorBody)
     )
 )]
 pub async fn tile(
@@ -107,9 +119,10 @@ pub async fn tile(
         .parse()
         .map_err(|_| ApiError::BadRequest(format!("tile row y '{y}' is not a number")))?;
     let tile = TileId::new(z, x, y).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let query = normalised(&query)?;
     let loaded = state.loaded();
-    // The key from the request as sent: a hit skips resolving the indicators (only valid
-    // requests are ever cached), so the common case allocates little.
+    // The key from the normalised lists: a hit skips resolving the indicators (only valid
+    // requests are ever cached), and every spelling of one request shares one entry.
     let key = format!(
         "{layer}/{tile}?{}&{}&{}",
         query.indicators.as_deref().unwrap_or_default(),
@@ -199,7 +212,8 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
     params(("layer" = String, Path, description = "gemeente, wijk or buurt"), TileQuery),
     responses(
         (status = 200, description = "TileJSON 3.0.0", body = Object),
-        (status = 404, description = "unknown layer or indicator", body = ErrorBody)
+        (status = 400, description = "an unknown or empty id or more than 16 ids in `indicators` or `clusters`", body = ErrorBody),
+        (status = 404, description = "unknown layer", body = ErrorBody)
     )
 )]
 pub async fn tilejson(
@@ -211,6 +225,7 @@ pub async fn tilejson(
         .strip_suffix(".json")
         .ok_or_else(|| ApiError::NotFound(format!("no route for /tiles/{file}")))?;
     check_layer(layer)?;
+    let query = normalised(&query)?;
     let loaded = state.loaded();
     let resolved = source_query(&loaded, &query)?;
     let catalogue = loaded.atlas().catalogue();
