@@ -5,6 +5,7 @@
 //! leaves the balance to chance: whichever wakes first accepts a whole burst of connections, and
 //! with keep-alive that imbalance lasts (in the benchmark its p99 swung between 2.4 and 5.1 ms).
 
+use std::future::Future as _;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -41,18 +42,28 @@ pub struct Spreader {
 pub struct ThreadListener {
     incoming: mpsc::UnboundedReceiver<Handoff>,
     addr: SocketAddr,
+    idle: Option<Duration>,
 }
 
 /// A spreader over `threads` serving threads and their listeners (which report `addr`, the
-/// address actually bound).
+/// address actually bound). A connection on which nothing is read or written for `idle` is
+/// closed (`None`: never).
 #[must_use]
-pub fn spread(threads: usize, addr: SocketAddr) -> (Spreader, Vec<ThreadListener>) {
+pub fn spread(
+    threads: usize,
+    addr: SocketAddr,
+    idle: Option<Duration>,
+) -> (Spreader, Vec<ThreadListener>) {
     let (senders, listeners) = (0..threads.max(1))
         .map(|_| {
             let (tx, rx) = mpsc::unbounded_channel();
             (
                 (tx, Arc::new(AtomicUsize::new(0))),
-                ThreadListener { incoming: rx, addr },
+                ThreadListener {
+                    incoming: rx,
+                    addr,
+                    idle,
+                },
             )
         })
         .unzip();
@@ -125,10 +136,56 @@ fn is_connection_error(e: &io::Error) -> bool {
     )
 }
 
-/// A TCP connection that gives its thread's count back when it closes.
+/// A TCP connection that gives its thread's count back when it closes, and fails with
+/// `TimedOut` when it has been idle too long.
+///
+/// Idle means no byte read or written: a client that opens a connection and sends nothing,
+/// sends a request head a byte a minute, or stops reading a response. Without it every such
+/// connection held a file descriptor for good, and 20 000 of them stopped the service
+/// (issue 15). hyper's own header timeout is not reachable through `axum::serve`.
 pub struct CountedStream {
     stream: tokio::net::TcpStream,
     _open: OpenGuard,
+    idle: Option<Duration>,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl CountedStream {
+    fn new(stream: tokio::net::TcpStream, open: OpenGuard, idle: Option<Duration>) -> Self {
+        let far = Duration::from_hours(24 * 365);
+        Self {
+            stream,
+            _open: open,
+            idle,
+            deadline: Box::pin(tokio::time::sleep(idle.unwrap_or(far))),
+        }
+    }
+
+    /// Progress restarts the idle clock; waiting past it fails the connection.
+    fn watch<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        polled: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        let Some(idle) = self.idle else {
+            return polled;
+        };
+        match polled {
+            Poll::Ready(result) => {
+                self.deadline
+                    .as_mut()
+                    .reset(tokio::time::Instant::now() + idle);
+                Poll::Ready(result)
+            }
+            Poll::Pending => match self.deadline.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("connection idle for {} s", idle.as_secs_f64()),
+                ))),
+                Poll::Pending => Poll::Pending,
+            },
+        }
+    }
 }
 
 impl axum::serve::Listener for ThreadListener {
@@ -143,10 +200,7 @@ impl axum::serve::Listener for ThreadListener {
             };
             match tokio::net::TcpStream::from_std(handoff.stream) {
                 Ok(stream) => {
-                    let io = CountedStream {
-                        stream,
-                        _open: handoff.open,
-                    };
+                    let io = CountedStream::new(stream, handoff.open, self.idle);
                     return (io, handoff.peer);
                 }
                 Err(e) => {
@@ -163,29 +217,35 @@ impl axum::serve::Listener for ThreadListener {
 
 impl AsyncRead for CountedStream {
     fn poll_read(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
+        this.watch(cx, polled)
     }
 }
 
 impl AsyncWrite for CountedStream {
     fn poll_write(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.watch(cx, polled)
     }
 
     fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.watch(cx, polled)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -216,7 +276,7 @@ mod tests {
     fn each_connection_goes_to_the_thread_with_the_fewest_open() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let (spreader, mut threads) = spread(3, addr);
+        let (spreader, mut threads) = spread(3, addr, None);
         let mut held = Vec::new();
         for _ in 0..6 {
             let (client, server) = connection(&listener);
@@ -242,7 +302,7 @@ mod tests {
     fn a_stopped_thread_gets_no_connections() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let (spreader, mut threads) = spread(2, addr);
+        let (spreader, mut threads) = spread(2, addr, None);
         drop(threads.remove(0));
         let (_client, server) = connection(&listener);
         assert!(spreader.hand_off(server, addr));
@@ -252,5 +312,38 @@ mod tests {
         let (_client, server) = connection(&listener);
         assert!(!spreader.hand_off(server, addr), "nobody listens");
         assert_eq!(spreader.open_counts(), [0, 0]);
+    }
+
+    #[tokio::test]
+    async fn an_idle_connection_fails_and_a_busy_one_does_not() {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (spreader, mut threads) = spread(1, addr, Some(Duration::from_millis(300)));
+        let (client, server) = connection(&listener);
+        server.set_nonblocking(true).unwrap();
+        client.set_nonblocking(true).unwrap();
+        assert!(spreader.hand_off(server, addr));
+        let (mut io, _) = axum::serve::Listener::accept(&mut threads[0]).await;
+        let mut client = tokio::net::TcpStream::from_std(client).unwrap();
+        let mut buf = [0u8; 8];
+        // A byte every 150 ms keeps it open well past the idle time.
+        for _ in 0..5 {
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            client.write_all(b"x").await.unwrap();
+            assert_eq!(io.read(&mut buf).await.unwrap(), 1);
+        }
+        // Then nothing: the read fails once the idle time has passed.
+        let started = std::time::Instant::now();
+        let err = io.read(&mut buf).await.unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+        assert!(
+            started.elapsed() >= Duration::from_millis(250),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(spreader.open_counts(), [1]);
+        drop(io);
+        assert_eq!(spreader.open_counts(), [0], "closing gives the count back");
     }
 }

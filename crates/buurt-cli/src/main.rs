@@ -201,6 +201,12 @@ enum Command {
         /// Default: http:// and the listening address.
         #[arg(long, value_name = "URL", env = "BUURT_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Close a connection on which nothing is read or written for this many seconds (an
+        /// idle keep-alive, a request head sent a byte at a time, a response not read), so that
+        /// idle connections cannot use up the file descriptors; 0: never. Longer than the 30-s
+        /// limit on a request.
+        #[arg(long, value_name = "SECS", default_value_t = 60)]
+        idle_timeout: u64,
     },
     /// Vector tiles to files.
     Tiles {
@@ -461,6 +467,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tile_cache_mb,
             workers,
             public_url,
+            idle_timeout,
         } => {
             // Checked before the atlas is opened: a typo costs no start-up.
             let public_url = public_url
@@ -482,6 +489,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     std::num::NonZero::get,
                 ),
                 public_url,
+                idle_timeout: (idle_timeout > 0)
+                    .then(|| std::time::Duration::from_secs(idle_timeout)),
             };
             serve::run(atlas, options, &data_dir, &cache_dir)?;
             Ok(ExitCode::SUCCESS)

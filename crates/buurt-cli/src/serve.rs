@@ -32,6 +32,8 @@ pub struct Options {
     pub workers: usize,
     /// The base URL TileJSON names (default: the listening address).
     pub public_url: Option<buurt_server::PublicUrl>,
+    /// Close a connection on which nothing is read or written for this long (`None`: never).
+    pub idle_timeout: Option<std::time::Duration>,
 }
 
 pub fn run(
@@ -46,6 +48,7 @@ pub fn run(
         tile_cache_bytes,
         workers: threads,
         public_url,
+        idle_timeout,
     } = options;
     let loaded = Loaded::new(atlas, tile_cache_bytes).context("preparing the service")?;
     let (data_dir, cache_dir) = (data_dir.to_path_buf(), cache_dir.to_path_buf());
@@ -69,7 +72,7 @@ pub fn run(
 
     let (stop, stopped) = watch::channel(false);
     let (exited, mut exits) = mpsc::unbounded_channel();
-    let (spreader, thread_listeners) = crate::accept::spread(threads, addr);
+    let (spreader, thread_listeners) = crate::accept::spread(threads, addr, idle_timeout);
     let mut workers = Vec::with_capacity(threads);
     for (i, listener) in thread_listeners.into_iter().enumerate() {
         let (app, stopped, exited) = (app.clone(), stopped.clone(), exited.clone());
