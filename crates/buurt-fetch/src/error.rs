@@ -10,7 +10,7 @@ pub enum FetchError {
     /// The server answered with a client error (4xx other than 429): retrying cannot help.
     /// `detail` is the problem+json `title` and `detail` when the server sent them, else an
     /// excerpt of the body.
-    #[error("{url}: the server answered HTTP {}: {detail}", crate::http::status_text(*.status))]
+    #[error("{url}: the server answered HTTP {}: {detail}", status_text(*.status))]
     Refused {
         /// The URL requested.
         url: String,
@@ -66,4 +66,15 @@ pub enum FetchError {
     /// The manifest could not be read or written, or a kept file could not be checked.
     #[error(transparent)]
     Io(#[from] buurt_io::IoError),
+}
+
+/// `404 Not Found`.
+pub(crate) fn status_text(status: u16) -> String {
+    let reason = ureq::http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason());
+    match reason {
+        Some(r) => format!("{status} {r}"),
+        None => status.to_string(),
+    }
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::error::FetchError;
+use crate::error::{FetchError, status_text};
 
 /// The longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_mins(1);
@@ -205,17 +205,6 @@ impl Client {
                 message: e.to_string(),
             }),
         }
-    }
-}
-
-/// `404 Not Found`.
-pub(crate) fn status_text(status: u16) -> String {
-    let reason = ureq::http::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason());
-    match reason {
-        Some(r) => format!("{status} {r}"),
-        None => status.to_string(),
     }
 }
 

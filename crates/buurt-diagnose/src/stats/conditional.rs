@@ -11,7 +11,7 @@
 //! over one contiguous run of prefix sums (count and mean, then spread) plus a correction for
 //! the few rows where it drew itself, instead of `rows · k_i` random draws and reads.
 
-use super::moran::Rng;
+use super::rng::Rng;
 
 /// The drawn table and its prefix sums over the values `z`.
 #[derive(Debug)]

@@ -8,6 +8,7 @@
 //! - [`weights`]: queen contiguity from polygons, row-standardised, islands reported.
 //! - [`moran`]: global and local Moran's I (LISA) as esda defines them, seeded permutations.
 //! - [`conditional`]: the conditional permutations of local Moran's I, shared by all regions.
+//! - [`rng`]: the seeded generator of those permutations (xoshiro256++).
 //! - [`interpolate`]: areal interpolation between two sets of polygons, as tobler defines it.
 
 pub mod classify;
@@ -17,6 +18,7 @@ pub mod gamma;
 pub mod interpolate;
 pub mod interval;
 pub mod moran;
+pub mod rng;
 pub mod shrinkage;
 pub mod trend;
 pub mod weights;
