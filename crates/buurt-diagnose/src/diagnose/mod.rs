@@ -56,6 +56,15 @@ use self::profile::indicator_profiles;
 use crate::atlas::Atlas;
 use crate::error::{DiagnoseError, Result};
 
+/// A region code as a caller spells it (trimmed), or [`DiagnoseError::UnknownRegion`].
+pub(crate) fn parse_region(code: &str) -> Result<RegionCode> {
+    code.trim()
+        .parse()
+        .map_err(|_| DiagnoseError::UnknownRegion {
+            code: code.to_owned(),
+        })
+}
+
 /// The diagnose of an atlas: answers profile queries from its cell index.
 #[derive(Debug, Clone)]
 pub struct Diagnose<'a> {
@@ -88,12 +97,7 @@ impl<'a> Diagnose<'a> {
         year: Option<u16>,
         weights: &Weights,
     ) -> Result<Profile> {
-        let code: RegionCode = code
-            .trim()
-            .parse()
-            .map_err(|_| DiagnoseError::UnknownRegion {
-                code: code.to_owned(),
-            })?;
+        let code = parse_region(code)?;
         let indeling =
             self.atlas
                 .latest_indeling(code)

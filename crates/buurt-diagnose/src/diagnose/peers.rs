@@ -189,12 +189,7 @@ pub struct Peers {
 
 /// The `k` regions of the same level most like `code` (see the module docs).
 pub fn peers(atlas: &Atlas, code: &str, options: &PeerOptions) -> Result<Peers> {
-    let code: RegionCode = code
-        .trim()
-        .parse()
-        .map_err(|_| DiagnoseError::UnknownRegion {
-            code: code.to_owned(),
-        })?;
+    let code = super::parse_region(code)?;
     let level = code.level();
     if !matches!(level, Level::Buurt | Level::Wijk | Level::Gemeente) {
         return Err(DiagnoseError::Parameter {
