@@ -6,10 +6,13 @@
 //! to small integers, and sorted through one packed `u64` key per cell instead of moving rows.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use buurt_core::{Catalogue, Indeling, MissingReason, RegionCode, RegionKey, Value};
 use buurt_io::Observation;
-use polars::prelude::{Categorical32Chunked, Categories, Column, DataFrame, DataType};
+use polars::prelude::{
+    Categorical32Chunked, CategoricalMapping, Categories, Column, DataFrame, DataType,
+};
 
 use crate::cells::{Cell, CellIndex, GroupKey};
 use crate::columns;
@@ -31,6 +34,11 @@ pub struct CellIndexBuilder {
     missing_cats: Vec<Option<MissingReason>>,
     /// Per region category id: (indeling, interned region id).
     regions_by_cat: Vec<Vec<(u16, u32)>>,
+    /// The mappings of the dataset, region, indicator and missing columns the caches above
+    /// were filled from. Held, because polars keeps a mapping only while something refers to
+    /// it: once a batch is dropped, the next one may get a new mapping with other ids for the
+    /// same strings (and RIVM rows were once filed under the kwb dataset that way).
+    mappings: Option<[Arc<CategoricalMapping>; 4]>,
     regions: Vec<RegionKey>,
     region_ids: HashMap<RegionKey, u32>,
     groups: Vec<GroupKey>,
@@ -53,7 +61,7 @@ fn categorical(df: &DataFrame, name: &str) -> Result<Column> {
 }
 
 /// The parsed value of category `cat` of `column`, parsed once per category: no per-row string
-/// is made. Category ids are global in the process, so the cache holds across batches.
+/// is made. The cache holds for one mapping (see [`CellIndexBuilder::mappings`]).
 fn lookup<T: Copy>(
     cache: &mut Vec<Option<T>>,
     column: &Categorical32Chunked,
@@ -108,6 +116,7 @@ impl CellIndexBuilder {
             indicator_cats: Vec::new(),
             missing_cats: Vec::new(),
             regions_by_cat: Vec::new(),
+            mappings: None,
             regions: Vec::new(),
             region_ids: HashMap::new(),
             groups: Vec::new(),
@@ -139,6 +148,12 @@ impl CellIndexBuilder {
             indicator_col.cat32()?,
             missing_col.cat32()?,
         );
+        self.hold_mappings([
+            dataset_cat.get_mapping().clone(),
+            region_cat.get_mapping().clone(),
+            indicator_cat.get_mapping().clone(),
+            missing_cat.get_mapping().clone(),
+        ]);
         // One contiguous chunk per column, read as plain slices: millions of rows.
         let (datasets_ca, regions_ca, indicators_ca, missing_ca) = (
             dataset_cat.physical().rechunk(),
@@ -249,6 +264,27 @@ impl CellIndexBuilder {
         }
         self.rows_seen += n;
         Ok(())
+    }
+
+    /// Keep this batch's category mappings, and forget what was parsed under another mapping:
+    /// the same id may name another string there.
+    fn hold_mappings(&mut self, mappings: [Arc<CategoricalMapping>; 4]) {
+        if let Some(held) = &self.mappings {
+            let same = |i: usize| Arc::ptr_eq(&held[i], &mappings[i]);
+            if !same(0) {
+                self.dataset_cats.clear();
+            }
+            if !same(1) {
+                self.regions_by_cat.clear();
+            }
+            if !same(2) {
+                self.indicator_cats.clear();
+            }
+            if !same(3) {
+                self.missing_cats.clear();
+            }
+        }
+        self.mappings = Some(mappings);
     }
 
     /// Add the observations of one loaded table, in order: the cells [`Self::push`] would
@@ -497,8 +533,70 @@ fn rank_of<K: Ord + Copy>(keys: &mut [K]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use buurt_core::{Catalogue, Indeling, MissingReason, RegionKey};
+    use polars::prelude::{CategoricalPhysical, Categories, Column, DataFrame, DataType};
 
-    use crate::{Atlas, Cell};
+    use super::CellIndexBuilder;
+    use crate::{Atlas, Cell, columns};
+
+    /// A batch of the long table whose text columns use `categories`.
+    fn batch(categories: &std::sync::Arc<Categories>, rows: &[(&str, &str, &str)]) -> DataFrame {
+        let dtype = DataType::from_categories(categories.clone());
+        let text =
+            |name: &str, values: Vec<&str>| Column::new(name.into(), values).cast(&dtype).unwrap();
+        let n = rows.len();
+        DataFrame::new(
+            n,
+            vec![
+                text(columns::DATASET, rows.iter().map(|r| r.0).collect()),
+                text(columns::REGION, rows.iter().map(|r| r.1).collect()),
+                text(columns::INDICATOR, rows.iter().map(|r| r.2).collect()),
+                Column::new(columns::MISSING.into(), vec![None::<&str>; n])
+                    .cast(&dtype)
+                    .unwrap(),
+                Column::new(columns::INDELING.into(), vec![2024_i32; n]),
+                Column::new(columns::YEAR.into(), vec![2024_i32; n]),
+                Column::new(columns::VALUE.into(), vec![1.0_f64; n]),
+            ],
+        )
+        .unwrap()
+    }
+
+    /// Two batches whose mappings give the same ids to other strings, as when polars drops a
+    /// mapping between batches: each row keeps its own dataset, region and indicator.
+    #[test]
+    fn batches_with_different_category_mappings_keep_their_own_strings() {
+        let catalogue = Catalogue::builtin().unwrap();
+        let mut builder = CellIndexBuilder::new(&catalogue);
+        let first = Categories::random("a".into(), CategoricalPhysical::U32);
+        builder
+            .push(&batch(&first, &[("kwb", "BU00010001", "inwoners")]))
+            .unwrap();
+        // Another mapping: ids from 0 again, now for other strings.
+        let second = Categories::random("b".into(), CategoricalPhysical::U32);
+        builder
+            .push(&batch(&second, &[("rivm", "BU00010002", "eenzaam_65plus")]))
+            .unwrap();
+        let index = builder.finish([]).unwrap();
+        let mut found: Vec<(String, String, String)> = index
+            .group_keys()
+            .flat_map(|g| {
+                let dataset = index.datasets()[usize::from(g.dataset)].clone();
+                let indicator = catalogue.indicators()[usize::from(g.indicator)].id.clone();
+                index
+                    .group(*g)
+                    .map(move |c| (dataset.clone(), indicator.clone(), c))
+            })
+            .map(|(d, i, c)| (d, index.cell_region(c).code.to_string(), i))
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("kwb".into(), "BU00010001".into(), "inwoners".into()),
+                ("rivm".into(), "BU00010002".into(), "eenzaam_65plus".into()),
+            ]
+        );
+    }
 
     #[test]
     fn a_group_without_any_value_is_not_published() {
