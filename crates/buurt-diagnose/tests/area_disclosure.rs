@@ -4,7 +4,8 @@
 //!
 //! The rule: an area's count or ratio is missing when any of its buurten's own value is
 //! (never completed or recomputed from counts); a model estimate averages over the buurten
-//! that have one, so a buurt without one changes nothing. Duplicate codes are rejected.
+//! that have one, so a buurt without one changes nothing. Duplicate codes are rejected. The
+//! indicator's minimum population holds for the area as a whole, as for a buurt.
 
 use buurt_core::{BuurtCode, Catalogue, Indeling, MissingReason, RegionKey};
 use buurt_diagnose::atlas::{Atlas, Cell};
@@ -53,6 +54,8 @@ fn atlas() -> &'static Atlas {
                 cells.push(ratio);
                 cells.push(eenzaam);
             }
+            // A mean weighted by inwoners with a minimum of 100: buurt 0 has 80 inwoners.
+            cells.push(kwb("inkomen_per_inwoner", 20.0 + i as f64));
         }
         Atlas::from_cells(Catalogue::builtin().expect("hand-made test data"), cells)
             .expect("hand-made test data")
@@ -99,6 +102,29 @@ fn an_area_of_one_suppressed_buurt_does_not_recompute_its_ratio() {
     let p = area(&[0, 1]);
     let (v, _) = value(&p, "personenautos_per_huishouden");
     assert!((v.expect("hand-made test data") - (30.0 + 37.0) / (40.0 + 55.0)).abs() < 1e-12);
+}
+
+#[test]
+fn a_mean_needs_the_minimum_population_in_an_area_as_in_a_buurt() {
+    let ind = Catalogue::builtin()
+        .expect("builtin catalogue")
+        .get("inkomen_per_inwoner")
+        .expect("in the catalogue")
+        .min_population;
+    assert_eq!(ind, 100, "the test rests on this minimum");
+    // 80 inwoners: below it, left out as such.
+    assert_eq!(
+        value(&area(&[0]), "inkomen_per_inwoner"),
+        (None, Some(MissingReason::BelowMinimum))
+    );
+    // 80 + 110 inwoners: the weighted mean.
+    let (v, m) = value(&area(&[0, 1]), "inkomen_per_inwoner");
+    assert_eq!(m, None);
+    let expected = (20.0 * 80.0 + 21.0 * 110.0) / 190.0;
+    assert!(
+        (v.expect("above the minimum") - expected).abs() < 1e-9,
+        "{v:?}"
+    );
 }
 
 #[test]

@@ -64,7 +64,12 @@ pub(crate) fn group_value(
 /// The area's value in group `g`: counts summed, rates as ratio of sums, model estimates as a
 /// weighted mean. Any buurt without a value makes the aggregate missing (a count or a ratio is
 /// never completed or recomputed around a value the source left out), except for model
-/// estimates, which average over the buurten that have one.
+/// estimates and other means, which average over the buurten that have one (each published on
+/// its own, so the mean shows nothing withheld).
+///
+/// The indicator's minimum population holds for areas as for buurten: the denominator of a
+/// ratio, and the known weights (inwoners, huishoudens, …) of the buurten a mean rests on, must
+/// reach it. Counts are sums of counts CBS rounded, so they stay on its rounding grid.
 fn aggregate_area(
     engine: &CellIndex,
     catalogue: &[Indicator],
@@ -152,17 +157,28 @@ fn aggregate_area(
             let weight = index_of(catalogue, ind.weight.as_ref());
             let mut num = 0.0;
             let mut den = 0.0;
+            // The people behind the mean: only known weights count, so an unknown one can
+            // never lift an area over the minimum.
+            let mut population = 0.0;
             for (r, v, _) in cells.iter().filter(|c| c.1.is_finite()) {
-                let w = weight
-                    .and_then(|w| weight_of(engine, w, g.year, *r))
-                    .unwrap_or(1.0);
+                let known = weight.and_then(|w| weight_of(engine, w, g.year, *r));
+                let w = known.unwrap_or(1.0);
                 num += v * w;
                 den += w;
+                population += known.unwrap_or(0.0);
             }
             if den <= 0.0 {
                 return Some(Found {
                     value: f64::NAN,
                     missing: Some(first_missing.unwrap_or(MissingReason::Empty)),
+                    anchor,
+                });
+            }
+            // The same minimum as for a buurt, over the buurten the mean rests on.
+            if ind.min_population > 0 && population < f64::from(ind.min_population) {
+                return Some(Found {
+                    value: f64::NAN,
+                    missing: Some(MissingReason::BelowMinimum),
                     anchor,
                 });
             }
