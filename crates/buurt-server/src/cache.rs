@@ -1,4 +1,5 @@
-//! A least-recently-used cache of rendered tiles, bounded by the bytes it holds.
+//! Least-recently-used caches bounded by the bytes they hold: rendered tiles
+//! ([`TileCache`]) and computed profiles (in `profile_cache`).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -45,6 +46,18 @@ impl EncodedTile {
     }
 }
 
+/// What a cached value costs in memory, besides its key and [`ENTRY_OVERHEAD_BYTES`].
+pub trait Weigh {
+    /// Bytes held by the value.
+    fn weight(&self) -> usize;
+}
+
+impl Weigh for EncodedTile {
+    fn weight(&self) -> usize {
+        self.len()
+    }
+}
+
 /// FNV-1a, 64 bit: a stable content hash for ETags (the same bytes give the same tag across
 /// restarts, which `DefaultHasher` does not promise).
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -66,9 +79,8 @@ pub(crate) fn etag_of(bytes: &[u8]) -> HeaderValue {
 /// grew the process from 199 to 615 MB).
 pub const ENTRY_OVERHEAD_BYTES: usize = 160;
 
-/// Rendered tiles by request key (layer, tile, indicators, year), evicting the least recently
-/// used once more than `capacity_bytes` are held, counting each entry's tile, key and
-/// bookkeeping ([`ENTRY_OVERHEAD_BYTES`]).
+/// Values by key, evicting the least recently used once more than `capacity_bytes` are held,
+/// counting each entry's value ([`Weigh`]), key and bookkeeping ([`ENTRY_OVERHEAD_BYTES`]).
 ///
 /// A hit takes a shared lock and stamps the entry's last use in an atomic, so hits on
 /// different threads do not wait for each other and allocate nothing. Eviction, under the
@@ -87,35 +99,41 @@ pub const ENTRY_OVERHEAD_BYTES: usize = 160;
 /// assert_eq!(cache.get("b").map(|t| t.raw.len()), Some(60));
 /// ```
 #[derive(Debug)]
-pub struct TileCache {
+pub struct ByteLru<V> {
     capacity_bytes: usize,
     /// The clock of uses: each get or insert takes the next tick.
     clock: AtomicU64,
-    inner: RwLock<Tiles>,
+    inner: RwLock<Entries<V>>,
 }
 
-#[derive(Debug, Default)]
-struct Tiles {
-    entries: HashMap<Box<str>, Entry>,
+/// Rendered tiles by request key (layer, tile, normalised indicators, year, clusters).
+pub type TileCache = ByteLru<EncodedTile>;
+
+#[derive(Debug)]
+struct Entries<V> {
+    entries: HashMap<Box<str>, Entry<V>>,
     bytes: usize,
 }
 
 #[derive(Debug)]
-struct Entry {
-    tile: Arc<EncodedTile>,
-    /// Tile, key and bookkeeping bytes.
+struct Entry<V> {
+    value: Arc<V>,
+    /// Value, key and bookkeeping bytes.
     cost: usize,
     last_use: AtomicU64,
 }
 
-impl TileCache {
-    /// An empty cache holding at most `capacity_bytes` of tiles, keys and bookkeeping.
+impl<V: Weigh> ByteLru<V> {
+    /// An empty cache holding at most `capacity_bytes` of values, keys and bookkeeping.
     #[must_use]
     pub fn new(capacity_bytes: usize) -> Self {
         Self {
             capacity_bytes,
             clock: AtomicU64::new(0),
-            inner: RwLock::new(Tiles::default()),
+            inner: RwLock::new(Entries {
+                entries: HashMap::new(),
+                bytes: 0,
+            }),
         }
     }
 
@@ -123,38 +141,38 @@ impl TileCache {
         self.clock.fetch_add(1, Ordering::Relaxed) + 1
     }
 
-    /// The tile under `key`, marking it as recently used.
+    /// The value under `key`, marking it as recently used.
     #[must_use]
-    pub fn get(&self, key: &str) -> Option<Arc<EncodedTile>> {
+    pub fn get(&self, key: &str) -> Option<Arc<V>> {
         // A panic elsewhere while holding the lock leaves the map itself consistent.
-        let tiles = self.inner.read().unwrap_or_else(PoisonError::into_inner);
-        let entry = tiles.entries.get(key)?;
+        let held = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+        let entry = held.entries.get(key)?;
         entry.last_use.store(self.tick(), Ordering::Relaxed);
-        Some(Arc::clone(&entry.tile))
+        Some(Arc::clone(&entry.value))
     }
 
-    /// Store a tile; an entry larger than the whole cache is not kept.
-    pub fn insert(&self, key: String, tile: Arc<EncodedTile>) {
-        let cost = tile.len() + key.len() + ENTRY_OVERHEAD_BYTES;
+    /// Store a value; an entry larger than the whole cache is not kept.
+    pub fn insert(&self, key: String, value: Arc<V>) {
+        let cost = value.weight() + key.len() + ENTRY_OVERHEAD_BYTES;
         if cost > self.capacity_bytes {
             return;
         }
         let entry = Entry {
             last_use: AtomicU64::new(self.tick()),
             cost,
-            tile,
+            value,
         };
-        let mut tiles = self.inner.write().unwrap_or_else(PoisonError::into_inner);
-        tiles.bytes += cost;
-        if let Some(old) = tiles.entries.insert(key.into_boxed_str(), entry) {
-            tiles.bytes -= old.cost;
+        let mut held = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        held.bytes += cost;
+        if let Some(old) = held.entries.insert(key.into_boxed_str(), entry) {
+            held.bytes -= old.cost;
         }
-        if tiles.bytes > self.capacity_bytes {
-            tiles.evict_to(self.capacity_bytes - self.capacity_bytes / 8);
+        if held.bytes > self.capacity_bytes {
+            held.evict_to(self.capacity_bytes - self.capacity_bytes / 8);
         }
     }
 
-    /// Bytes held: tiles, keys and bookkeeping.
+    /// Bytes held: values, keys and bookkeeping.
     #[must_use]
     pub fn bytes(&self) -> usize {
         self.inner
@@ -164,8 +182,8 @@ impl TileCache {
     }
 }
 
-impl Tiles {
-    /// Drop the least recently used tiles until at most `target` bytes are held.
+impl<V> Entries<V> {
+    /// Drop the least recently used entries until at most `target` bytes are held.
     fn evict_to(&mut self, target: usize) {
         let mut by_use: Vec<(u64, usize)> = self
             .entries

@@ -58,6 +58,15 @@ pub enum ApiError {
     /// sees [`UNAVAILABLE_SUMMARY`].
     #[error("{0}")]
     Unavailable(String),
+    /// A pool of expensive work is full (503 with `Retry-After`); the message, saying what
+    /// waits, is shown to the client.
+    #[error("{message}")]
+    Busy {
+        /// What is busy and when to try again.
+        message: String,
+        /// Seconds for `Retry-After`.
+        retry_after_secs: u64,
+    },
     /// Something failed inside the server (500); the cause is logged, the client sees
     /// [`INTERNAL_SUMMARY`].
     #[error("{0}")]
@@ -74,7 +83,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -90,7 +99,8 @@ impl ApiError {
             | ApiError::NotFound(m)
             | ApiError::PayloadTooLarge(m)
             | ApiError::UnsupportedMediaType(m)
-            | ApiError::MethodNotAllowed(m) => m.clone(),
+            | ApiError::MethodNotAllowed(m)
+            | ApiError::Busy { message: m, .. } => m.clone(),
         }
     }
 
@@ -121,16 +131,26 @@ impl From<buurt_diagnose::DiagnoseError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
+        if status.is_server_error() && !matches!(self, ApiError::Busy { .. }) {
             tracing::error!(%status, error = %self, "request failed");
         }
-        (
-            status,
-            Json(ErrorBody {
-                error: self.public_message(),
-            }),
-        )
-            .into_response()
+        let body = Json(ErrorBody {
+            error: self.public_message(),
+        });
+        match self {
+            ApiError::Busy {
+                retry_after_secs, ..
+            } => (
+                status,
+                [(
+                    axum::http::header::RETRY_AFTER,
+                    retry_after_secs.to_string(),
+                )],
+                body,
+            )
+                .into_response(),
+            _ => (status, body).into_response(),
+        }
     }
 }
 

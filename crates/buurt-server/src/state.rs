@@ -8,7 +8,9 @@ use buurt_io::spatial_index::RegionIndex;
 use buurt_tiles::choropleth::Choropleth;
 
 use crate::cache::TileCache;
+use crate::compute::{ComputePool, PoolSize};
 use crate::error::ServerError;
+use crate::profile_cache::{DEFAULT_PROFILE_CACHE_BYTES, Flights, ProfileCache};
 use crate::viewer::ViewerConfig;
 
 /// The levels served as tile layers, and located by `/api/v1/locate`, top-down.
@@ -27,6 +29,10 @@ pub struct Loaded {
     pub indexes: Vec<(Level, RegionIndex)>,
     /// Rendered tiles.
     pub tile_cache: TileCache,
+    /// Computed profiles (of this data: a reload starts anew).
+    pub profiles: ProfileCache,
+    /// Profiles being computed, so that requests for one wait for the same job.
+    pub(crate) profile_flights: Flights,
 }
 
 impl Loaded {
@@ -46,7 +52,16 @@ impl Loaded {
             source,
             indexes,
             tile_cache: TileCache::new(tile_cache_bytes),
+            profiles: ProfileCache::new(DEFAULT_PROFILE_CACHE_BYTES),
+            profile_flights: Flights::default(),
         })
+    }
+
+    /// The same with `bytes` of memory for computed profiles (0: compute every request).
+    #[must_use]
+    pub fn with_profile_cache_bytes(mut self, bytes: usize) -> Self {
+        self.profiles = ProfileCache::new(bytes);
+        self
     }
 
     /// The atlas served.
@@ -72,6 +87,14 @@ pub struct AppState {
     current: Arc<RwLock<Arc<Loaded>>>,
     viewer: Arc<ViewerConfig>,
     public_url: Arc<crate::PublicUrl>,
+    pools: Arc<Pools>,
+}
+
+/// The bounded pools of expensive work; they outlive reloads.
+#[derive(Debug)]
+struct Pools {
+    compute: ComputePool,
+    render: ComputePool,
 }
 
 impl AppState {
@@ -85,7 +108,34 @@ impl AppState {
                 [127, 0, 0, 1],
                 8080,
             )))),
+            pools: Arc::new(Pools {
+                compute: ComputePool::new("diagnoses", PoolSize::compute_default()),
+                render: ComputePool::new("tile renders", PoolSize::render_default()),
+            }),
         }
+    }
+
+    /// The same state with pools of these sizes for diagnoses (profiles, areas, peers, hot
+    /// spots, harmonisation) and for tile renders.
+    #[must_use]
+    pub fn with_pools(mut self, compute: PoolSize, render: PoolSize) -> Self {
+        self.pools = Arc::new(Pools {
+            compute: ComputePool::new("diagnoses", compute),
+            render: ComputePool::new("tile renders", render),
+        });
+        self
+    }
+
+    /// The pool for diagnoses.
+    #[must_use]
+    pub fn compute_pool(&self) -> &ComputePool {
+        &self.pools.compute
+    }
+
+    /// The pool for tile renders.
+    #[must_use]
+    pub fn render_pool(&self) -> &ComputePool {
+        &self.pools.render
     }
 
     /// The same state with the base URL TileJSON names its tiles under (default

@@ -13,7 +13,7 @@ use buurt_diagnose::diagnose::Diagnose;
 use buurt_diagnose::diagnose::bands::Band;
 use buurt_diagnose::stats::classify::{Method, breaks};
 use buurt_io::crs::{PointWgs84, wgs84_to_web_mercator};
-use buurt_server::{AppState, Loaded, router};
+use buurt_server::{AppState, Loaded, PoolSize, router};
 use buurt_tiles::choropleth::{IndicatorIx, value_at};
 use buurt_tiles::mvt::{DecodedFeature, DecodedTile, decode_tile};
 use buurt_tiles::{PropValue, TileId};
@@ -1775,4 +1775,103 @@ async fn spellings_of_a_tile_request_give_the_same_tile() {
         assert_eq!(again.mvt, first.mvt, "{spelling}");
         assert_eq!(again.headers[header::ETAG], first.headers[header::ETAG]);
     }
+}
+
+/// A profile is computed once per region, year and data version: the next request gets the
+/// same bytes under the same ETag, and `If-None-Match` a 304 without a body.
+#[tokio::test]
+async fn profiles_are_computed_once_and_sent_with_their_etag() {
+    let uri = "/api/v1/regions/WK034405/profile?year=2023";
+    let (status, headers, first) = get(uri).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&first)
+    );
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    let tag = headers[header::ETAG].to_str().unwrap().to_owned();
+    let loaded = state().0.loaded();
+    let cached = loaded
+        .profiles
+        .get("WK034405@2023")
+        .expect("kept after the first request");
+    assert_eq!(cached.json, first);
+    // What the cache holds is the diagnose of today's data.
+    let fresh = Diagnose::new(loaded.atlas())
+        .profile("WK034405", Some(2023))
+        .unwrap();
+    assert_eq!(serde_json::to_vec(&fresh).unwrap(), first.to_vec());
+    let (status, headers, again) = get(uri).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again, first);
+    assert_eq!(headers[header::ETAG], tag.as_str());
+    let (status, _, body) = get_with(uri, header::IF_NONE_MATCH, &tag).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    // The CSV comes from the same profile.
+    let (status, _, csv) = get("/api/v1/regions/WK034405/profile.csv?year=2023").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&csv).contains("WK034405"));
+}
+
+/// With every compute thread busy and no room to wait, a profile or an area diagnose gets a
+/// 503 with `Retry-After` and a JSON body at once, and the same request succeeds when the
+/// pool is free again; cheap routes are not held up.
+#[tokio::test]
+async fn a_full_compute_pool_answers_503_with_retry_after() {
+    let state = state().0.clone().with_pools(
+        PoolSize {
+            threads: 1,
+            queue: 0,
+        },
+        PoolSize::render_default(),
+    );
+    let app = router(state.clone());
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let blocker = {
+        let state = state.clone();
+        tokio::spawn(async move { state.compute_pool().run(move || held.recv()).await })
+    };
+    while state.compute_pool().running() == 0 {
+        tokio::task::yield_now().await;
+    }
+    let call = |request: Request<Body>| {
+        let app = app.clone();
+        async move {
+            let response = app.oneshot(request).await.unwrap();
+            let (status, headers) = (response.status(), response.headers().clone());
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (status, headers, body)
+        }
+    };
+    let profile = || {
+        Request::get("/api/v1/regions/WK034402/profile?year=2022")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let area = post_json(
+        "/api/v1/areas/diagnose",
+        r#"{"name":"proef","buurten":["BU03440511","BU03440512"]}"#,
+    );
+    for request in [profile(), area] {
+        let (status, headers, body) = call(request).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        let retry: u64 = headers[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&retry), "{retry}");
+        let json: Value = serde_json::from_slice(&body).unwrap();
+        assert!(json["error"].as_str().unwrap().contains("busy"), "{json}");
+    }
+    let (status, _, _) = call(Request::get("/health").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    release.send(()).unwrap();
+    blocker.await.unwrap().unwrap().unwrap();
+    let (status, _, body) = call(profile()).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
 }

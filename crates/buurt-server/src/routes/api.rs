@@ -2,10 +2,11 @@
 //! point lookup; and `/health`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use buurt_core::{BuurtCode, Level, RegionCode};
 use buurt_diagnose::atlas::{CellIndex, GroupKey};
@@ -413,16 +414,6 @@ fn csv_response(bytes: Vec<u8>, filename: &str) -> Response {
         .into_response()
 }
 
-fn profile_of(
-    state: &AppState,
-    code: &str,
-    year: Option<u16>,
-) -> Result<buurt_diagnose::diagnose::Profile, ApiError> {
-    let loaded = state.loaded();
-    known_code(loaded.atlas(), code)?;
-    Ok(Diagnose::new(loaded.atlas()).profile(code, year)?)
-}
-
 /// The diagnose of a region: the same JSON as `buurt diagnose CODE`.
 #[utoipa::path(get, path = "/api/v1/regions/{code}/profile", tag = "api",
     params(("code" = String, Path, description = "region code"), ProfileQuery),
@@ -433,8 +424,20 @@ pub async fn profile(
     State(state): State<AppState>,
     P(code): P<String>,
     Q(query): Q<ProfileQuery>,
-) -> Result<Json<buurt_diagnose::diagnose::Profile>, ApiError> {
-    profile_of(&state, &code, query.year).map(Json)
+) -> Result<Response, ApiError> {
+    let cached = crate::profile_cache::profile(&state, &code, query.year).await?;
+    // The JSON and its ETag as computed once: the ETag layer neither hashes nor copies it.
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::ETAG, cached.etag.clone()),
+        ],
+        cached.json.clone(),
+    )
+        .into_response())
 }
 
 /// The diagnose of a region as CSV (as `buurt diagnose --format csv`).
@@ -448,11 +451,12 @@ pub async fn profile_csv(
     Q(query): Q<ProfileQuery>,
 ) -> Result<Response, ApiError> {
     let dialect = csv_dialect(query.dialect.as_deref())?;
-    let profile = profile_of(&state, &code, query.year)?;
+    let cached = crate::profile_cache::profile(&state, &code, query.year).await?;
+    let profile = &cached.profile;
     let mut out = Vec::new();
-    csv_export::write_csv(std::slice::from_ref(&profile), dialect, &mut out)
+    csv_export::write_csv(std::slice::from_ref(profile), dialect, &mut out)
         .map_err(|e| ApiError::Internal(format!("writing the CSV of {code}: {e}")))?;
-    Ok(csv_response(out, &profile_filename(&profile, "csv")))
+    Ok(csv_response(out, &profile_filename(profile, "csv")))
 }
 
 /// The diagnose of a region as an Excel workbook (as `buurt diagnose --format xlsx`): an
@@ -468,13 +472,20 @@ pub async fn profile_xlsx(
     P(code): P<String>,
     Q(query): Q<ProfileQuery>,
 ) -> Result<Response, ApiError> {
-    let profile = profile_of(&state, &code, query.year)?;
-    let bytes = buurt_diagnose::diagnose::xlsx_export::workbook(std::slice::from_ref(&profile))
-        .map_err(|e| ApiError::Internal(format!("writing the workbook of {code}: {e}")))?;
+    let cached = crate::profile_cache::profile(&state, &code, query.year).await?;
+    let profile = Arc::clone(&cached);
+    let bytes = state
+        .compute_pool()
+        .run(move || {
+            buurt_diagnose::diagnose::xlsx_export::workbook(std::slice::from_ref(&profile.profile))
+                .map_err(|e| ApiError::Internal(format!("writing the workbook of {code}: {e}")))
+        })
+        .await??;
+    let profile = &cached.profile;
     Ok(download(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &profile_filename(&profile, "xlsx"),
+        &profile_filename(profile, "xlsx"),
     ))
 }
 
@@ -490,17 +501,23 @@ pub async fn profile_pdf(
     P(code): P<String>,
     Q(query): Q<ProfileQuery>,
 ) -> Result<Response, ApiError> {
-    let profile = profile_of(&state, &code, query.year)?;
-    let loaded = state.loaded();
-    let bytes = buurt_diagnose::diagnose::pdf_export::pdf(
-        loaded.atlas(),
-        &profile,
-        &buurt_diagnose::diagnose::pdf_export::dutch_date_today(),
-    );
+    let cached = crate::profile_cache::profile(&state, &code, query.year).await?;
+    let (loaded, profile) = (state.loaded(), Arc::clone(&cached));
+    let bytes = state
+        .compute_pool()
+        .run(move || {
+            buurt_diagnose::diagnose::pdf_export::pdf(
+                loaded.atlas(),
+                &profile.profile,
+                &buurt_diagnose::diagnose::pdf_export::dutch_date_today(),
+            )
+        })
+        .await?;
+    let profile = &cached.profile;
     Ok(download(
         bytes,
         "application/pdf",
-        &profile_filename(&profile, "pdf"),
+        &profile_filename(profile, "pdf"),
     ))
 }
 
@@ -786,14 +803,20 @@ pub async fn area_diagnose(
         })
         .collect::<Result<_, _>>()?;
     let loaded = state.loaded();
-    let diagnose = Diagnose::new(loaded.atlas());
-    let profile = diagnose.area(&request.name, &buurten, request.year, &Weights::default())?;
+    let profile = state
+        .compute_pool()
+        .run(move || {
+            Diagnose::new(loaded.atlas())
+                .area(&request.name, &buurten, request.year, &Weights::default())
+                .map_err(ApiError::from)
+        })
+        .await??;
     if !csv {
         return Ok(Json(profile).into_response());
     }
     let mut out = Vec::new();
     csv_export::write_csv(std::slice::from_ref(&profile), dialect, &mut out).map_err(|e| {
-        ApiError::Internal(format!("writing the CSV of area '{}': {e}", request.name))
+        ApiError::Internal(format!("writing the CSV of area '{}': {e}", profile.name))
     })?;
     Ok(csv_response(out, "buurt-gebied.csv"))
 }

@@ -73,16 +73,23 @@ pub async fn harmonise(
     {
         return Err(ApiError::NotFound(format!("unknown indicator '{id}'")));
     }
-    let h = compute(
-        atlas,
-        &DiagnoseQuery {
-            from: query.from,
-            to: query.to,
-            within,
-            level,
-            indicator: query.indicator.as_deref(),
-            year: query.year,
-        },
-    )?;
+    let job = std::sync::Arc::clone(&loaded);
+    let h = state
+        .compute_pool()
+        .run(move || {
+            compute(
+                job.atlas(),
+                &DiagnoseQuery {
+                    from: query.from,
+                    to: query.to,
+                    within,
+                    level,
+                    indicator: query.indicator.as_deref(),
+                    year: query.year,
+                },
+            )
+            .map_err(ApiError::from)
+        })
+        .await??;
     Ok(Json(h))
 }

@@ -170,16 +170,19 @@ pub async fn hotspots(
     // All wijken of the Netherlands with 999 permutations take a while: off the serving thread.
     let indicator = query.indicator;
     let asked_year = query.year;
-    let h = tokio::task::spawn_blocking(move || {
-        let atlas = loaded.atlas();
-        let year = match asked_year {
-            Some(y) => y,
-            None => newest_year(atlas, within, level, &indicator, None).map_err(ApiError::from)?,
-        };
-        compute(atlas, within, level, &indicator, year, options).map_err(ApiError::from)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("hot spots stopped: {e}")))??;
+    let h = state
+        .compute_pool()
+        .run(move || {
+            let atlas = loaded.atlas();
+            let year = match asked_year {
+                Some(y) => y,
+                None => {
+                    newest_year(atlas, within, level, &indicator, None).map_err(ApiError::from)?
+                }
+            };
+            compute(atlas, within, level, &indicator, year, options).map_err(ApiError::from)
+        })
+        .await??;
     Ok(Json(HotspotsBody {
         within: h.within,
         level: h.level.to_string(),

@@ -75,5 +75,10 @@ pub async fn peers(
         year: query.year,
         within,
     };
-    Ok(Json(compute(atlas, code.as_str(), &options)?))
+    let job = std::sync::Arc::clone(&loaded);
+    let peers = state
+        .compute_pool()
+        .run(move || compute(job.atlas(), code.as_str(), &options).map_err(ApiError::from))
+        .await??;
+    Ok(Json(peers))
 }

@@ -135,15 +135,16 @@ pub async fn tile(
     let source_query = source_query(&loaded, &query)?;
     let encoded = {
         let render_state = Arc::clone(&loaded);
-        let encoded = tokio::task::spawn_blocking(move || {
-            render_state
-                .source
-                .tile(tile, &layer, &source_query)
-                .map(|mvt| Arc::new(EncodedTile::new(mvt)))
-        })
-        .await
-        .map_err(|e| ApiError::Internal(format!("tile {tile} rendering stopped: {e}")))?
-        .map_err(|e| tile_error(tile, e))?;
+        let encoded = state
+            .render_pool()
+            .run(move || {
+                render_state
+                    .source
+                    .tile(tile, &layer, &source_query)
+                    .map(|mvt| Arc::new(EncodedTile::new(mvt)))
+            })
+            .await?
+            .map_err(|e| tile_error(tile, e))?;
         loaded.tile_cache.insert(key, Arc::clone(&encoded));
         encoded
     };
