@@ -4,6 +4,13 @@
 //! connections, and stays there. Letting every thread accept from the same socket instead
 //! leaves the balance to chance: whichever wakes first accepts a whole burst of connections, and
 //! with keep-alive that imbalance lasts (in the benchmark its p99 swung between 2.4 and 5.1 ms).
+//!
+//! The connections open are bounded ([`Limits::max_connections`], by default what the file
+//! descriptor limit leaves, see [`default_max_connections`]). At the bound, connections idle for
+//! [`SHED_IDLE`] or longer are closed to make room (the least useful first: they hold a
+//! descriptor and serve nobody); when none is, the newcomer gets a 503 with a JSON body and is
+//! closed. Without that, 20 000 idle connections used up the descriptors and `/health` stopped
+//! answering (issue 15).
 
 use std::future::Future as _;
 use std::io;
@@ -15,7 +22,55 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, futures::OwnedNotified, mpsc};
+
+/// At the connection bound, connections idle this long or longer are closed to make room.
+pub const SHED_IDLE: Duration = Duration::from_secs(1);
+
+/// How long a new connection at the bound waits for room before it gets a 503.
+const ROOM_WAIT: Duration = Duration::from_millis(250);
+
+/// Descriptors kept back from connections for the process itself (data and cache files read
+/// on a reload, the runtime, the log): an eighth of the limit, at least 64.
+#[must_use]
+pub fn reserved_descriptors(fd_limit: u64) -> u64 {
+    (fd_limit / 8).max(64)
+}
+
+/// The connection bound when none is given: the soft file descriptor limit (`ulimit -n`) less
+/// [`reserved_descriptors`], at least 16. On Linux the limit is read from `/proc/self/limits`;
+/// elsewhere 1 024 is assumed.
+#[must_use]
+pub fn default_max_connections() -> usize {
+    let limit = fd_soft_limit().unwrap_or(1024);
+    let max = limit.saturating_sub(reserved_descriptors(limit)).max(16);
+    usize::try_from(max).unwrap_or(usize::MAX)
+}
+
+/// The soft limit on open files, from `/proc/self/limits` (no `unsafe` and no new dependency
+/// for a `getrlimit`).
+fn fd_soft_limit() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
+    parse_fd_soft_limit(&text)
+}
+
+fn parse_fd_soft_limit(limits: &str) -> Option<u64> {
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    let soft = line["Max open files".len()..].split_whitespace().next()?;
+    match soft {
+        "unlimited" => Some(u64::MAX),
+        n => n.parse().ok(),
+    }
+}
+
+/// What bounds the connections.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Close a connection on which nothing is read or written for this long (`None`: never).
+    pub idle: Option<Duration>,
+    /// Connections open at most.
+    pub max_connections: usize,
+}
 
 /// A connection on its way to a serving thread, counted against that thread until it closes.
 struct Handoff {
@@ -33,9 +88,22 @@ impl Drop for OpenGuard {
     }
 }
 
+/// A serving thread as the accepting task sees it.
+struct ThreadSide {
+    incoming: mpsc::UnboundedSender<Handoff>,
+    open: Arc<AtomicUsize>,
+    /// Wakes the thread's idle connections to close when room is needed (one per thread, so
+    /// connections on different threads never share its lock).
+    shed: Arc<Notify>,
+}
+
 /// The sending side, kept by the accepting task: one channel and one count per thread.
 pub struct Spreader {
-    threads: Vec<(mpsc::UnboundedSender<Handoff>, Arc<AtomicUsize>)>,
+    threads: Vec<ThreadSide>,
+    max_connections: usize,
+    /// When a refusal was last logged (they come in floods).
+    last_refusal_log: Option<std::time::Instant>,
+    refused: u64,
 }
 
 /// A serving thread's side: an [`axum::serve::Listener`] of the connections handed to it.
@@ -43,36 +111,46 @@ pub struct ThreadListener {
     incoming: mpsc::UnboundedReceiver<Handoff>,
     addr: SocketAddr,
     idle: Option<Duration>,
+    shed: Arc<Notify>,
 }
 
 /// A spreader over `threads` serving threads and their listeners (which report `addr`, the
-/// address actually bound). A connection on which nothing is read or written for `idle` is
-/// closed (`None`: never).
+/// address actually bound), bounded by `limits`.
 #[must_use]
-pub fn spread(
-    threads: usize,
-    addr: SocketAddr,
-    idle: Option<Duration>,
-) -> (Spreader, Vec<ThreadListener>) {
-    let (senders, listeners) = (0..threads.max(1))
+pub fn spread(threads: usize, addr: SocketAddr, limits: Limits) -> (Spreader, Vec<ThreadListener>) {
+    let (sides, listeners) = (0..threads.max(1))
         .map(|_| {
             let (tx, rx) = mpsc::unbounded_channel();
+            let shed = Arc::new(Notify::new());
             (
-                (tx, Arc::new(AtomicUsize::new(0))),
+                ThreadSide {
+                    incoming: tx,
+                    open: Arc::new(AtomicUsize::new(0)),
+                    shed: Arc::clone(&shed),
+                },
                 ThreadListener {
                     incoming: rx,
                     addr,
-                    idle,
+                    idle: limits.idle,
+                    shed,
                 },
             )
         })
         .unzip();
-    (Spreader { threads: senders }, listeners)
+    (
+        Spreader {
+            threads: sides,
+            max_connections: limits.max_connections.max(1),
+            last_refusal_log: None,
+            refused: 0,
+        },
+        listeners,
+    )
 }
 
 impl Spreader {
     /// Accept from `listener` for as long as any serving thread listens.
-    pub async fn run(self, listener: tokio::net::TcpListener) {
+    pub async fn run(mut self, listener: tokio::net::TcpListener) {
         loop {
             let (stream, peer) = match listener.accept().await {
                 Ok(accepted) => accepted,
@@ -88,19 +166,73 @@ impl Spreader {
             let Ok(stream) = stream.into_std() else {
                 continue;
             };
+            if !self.room().await {
+                self.refuse(&stream, peer);
+                continue;
+            }
             if !self.hand_off(stream, peer) {
                 return;
             }
         }
     }
 
+    /// Connections open on all threads.
+    fn open_total(&self) -> usize {
+        self.threads
+            .iter()
+            .map(|t| t.open.load(Ordering::Relaxed))
+            .sum()
+    }
+
+    /// Whether there is room for one more connection: at the bound, idle connections are
+    /// asked to close and the room is awaited for [`ROOM_WAIT`].
+    async fn room(&self) -> bool {
+        if self.open_total() < self.max_connections {
+            return true;
+        }
+        for side in &self.threads {
+            side.shed.notify_waiters();
+        }
+        let until = tokio::time::Instant::now() + ROOM_WAIT;
+        while tokio::time::Instant::now() < until {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            if self.open_total() < self.max_connections {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Answer a connection there is no room for with a 503 (JSON body, `Retry-After`) and close
+    /// it. The socket is new, so its send buffer takes these few bytes at once.
+    fn refuse(&mut self, mut stream: &std::net::TcpStream, peer: SocketAddr) {
+        // Non-blocking, as accepted: a full buffer loses the answer, never stalls accepting.
+        let _ = std::io::Write::write(&mut stream, refusal().as_bytes());
+        self.refused += 1;
+        let now = std::time::Instant::now();
+        if self
+            .last_refusal_log
+            .is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1))
+        {
+            tracing::warn!(
+                %peer,
+                refused = self.refused,
+                max_connections = self.max_connections,
+                "connection refused: at the connection limit and none idle"
+            );
+            self.last_refusal_log = Some(now);
+        }
+    }
+
     /// Give the connection to the thread with the fewest open; false when none listens.
     fn hand_off(&self, stream: std::net::TcpStream, peer: SocketAddr) -> bool {
         let mut order: Vec<usize> = (0..self.threads.len()).collect();
-        order.sort_by_key(|&i| self.threads[i].1.load(Ordering::Relaxed));
+        order.sort_by_key(|&i| self.threads[i].open.load(Ordering::Relaxed));
         let mut stream = stream;
         for i in order {
-            let (tx, open) = &self.threads[i];
+            let ThreadSide {
+                incoming: tx, open, ..
+            } = &self.threads[i];
             open.fetch_add(1, Ordering::Relaxed);
             let handoff = Handoff {
                 stream,
@@ -121,9 +253,21 @@ impl Spreader {
     fn open_counts(&self) -> Vec<usize> {
         self.threads
             .iter()
-            .map(|(_, open)| open.load(Ordering::Relaxed))
+            .map(|t| t.open.load(Ordering::Relaxed))
             .collect()
     }
+}
+
+/// The body of the answer to a connection there is no room for.
+const REFUSAL_BODY: &str = r#"{"error":"too many connections open to the server; try again soon"}"#;
+
+/// The whole answer to a connection there is no room for: a 503 with a JSON body.
+fn refusal() -> String {
+    format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\n\
+         connection: close\r\ncontent-length: {}\r\n\r\n{REFUSAL_BODY}",
+        REFUSAL_BODY.len()
+    )
 }
 
 /// Errors of one connection (the peer gave up before it was accepted), not of the socket.
@@ -143,47 +287,75 @@ fn is_connection_error(e: &io::Error) -> bool {
 /// sends a request head a byte a minute, or stops reading a response. Without it every such
 /// connection held a file descriptor for good, and 20 000 of them stopped the service
 /// (issue 15). hyper's own header timeout is not reachable through `axum::serve`.
+///
+/// It also closes when room is needed ([`Spreader`] at the connection bound) and it has been
+/// idle for [`SHED_IDLE`].
 pub struct CountedStream {
     stream: tokio::net::TcpStream,
     _open: OpenGuard,
     idle: Option<Duration>,
     deadline: Pin<Box<tokio::time::Sleep>>,
+    last_progress: tokio::time::Instant,
+    shed_source: Arc<Notify>,
+    shed: Pin<Box<OwnedNotified>>,
 }
 
 impl CountedStream {
-    fn new(stream: tokio::net::TcpStream, open: OpenGuard, idle: Option<Duration>) -> Self {
+    fn new(
+        stream: tokio::net::TcpStream,
+        open: OpenGuard,
+        idle: Option<Duration>,
+        shed_source: Arc<Notify>,
+    ) -> Self {
         let far = Duration::from_hours(24 * 365);
         Self {
             stream,
             _open: open,
             idle,
             deadline: Box::pin(tokio::time::sleep(idle.unwrap_or(far))),
+            last_progress: tokio::time::Instant::now(),
+            shed: Box::pin(Arc::clone(&shed_source).notified_owned()),
+            shed_source,
         }
     }
 
-    /// Progress restarts the idle clock; waiting past it fails the connection.
+    /// Progress restarts the idle clock; waiting past it fails the connection, and so does a
+    /// call for room after [`SHED_IDLE`] without progress.
     fn watch<T>(
         &mut self,
         cx: &mut Context<'_>,
         polled: Poll<io::Result<T>>,
     ) -> Poll<io::Result<T>> {
-        let Some(idle) = self.idle else {
-            return polled;
-        };
         match polled {
             Poll::Ready(result) => {
-                self.deadline
-                    .as_mut()
-                    .reset(tokio::time::Instant::now() + idle);
+                let now = tokio::time::Instant::now();
+                self.last_progress = now;
+                if let Some(idle) = self.idle {
+                    self.deadline.as_mut().reset(now + idle);
+                }
                 Poll::Ready(result)
             }
-            Poll::Pending => match self.deadline.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    format!("connection idle for {} s", idle.as_secs_f64()),
-                ))),
-                Poll::Pending => Poll::Pending,
-            },
+            Poll::Pending => {
+                if let Some(idle) = self.idle
+                    && self.deadline.as_mut().poll(cx).is_ready()
+                {
+                    return Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!("connection idle for {} s", idle.as_secs_f64()),
+                    )));
+                }
+                // Registers for the next call for room; a call answered while busy re-arms.
+                while self.shed.as_mut().poll(cx).is_ready() {
+                    if self.last_progress.elapsed() >= SHED_IDLE {
+                        return Poll::Ready(Err(io::Error::new(
+                            io::ErrorKind::TimedOut,
+                            "idle connection closed to make room for a new one",
+                        )));
+                    }
+                    self.shed = Box::pin(Arc::clone(&self.shed_source).notified_owned());
+                }
+                Poll::Pending
+            }
         }
     }
 }
@@ -200,7 +372,8 @@ impl axum::serve::Listener for ThreadListener {
             };
             match tokio::net::TcpStream::from_std(handoff.stream) {
                 Ok(stream) => {
-                    let io = CountedStream::new(stream, handoff.open, self.idle);
+                    let io =
+                        CountedStream::new(stream, handoff.open, self.idle, Arc::clone(&self.shed));
                     return (io, handoff.peer);
                 }
                 Err(e) => {
@@ -265,6 +438,13 @@ impl AsyncWrite for CountedStream {
 mod tests {
     use super::*;
 
+    fn unbounded() -> Limits {
+        Limits {
+            idle: None,
+            max_connections: usize::MAX,
+        }
+    }
+
     /// A connected pair of sockets on loopback; the server side is what gets handed off.
     fn connection(listener: &std::net::TcpListener) -> (std::net::TcpStream, std::net::TcpStream) {
         let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
@@ -276,7 +456,7 @@ mod tests {
     fn each_connection_goes_to_the_thread_with_the_fewest_open() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let (spreader, mut threads) = spread(3, addr, None);
+        let (spreader, mut threads) = spread(3, addr, unbounded());
         let mut held = Vec::new();
         for _ in 0..6 {
             let (client, server) = connection(&listener);
@@ -302,7 +482,7 @@ mod tests {
     fn a_stopped_thread_gets_no_connections() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let (spreader, mut threads) = spread(2, addr, None);
+        let (spreader, mut threads) = spread(2, addr, unbounded());
         drop(threads.remove(0));
         let (_client, server) = connection(&listener);
         assert!(spreader.hand_off(server, addr));
@@ -319,7 +499,14 @@ mod tests {
         use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let (spreader, mut threads) = spread(1, addr, Some(Duration::from_millis(300)));
+        let (spreader, mut threads) = spread(
+            1,
+            addr,
+            Limits {
+                idle: Some(Duration::from_millis(300)),
+                max_connections: 100,
+            },
+        );
         let (client, server) = connection(&listener);
         server.set_nonblocking(true).unwrap();
         client.set_nonblocking(true).unwrap();
@@ -345,5 +532,100 @@ mod tests {
         assert_eq!(spreader.open_counts(), [1]);
         drop(io);
         assert_eq!(spreader.open_counts(), [0], "closing gives the count back");
+    }
+
+    #[test]
+    fn the_soft_descriptor_limit_is_read_from_proc_limits() {
+        let limits = "Limit                     Soft Limit           Hard Limit           Units     \n\
+                      Max cpu time              unlimited            unlimited            seconds   \n\
+                      Max open files            20000                40000                files     \n";
+        assert_eq!(parse_fd_soft_limit(limits), Some(20_000));
+        assert_eq!(
+            parse_fd_soft_limit("Max open files            unlimited            unlimited  files"),
+            Some(u64::MAX)
+        );
+        assert_eq!(parse_fd_soft_limit("Max processes 10 10"), None);
+        assert_eq!(reserved_descriptors(20_000), 2_500);
+        assert_eq!(reserved_descriptors(256), 64);
+        assert!(default_max_connections() >= 16);
+    }
+
+    /// Hands `n` connections to thread 0 and accepts them there, each read by a task that
+    /// reports how its read ended.
+    async fn idle_connections(
+        listener: &std::net::TcpListener,
+        spreader: &Spreader,
+        thread: &mut ThreadListener,
+        n: usize,
+    ) -> (
+        Vec<std::net::TcpStream>,
+        Vec<tokio::task::JoinHandle<io::Result<usize>>>,
+    ) {
+        use tokio::io::AsyncReadExt as _;
+        let addr = listener.local_addr().unwrap();
+        let (mut clients, mut reads) = (Vec::new(), Vec::new());
+        for _ in 0..n {
+            let (client, server) = connection(listener);
+            server.set_nonblocking(true).unwrap();
+            assert!(spreader.hand_off(server, addr));
+            let (mut io, _) = axum::serve::Listener::accept(thread).await;
+            reads.push(tokio::spawn(async move {
+                let mut buf = [0u8; 8];
+                io.read(&mut buf).await
+            }));
+            clients.push(client);
+        }
+        (clients, reads)
+    }
+
+    #[tokio::test]
+    async fn at_the_bound_idle_connections_make_room_and_busy_ones_do_not() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let limits = Limits {
+            idle: None,
+            max_connections: 2,
+        };
+        let (spreader, mut threads) = spread(1, addr, limits);
+        let (_clients, reads) = idle_connections(&listener, &spreader, &mut threads[0], 2).await;
+        // Fresh connections are not idle long enough to go: no room.
+        assert!(!spreader.room().await, "two connections of under a second");
+        assert_eq!(spreader.open_total(), 2);
+        tokio::time::sleep(SHED_IDLE).await;
+        // Idle for a second: they close, and there is room.
+        assert!(spreader.room().await);
+        for read in reads {
+            let err = read.await.unwrap().unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+        }
+        assert_eq!(spreader.open_total(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_connection_without_room_gets_a_503_with_a_json_body() {
+        use std::io::Read as _;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (mut spreader, _threads) = spread(1, addr, unbounded());
+        let mut client = std::net::TcpStream::connect(addr).unwrap();
+        let (server, peer) = listener.accept().unwrap();
+        server.set_nonblocking(true).unwrap();
+        spreader.refuse(&server, peer);
+        drop(server);
+        let mut answer = String::new();
+        client.read_to_string(&mut answer).unwrap();
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 503 "), "{head}");
+        assert!(
+            head.contains(&format!("content-length: {}", body.len())),
+            "{head}"
+        );
+        let json: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert!(
+            json["error"]
+                .as_str()
+                .unwrap()
+                .contains("too many connections")
+        );
     }
 }

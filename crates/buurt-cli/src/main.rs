@@ -207,6 +207,22 @@ enum Command {
         /// limit on a request.
         #[arg(long, value_name = "SECS", default_value_t = 60)]
         idle_timeout: u64,
+        /// Connections open at most. At the limit, connections idle for a second or more are
+        /// closed to make room, and a new one gets 503 when none is. Default: the file
+        /// descriptor limit (`ulimit -n`) less an eighth (at least 64) kept for the service.
+        #[arg(long, value_name = "N")]
+        max_connections: Option<std::num::NonZeroUsize>,
+        /// Profiles, area diagnoses, peers, hot spots and harmonisation computed at once, off
+        /// the serving threads (default: one fewer than the cores, at least one).
+        #[arg(long, value_name = "N")]
+        compute_threads: Option<std::num::NonZeroUsize>,
+        /// Such requests waiting for a compute thread; one more gets 503 with Retry-After.
+        #[arg(long, value_name = "N", default_value_t = 64)]
+        compute_queue: usize,
+        /// Memory for computed profiles, in MiB (one per region and year, kept until the data
+        /// are reloaded or the memory is needed; 0 computes every request anew).
+        #[arg(long, value_name = "MIB", default_value_t = 64)]
+        profile_cache_mb: usize,
     },
     /// Vector tiles to files.
     Tiles {
@@ -468,6 +484,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             workers,
             public_url,
             idle_timeout,
+            max_connections,
+            compute_threads,
+            compute_queue,
+            profile_cache_mb,
         } => {
             // Checked before the atlas is opened: a typo costs no start-up.
             let public_url = public_url
@@ -491,6 +511,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 public_url,
                 idle_timeout: (idle_timeout > 0)
                     .then(|| std::time::Duration::from_secs(idle_timeout)),
+                max_connections: max_connections.map(std::num::NonZero::get),
+                compute: buurt_server::PoolSize {
+                    threads: compute_threads.map_or(
+                        buurt_server::PoolSize::compute_default().threads,
+                        std::num::NonZero::get,
+                    ),
+                    queue: compute_queue,
+                },
+                profile_cache_bytes: profile_cache_mb << 20,
             };
             serve::run(atlas, options, &data_dir, &cache_dir)?;
             Ok(ExitCode::SUCCESS)

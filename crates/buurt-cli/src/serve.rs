@@ -34,6 +34,12 @@ pub struct Options {
     pub public_url: Option<buurt_server::PublicUrl>,
     /// Close a connection on which nothing is read or written for this long (`None`: never).
     pub idle_timeout: Option<std::time::Duration>,
+    /// Connections open at most (`None`: what the file descriptor limit leaves).
+    pub max_connections: Option<usize>,
+    /// The pool for profiles, areas, peers, hot spots and harmonisation.
+    pub compute: buurt_server::PoolSize,
+    /// Memory for computed profiles.
+    pub profile_cache_bytes: usize,
 }
 
 pub fn run(
@@ -49,8 +55,14 @@ pub fn run(
         workers: threads,
         public_url,
         idle_timeout,
+        max_connections,
+        compute,
+        profile_cache_bytes,
     } = options;
-    let loaded = Loaded::new(atlas, tile_cache_bytes).context("preparing the service")?;
+    let max_connections = max_connections.unwrap_or_else(crate::accept::default_max_connections);
+    let loaded = Loaded::new(atlas, tile_cache_bytes)
+        .context("preparing the service")?
+        .with_profile_cache_bytes(profile_cache_bytes);
     let (data_dir, cache_dir) = (data_dir.to_path_buf(), cache_dir.to_path_buf());
     let listener = std::net::TcpListener::bind(addr).with_context(|| format!("binding {addr}"))?;
     listener
@@ -67,12 +79,17 @@ pub fn run(
     tracing::info!(%public_url, "TileJSON base URL");
     let state = AppState::new(loaded)
         .with_viewer_config(viewer)
-        .with_public_url(public_url);
+        .with_public_url(public_url)
+        .with_pools(compute, buurt_server::PoolSize::render_default());
     let app = buurt_server::router(state.clone());
 
     let (stop, stopped) = watch::channel(false);
     let (exited, mut exits) = mpsc::unbounded_channel();
-    let (spreader, thread_listeners) = crate::accept::spread(threads, addr, idle_timeout);
+    let limits = crate::accept::Limits {
+        idle: idle_timeout,
+        max_connections,
+    };
+    let (spreader, thread_listeners) = crate::accept::spread(threads, addr, limits);
     let mut workers = Vec::with_capacity(threads);
     for (i, listener) in thread_listeners.into_iter().enumerate() {
         let (app, stopped, exited) = (app.clone(), stopped.clone(), exited.clone());
@@ -99,13 +116,13 @@ pub fn run(
             state,
             data_dir,
             cache_dir,
-            tile_cache_bytes,
+            (tile_cache_bytes, profile_cache_bytes),
         ));
         #[cfg(not(unix))]
-        let _ = (state, data_dir, cache_dir, tile_cache_bytes);
+        let _ = (state, data_dir, cache_dir, tile_cache_bytes, profile_cache_bytes);
         let listener =
             tokio::net::TcpListener::from_std(listener).context("registering the socket")?;
-        tracing::info!(%addr, threads, "serving");
+        tracing::info!(%addr, threads, max_connections, compute_threads = compute.threads, "serving");
         eprintln!("buurt serves the map on http://{addr}/ (Ctrl-C stops)");
         tokio::select! {
             () = shutdown_signal() => {},
@@ -190,7 +207,7 @@ async fn reload_on_hangup(
     state: AppState,
     data_dir: PathBuf,
     cache_dir: PathBuf,
-    tile_cache_bytes: usize,
+    (tile_cache_bytes, profile_cache_bytes): (usize, usize),
 ) {
     let mut hangup = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
         Ok(s) => s,
@@ -210,7 +227,7 @@ async fn reload_on_hangup(
                 catalogue,
                 &buurt_io::registry::NoProgress,
             )?;
-            Ok(Loaded::new(atlas, tile_cache_bytes)?)
+            Ok(Loaded::new(atlas, tile_cache_bytes)?.with_profile_cache_bytes(profile_cache_bytes))
         })
         .await;
         match built {
