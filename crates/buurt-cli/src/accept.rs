@@ -298,6 +298,9 @@ pub struct CountedStream {
     last_progress: tokio::time::Instant,
     shed_source: Arc<Notify>,
     shed: Pin<Box<OwnedNotified>>,
+    /// Bytes of a rewritten answer still to write ([`crate::parse_errors`]), and how many
+    /// are written.
+    rewritten: Option<(Vec<u8>, usize)>,
 }
 
 impl CountedStream {
@@ -316,7 +319,47 @@ impl CountedStream {
             last_progress: tokio::time::Instant::now(),
             shed: Box::pin(Arc::clone(&shed_source).notified_owned()),
             shed_source,
+            rewritten: None,
         }
+    }
+
+    /// Write what is left of a rewritten answer; ready once all of it is written.
+    fn drain_rewritten(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        while let Some((bytes, done)) = &mut self.rewritten {
+            if *done == bytes.len() {
+                self.rewritten = None;
+                break;
+            }
+            let polled = Pin::new(&mut self.stream).poll_write(cx, &bytes[*done..]);
+            match self.watch(cx, polled) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(n)) => {
+                    if let Some((_, done)) = &mut self.rewritten {
+                        *done += n;
+                    }
+                }
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
+
+    /// hyper's own bodiless error answer in `head` becomes one with a JSON body: reports the
+    /// whole of hyper's bytes as written once the answer is queued.
+    fn rewrite(
+        &mut self,
+        cx: &mut Context<'_>,
+        head: &[u8],
+        len: usize,
+    ) -> Option<Poll<io::Result<usize>>> {
+        let answer = crate::parse_errors::json_answer(head)?;
+        self.rewritten = Some((answer, 0));
+        Some(match self.drain_rewritten(cx) {
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            // The rest goes out on flush or shutdown, which hyper calls next.
+            Poll::Ready(Ok(())) | Poll::Pending => Poll::Ready(Ok(len)),
+        })
     }
 
     /// Progress restarts the idle clock; waiting past it fails the connection, and so does a
@@ -407,6 +450,12 @@ impl AsyncWrite for CountedStream {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        if this.drain_rewritten(cx)?.is_pending() {
+            return Poll::Pending;
+        }
+        if let Some(answered) = this.rewrite(cx, buf, buf.len()) {
+            return answered;
+        }
         let polled = Pin::new(&mut this.stream).poll_write(cx, buf);
         this.watch(cx, polled)
     }
@@ -417,6 +466,15 @@ impl AsyncWrite for CountedStream {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        if this.drain_rewritten(cx)?.is_pending() {
+            return Poll::Pending;
+        }
+        if let Some(head) = bufs.iter().find(|b| !b.is_empty()) {
+            let len = bufs.iter().map(|b| b.len()).sum();
+            if let Some(answered) = this.rewrite(cx, head, len) {
+                return answered;
+            }
+        }
         let polled = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
         this.watch(cx, polled)
     }
@@ -425,12 +483,20 @@ impl AsyncWrite for CountedStream {
         self.stream.is_write_vectored()
     }
 
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_flush(cx)
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if this.drain_rewritten(cx)?.is_pending() {
+            return Poll::Pending;
+        }
+        Pin::new(&mut this.stream).poll_flush(cx)
     }
 
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if this.drain_rewritten(cx)?.is_pending() {
+            return Poll::Pending;
+        }
+        Pin::new(&mut this.stream).poll_shutdown(cx)
     }
 }
 
@@ -627,5 +693,110 @@ mod tests {
                 .unwrap()
                 .contains("too many connections")
         );
+    }
+
+    /// `buurt serve`'s stack (the spreader, a thread listener, axum and hyper) with one route,
+    /// on this runtime; its address.
+    async fn serve_health(limits: Limits) -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (spreader, mut threads) = spread(1, addr, limits);
+        let thread = threads.remove(0);
+        let app = axum::Router::new().route("/health", axum::routing::get(|| async { "ok" }));
+        tokio::spawn(async move { axum::serve(thread, app).await });
+        tokio::spawn(spreader.run(listener));
+        addr
+    }
+
+    /// Send `request` on a new connection; the status and body of the answer.
+    async fn exchange(addr: SocketAddr, request: &[u8]) -> (u16, String) {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        // A peer may close before reading all of a request it rejects.
+        let _ = stream.write_all(request).await;
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(10), async {
+            let mut buf = [0u8; 4096];
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        answer.extend_from_slice(&buf[..n]);
+                        // Keep-alive answers do not close: stop at a whole 200.
+                        if answer.starts_with(b"HTTP/1.1 200") && answer.ends_with(b"ok") {
+                            break;
+                        }
+                    }
+                }
+            }
+        })
+        .await;
+        assert!(
+            read.is_ok(),
+            "no answer to {:?}",
+            String::from_utf8_lossy(&request[..40.min(request.len())])
+        );
+        let answer = String::from_utf8(answer).unwrap();
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+        let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+        (status, body.to_owned())
+    }
+
+    fn error_of(body: &str) -> String {
+        let json: serde_json::Value =
+            serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body:?}"));
+        json["error"].as_str().unwrap().to_owned()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn requests_hyper_rejects_get_a_json_body() {
+        let addr = serve_health(unbounded()).await;
+        let (status, body) = exchange(addr, b"GET /health HTTP/1.1\r\nhost: x\r\n\r\n").await;
+        assert_eq!((status, body.as_str()), (200, "ok"));
+        let long_uri = format!("GET /{} HTTP/1.1\r\nhost: x\r\n\r\n", "a".repeat(70_000));
+        let mut many_headers = String::from("GET /health HTTP/1.1\r\n");
+        for i in 0..200 {
+            std::fmt::Write::write_fmt(&mut many_headers, format_args!("x-h{i}: v\r\n")).unwrap();
+        }
+        many_headers.push_str("\r\n");
+        let huge_header = format!(
+            "GET /health HTTP/1.1\r\nx-big: {}\r\n\r\n",
+            "v".repeat(600_000)
+        );
+        for (request, want) in [
+            (&b"NOT HTTP AT ALL\r\n\r\n"[..], 400),
+            (b"GET /health HTTP/1.1\r\nbad header\r\n\r\n", 400),
+            (long_uri.as_bytes(), 414),
+            (many_headers.as_bytes(), 431),
+            (huge_header.as_bytes(), 431),
+        ] {
+            let (status, body) = exchange(addr, request).await;
+            assert_eq!(status, want, "{body}");
+            assert!(!error_of(&body).is_empty());
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn idle_connections_at_the_limit_make_room_for_health() {
+        let addr = serve_health(Limits {
+            idle: None,
+            max_connections: 20,
+        })
+        .await;
+        let mut idle = Vec::new();
+        for _ in 0..20 {
+            idle.push(tokio::net::TcpStream::connect(addr).await.unwrap());
+        }
+        // Wait until all twenty are counted (each is handed over on its own).
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        // All twenty are fresh: none may go yet, the newcomer is told so.
+        let (status, body) = exchange(addr, b"GET /health HTTP/1.1\r\nhost: x\r\n\r\n").await;
+        assert_eq!(status, 503, "{body}");
+        assert!(error_of(&body).contains("too many connections"));
+        // Idle for a second: they make room.
+        tokio::time::sleep(SHED_IDLE).await;
+        let (status, body) = exchange(addr, b"GET /health HTTP/1.1\r\nhost: x\r\n\r\n").await;
+        assert_eq!((status, body.as_str()), (200, "ok"));
+        drop(idle);
     }
 }

@@ -6,6 +6,7 @@ mod fetch;
 mod harmonise;
 mod hotspots;
 mod log_lines;
+mod parse_errors;
 mod peers;
 mod progress;
 mod regions;
