@@ -20,6 +20,13 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// mimalloc rather than the system's allocator: with glibc's, `buurt serve` grew from 441 to
+/// 720 MB over 20 reloads (each reload builds the new atlas beside the old one, on other
+/// threads, and the freed memory stayed with glibc's per-thread arenas); mimalloc returns
+/// freed pages to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// buurt: the diagnose behind a wijkpact, from CBS and RIVM open data.
 #[derive(Debug, Parser)]
 #[command(name = "buurt", version, about)]
