@@ -1,6 +1,10 @@
 //! The atlas cache keeps the cell index as `cells.bin`; when that file is missing or damaged,
 //! opening the cache streams the cached long table in batches into a new index. Both must
 //! equal the index built from the whole table, cell for cell, on the real files.
+//!
+//! A bit flipped anywhere in a cache file (where the file's own structure would not notice it,
+//! inside a value) must be caught by the cache's checksums: the atlas read back is the one
+//! built, never one with a changed number (issue 15, item 5).
 
 use buurt_core::Catalogue;
 use buurt_diagnose::atlas::{CacheStatus, CellIndex, open};
@@ -59,4 +63,68 @@ fn the_streamed_and_the_cached_index_equal_the_index_of_the_whole_table() {
     std::fs::write(&file, b"BUURTENG\x02\x00\x00\x00trunc").expect("writable cache");
     let (again, _) = open();
     assert_same_index(whole, again.cells(), "after a damaged cells.bin");
+}
+
+/// Flip one bit in the middle of `path`.
+fn flip_a_bit(path: &std::path::Path) {
+    let mut bytes = std::fs::read(path).expect("a cache file");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x10;
+    std::fs::write(path, bytes).expect("writable cache");
+}
+
+#[test]
+fn a_bit_flipped_in_any_cache_file_is_caught_and_the_atlas_is_the_one_built() {
+    let data = buurt_io::paths::test_data_dir();
+    let cache = tempfile::tempdir().expect("a temporary directory");
+    let open = || {
+        open(
+            &data,
+            Some(cache.path()),
+            Catalogue::builtin().expect("the builtin catalogue"),
+            &NoProgress,
+        )
+        .expect("the real data validate")
+        .0
+    };
+    let built = open();
+    // The checksums of the data files (the manifest's bytes vary from build to build).
+    let sums = || {
+        let text = std::fs::read(cache.path().join("checksums.json")).expect("checksums written");
+        let mut sums: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(&text).expect("checksums are JSON");
+        assert!(sums.remove("manifest.json").is_some());
+        sums
+    };
+    let written = sums();
+    // cells.bin: a value in the middle of its columns. The index is streamed from the table
+    // again, and the file and its checksum written anew.
+    flip_a_bit(&cache.path().join("cells.bin"));
+    assert_same_index(
+        built.cells(),
+        open().cells(),
+        "after a flipped bit in cells.bin",
+    );
+    assert_eq!(sums(), written, "cells.bin written again, as it was");
+    // values.parquet too: nothing in the cache can be trusted to rebuild the index, so the
+    // atlas is built from the data again.
+    flip_a_bit(&cache.path().join("values.parquet"));
+    flip_a_bit(&cache.path().join("cells.bin"));
+    assert_same_index(built.cells(), open().cells(), "after flipped bits in both");
+    // The geometry and the manifest: rebuilt from the data as well.
+    for file in ["geometry.geojson", "manifest.json"] {
+        flip_a_bit(&cache.path().join(file));
+        let again = open();
+        assert_same_index(built.cells(), again.cells(), file);
+        assert_eq!(again.regions(), built.regions(), "{file}");
+        assert_eq!(again.layers().len(), built.layers().len(), "{file}");
+        for r in built.regions() {
+            assert_eq!(
+                again.geometry_rd(&r.key),
+                built.geometry_rd(&r.key),
+                "{file}"
+            );
+        }
+    }
+    assert_eq!(sums(), written, "the cache is whole again");
 }

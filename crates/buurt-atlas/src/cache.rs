@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::atlas::{Atlas, RegionInfo};
 use crate::cells::CellIndex;
 use crate::cells_build::CellIndexBuilder;
+use crate::checksums::{Checksums, crc};
 use crate::comparability::Comparability;
 use crate::error::{Result, cache_err};
 use crate::inputs::InputFile;
@@ -30,7 +31,7 @@ use crate::report::ValidationReport;
 /// [`VALUES_BATCH_ROWS`], so it can be streamed. 4: a group without any value is "not yet
 /// published" in `cells.bin`. 5: national wijken and gemeenten, the reason "not comparable".
 /// 6: a `cells.bin` written after streaming may have rows under the wrong dataset (fixed in
-/// `cells_build`): not trusted.
+/// `cells_build`): not trusted; `checksums.json`.
 const FORMAT: u32 = 6;
 /// Rows per Parquet row group, and per batch when the table is streamed into an engine.
 const VALUES_BATCH_ROWS: usize = 256 * 1024;
@@ -155,6 +156,7 @@ impl Atlas {
         let file = File::create(&path).map_err(|e| cache_err(&path, e))?;
         serde_json::to_writer(BufWriter::new(file), &GeoJson::from_layers(self.layers()))
             .map_err(|e| cache_err(&path, e))?;
+        Checksums::of_files(&staging, &[MANIFEST, VALUES, CELLS, GEOMETRY])?.write(&staging)?;
 
         let old = sibling(cache_dir, "old");
         if old.exists() {
@@ -177,8 +179,9 @@ impl Atlas {
     /// written again.
     pub fn load_cache(cache_dir: &Path, catalogue: Catalogue) -> Result<Self> {
         let started = std::time::Instant::now();
+        let mut sums = Checksums::read(cache_dir)?;
         let path = cache_dir.join(MANIFEST);
-        let manifest: Manifest = read_json(&path)?;
+        let manifest: Manifest = read_json(cache_dir, MANIFEST, &sums)?;
         if manifest.catalogue_hash != catalogue_hash(&catalogue) {
             return Err(cache_err(
                 &path,
@@ -191,7 +194,8 @@ impl Atlas {
         // The cell index is read on a thread of its own while this one parses the geometry.
         let (read, layers) = std::thread::scope(|scope| {
             let cells = scope.spawn(|| {
-                crate::cells_file::read(&cells_path).and_then(|cells| {
+                crate::cells_file::read(&cells_path).and_then(|(cells, sum)| {
+                    sums.check_sum(cache_dir, CELLS, sum)?;
                     if cells.region_keys() == keys.as_slice() {
                         Ok(cells)
                     } else {
@@ -200,7 +204,7 @@ impl Atlas {
                 })
             });
             let path = cache_dir.join(GEOMETRY);
-            let layers = read_json::<GeoJson>(&path)
+            let layers = read_json::<GeoJson>(cache_dir, GEOMETRY, &sums)
                 .and_then(|geojson| geojson.into_layers().map_err(|e| cache_err(&path, e)));
             tracing::debug!(
                 ms = started.elapsed().as_millis(),
@@ -222,10 +226,17 @@ impl Atlas {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "cell index unreadable; indexing the long table");
+                sums.check_file(cache_dir, VALUES)?;
                 let cells = stream_values(cache_dir, &catalogue, keys)?;
                 tracing::debug!(ms = started.elapsed().as_millis(), "cell index built");
                 // For the next start; the cache is usable without it.
-                if let Err(e) = crate::cells_file::write(&cells, &cells_path) {
+                let written = crate::cells_file::write(&cells, &cells_path)
+                    .and_then(|()| fs::read(&cells_path).map_err(|e| cache_err(&cells_path, e)))
+                    .and_then(|bytes| {
+                        sums.set(CELLS, crc(&bytes));
+                        sums.write(cache_dir)
+                    });
+                if let Err(e) = written {
                     tracing::warn!(error = %e, "cell index not cached");
                 }
                 cells
@@ -243,11 +254,17 @@ impl Atlas {
     }
 }
 
-/// A JSON file of the cache, read whole and then parsed: several times faster than parsing
-/// from a reader, which goes byte by byte through the buffer.
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
-    let bytes = fs::read(path).map_err(|e| cache_err(path, e))?;
-    serde_json::from_slice(&bytes).map_err(|e| cache_err(path, e))
+/// A JSON file of the cache, read whole, checked against its sum and then parsed: several
+/// times faster than parsing from a reader, which goes byte by byte through the buffer.
+fn read_json<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    name: &str,
+    sums: &Checksums,
+) -> Result<T> {
+    let path = dir.join(name);
+    let bytes = fs::read(&path).map_err(|e| cache_err(&path, e))?;
+    sums.check(dir, name, &bytes)?;
+    serde_json::from_slice(&bytes).map_err(|e| cache_err(&path, e))
 }
 
 /// Index the cached long table batch by batch, numbering `regions` too.

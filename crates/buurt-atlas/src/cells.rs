@@ -220,6 +220,21 @@ impl CellIndex {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The years with cells, in order: of `indicator` in any dataset, or of any indicator.
+    /// What an error lists when a year asked for has no data.
+    #[must_use]
+    pub fn years_with_cells(&self, indicator: Option<u16>) -> Vec<u16> {
+        let mut years: Vec<u16> = self
+            .groups
+            .keys()
+            .filter(|g| indicator.is_none_or(|i| g.indicator == i))
+            .map(|g| g.year)
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        years
+    }
+
     /// Every (dataset, year) group of `indicator` that has a cell for `code` in any indeling,
     /// with that cell.
     #[must_use]

@@ -13,6 +13,7 @@ use std::path::Path;
 use buurt_core::{Indeling, MissingReason, RegionKey};
 
 use crate::cells::{CellIndex, GroupKey};
+use crate::checksums::SummingReader;
 use crate::error::{Result, cache_err as err};
 
 const MAGIC: &[u8; 8] = b"BUURTENG";
@@ -80,11 +81,11 @@ pub(crate) fn write(index: &CellIndex, path: &Path) -> Result<()> {
     result.map_err(|e| err(path, e))
 }
 
-/// Read an index written by [`write`].
-pub(crate) fn read(path: &Path) -> Result<CellIndex> {
+/// Read an index written by [`write`], with the CRC-32 of the whole file.
+pub(crate) fn read(path: &Path) -> Result<(CellIndex, u32)> {
     let file = File::open(path).map_err(|e| err(path, e))?;
     let size = file.metadata().map_err(|e| err(path, e))?.len();
-    let mut input = BufReader::with_capacity(1 << 20, file);
+    let mut input = BufReader::with_capacity(1 << 20, SummingReader::new(file));
     let mut bytes = |n: usize| -> Result<Vec<u8>> {
         // A damaged length must not ask for more memory than the file could hold.
         if n as u64 > size {
@@ -174,12 +175,15 @@ pub(crate) fn read(path: &Path) -> Result<CellIndex> {
             "a cell refers to a region or dataset the file lacks",
         ));
     }
-    Ok(CellIndex::assemble(
+    // The sum over the whole file, bytes after the cells included.
+    let sum = input.into_inner().finish().map_err(|e| err(path, e))?;
+    let index = CellIndex::assemble(
         datasets,
         regions,
         cell_group,
         cell_region,
         cell_value,
         cell_missing,
-    ))
+    );
+    Ok((index, sum))
 }

@@ -19,6 +19,7 @@ mod cache;
 mod cells;
 mod cells_build;
 mod cells_file;
+mod checksums;
 mod comparability;
 mod derive;
 pub mod error;
