@@ -24,13 +24,16 @@ use crate::state::{AppState, Loaded, known_code};
 /// Default memory for computed profiles: 64 MiB (some 140 profiles of 230 KB).
 pub const DEFAULT_PROFILE_CACHE_BYTES: usize = 64 << 20;
 
-/// A computed profile with its JSON as sent and the JSON's ETag.
+/// A computed profile with its JSON as sent (plain and gzipped) and the JSON's ETag.
 #[derive(Debug)]
 pub struct CachedProfile {
     /// The profile (for CSV, xlsx and PDF).
     pub profile: Profile,
     /// `serde_json` of the profile.
     pub json: Bytes,
+    /// `json` gzipped, once: compressing 230 KB per request took milliseconds of a serving
+    /// thread, which `/health` on the same thread waited for.
+    pub gzip: Bytes,
     /// The strong ETag of `json`.
     pub etag: HeaderValue,
 }
@@ -38,12 +41,12 @@ pub struct CachedProfile {
 impl Weigh for CachedProfile {
     /// The JSON and the profile in memory, which holds about as much as its JSON.
     fn weight(&self) -> usize {
-        2 * self.json.len()
+        2 * self.json.len() + self.gzip.len()
     }
 }
 
 /// Profiles by `CODE` or `CODE@YEAR`.
-pub type ProfileCache = ByteLru<CachedProfile>;
+pub type ProfileCache = ByteLru<Box<str>, CachedProfile>;
 
 /// Computations under way, by key.
 #[derive(Debug, Default)]
@@ -77,7 +80,7 @@ pub(crate) async fn profile(
         Some(y) => format!("{code}@{y}"),
         None => code.to_string(),
     };
-    if let Some(hit) = loaded.profiles.get(&key) {
+    if let Some(hit) = loaded.profiles.get(key.as_str()) {
         return Ok(hit);
     }
     let flight = loaded.profile_flights.join(&key);
@@ -97,7 +100,7 @@ async fn compute(
     year: Option<u16>,
 ) -> Result<Arc<CachedProfile>, ApiError> {
     // Another flight may have finished between the miss and joining this one.
-    if let Some(hit) = loaded.profiles.get(&key) {
+    if let Some(hit) = loaded.profiles.get(key.as_str()) {
         return Ok(hit);
     }
     let loaded = Arc::clone(loaded);
@@ -109,11 +112,12 @@ async fn compute(
                 .map_err(|e| ApiError::Internal(format!("the profile of {code} as JSON: {e}")))?;
             let cached = Arc::new(CachedProfile {
                 etag: etag_of(&json),
+                gzip: Bytes::from(buurt_tiles::export::gzip(&json)),
                 json: Bytes::from(json),
                 profile,
             });
             // Kept even when the request that asked has gone meanwhile.
-            loaded.profiles.insert(key, Arc::clone(&cached));
+            loaded.profiles.insert(key.into(), Arc::clone(&cached));
             Ok(cached)
         })
         .await?

@@ -1809,6 +1809,18 @@ async fn profiles_are_computed_once_and_sent_with_their_etag() {
     let (status, _, body) = get_with(uri, header::IF_NONE_MATCH, &tag).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(body.is_empty());
+    // Gzipped once, when computed: the same JSON.
+    let (status, headers, gzipped) = get_with(uri, header::ACCEPT_ENCODING, "gzip").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(headers[header::ETAG], tag.as_str());
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&gzipped[..]),
+        &mut unzipped,
+    )
+    .unwrap();
+    assert_eq!(unzipped, first.to_vec());
     // The CSV comes from the same profile.
     let (status, _, csv) = get("/api/v1/regions/WK034405/profile.csv?year=2023").await;
     assert_eq!(status, StatusCode::OK);

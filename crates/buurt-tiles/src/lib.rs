@@ -27,6 +27,7 @@ mod clip;
 pub mod error;
 pub mod export;
 mod label;
+pub mod lru;
 pub mod mvt;
 pub mod pyramid;
 mod simplify;

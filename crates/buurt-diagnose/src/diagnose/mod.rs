@@ -268,9 +268,7 @@ impl<'a> Diagnose<'a> {
         if !indicators.is_empty() {
             return Ok(());
         }
-        let mut years: Vec<u16> = self.atlas.cells().group_keys().map(|g| g.year).collect();
-        years.sort_unstable();
-        years.dedup();
+        let years = self.atlas.cells().years_with_cells(None);
         let listed: Vec<String> = years.iter().map(ToString::to_string).collect();
         Err(DiagnoseError::Parameter {
             name: "year",

@@ -357,6 +357,19 @@ pub struct GroupStanding {
 }
 
 impl GroupStanding {
+    /// Bytes it holds on the heap: the sorted values of each comparison set and of all, and the
+    /// map's slots (for a cache's budget).
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        let slot = std::mem::size_of::<(u32, (ValueSet, Option<f64>))>() + 8;
+        let sets: usize = self
+            .sets
+            .values()
+            .map(|(set, _)| set.sorted.capacity() * 8 + slot)
+            .sum();
+        sets + self.all.sorted.capacity() * 8
+    }
+
     /// The statistics of the regions of `level` in `group`, for every comparison set.
     #[must_use]
     pub fn compute(

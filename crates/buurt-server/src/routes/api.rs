@@ -20,6 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{JsonBody, P, Q};
+use crate::routes::tiles::AcceptsGzip;
 use crate::state::{AppState, Loaded, TILE_LEVELS, known_code};
 use buurt_tiles::choropleth::{IndicatorIx, value_at, years_of};
 
@@ -422,22 +423,27 @@ fn csv_response(bytes: Vec<u8>, filename: &str) -> Response {
         (status = 404, description = "unknown region code", body = ErrorBody)))]
 pub async fn profile(
     State(state): State<AppState>,
+    AcceptsGzip(gzip): AcceptsGzip,
     P(code): P<String>,
     Q(query): Q<ProfileQuery>,
 ) -> Result<Response, ApiError> {
     let cached = crate::profile_cache::profile(&state, &code, query.year).await?;
-    // The JSON and its ETag as computed once: the ETag layer neither hashes nor copies it.
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            ),
-            (header::ETAG, cached.etag.clone()),
-        ],
-        cached.json.clone(),
-    )
-        .into_response())
+    // The JSON, gzipped or not, and its ETag as computed once: neither the ETag layer nor the
+    // compression layer touches it.
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ),
+        (header::ETAG, cached.etag.clone()),
+        (header::VARY, HeaderValue::from_static("accept-encoding")),
+    ];
+    Ok(if gzip {
+        let encoding = [(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"))];
+        (headers, encoding, cached.gzip.clone()).into_response()
+    } else {
+        (headers, cached.json.clone()).into_response()
+    })
 }
 
 /// The diagnose of a region as CSV (as `buurt diagnose --format csv`).
@@ -626,13 +632,7 @@ fn check_year_has_data(atlas: &buurt_diagnose::Atlas, id: &str, year: u16) -> Re
     else {
         return Err(ApiError::NotFound(format!("unknown indicator '{id}'")));
     };
-    let cells = atlas.cells();
-    let mut years: Vec<u16> = cells
-        .dataset_ids()
-        .flat_map(|d| cells.years(d, ix).iter().copied())
-        .collect();
-    years.sort_unstable();
-    years.dedup();
+    let years = atlas.cells().years_with_cells(Some(ix));
     if years.first().is_some_and(|first| *first <= year) {
         return Ok(());
     }

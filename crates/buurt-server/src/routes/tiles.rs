@@ -129,7 +129,7 @@ pub async fn tile(
         query.year.unwrap_or_default(),
         query.clusters.as_deref().unwrap_or_default()
     );
-    if let Some(hit) = loaded.tile_cache.get(&key) {
+    if let Some(hit) = loaded.tile_cache.get(key.as_str()) {
         return Ok(tile_response(&hit, gzip));
     }
     let source_query = source_query(&loaded, &query)?;
@@ -145,7 +145,7 @@ pub async fn tile(
             })
             .await?
             .map_err(|e| tile_error(tile, e))?;
-        loaded.tile_cache.insert(key, Arc::clone(&encoded));
+        loaded.tile_cache.insert(key.into(), Arc::clone(&encoded));
         encoded
     };
     Ok(tile_response(&encoded, gzip))

@@ -28,6 +28,7 @@ use buurt_diagnose::diagnose::hotspots::{self, HotspotOptions};
 use buurt_diagnose::stats::moran::Cluster;
 
 use super::values::IndicatorIx;
+use crate::lru::{ByteLru, Weigh};
 
 /// The area whose regions of the same level a region's cluster is computed over (see the
 /// module documentation); `None` for a level without clusters (the country).
@@ -90,18 +91,67 @@ type AnalysisKey = (IndicatorIx, u16, Level, RegionCode);
 /// `None` when it is undefined.
 type Slot = Arc<OnceLock<Option<Arc<AreaClusters>>>>;
 
-/// The analyses computed so far. At most one per indicator, year, level and area of the
-/// atlas, so the maps need no eviction.
-#[derive(Debug, Default)]
+/// Memory for analyses and the years they were asked for: 32 MiB. Every indicator, year and
+/// gemeente of the national atlas would be some 150 000 analyses, several hundred MB; a
+/// client asking for ever other ones must not be able to make the process hold them all.
+pub const CLUSTERS_BYTES: usize = 32 << 20;
+
+/// A finished analysis, as kept.
+#[derive(Debug)]
+struct Done(Option<Arc<AreaClusters>>);
+
+impl Weigh for Done {
+    fn weight(&self) -> usize {
+        // A label: the code (16 bytes), the cluster and the map's slot.
+        self.0.as_ref().map_or(0, |a| a.labels.len() * 40)
+    }
+}
+
+/// The newest year with values for what a request asked.
+#[derive(Debug)]
+struct YearFound(Option<u16>);
+
+impl Weigh for YearFound {
+    fn weight(&self) -> usize {
+        0
+    }
+}
+
+impl Weigh for AskedKey {
+    fn weight(&self) -> usize {
+        0
+    }
+}
+
+impl Weigh for AnalysisKey {
+    fn weight(&self) -> usize {
+        0
+    }
+}
+
+/// The analyses computed so far, the least recently used dropped past [`CLUSTERS_BYTES`].
+#[derive(Debug)]
 pub struct Clusters {
-    years: Mutex<HashMap<AskedKey, Option<u16>>>,
-    computed: Mutex<HashMap<AnalysisKey, Slot>>,
+    years: ByteLru<AskedKey, YearFound>,
+    done: ByteLru<AnalysisKey, Done>,
+    /// Analyses being computed, so that requests for one wait for it.
+    running: Mutex<HashMap<AnalysisKey, Slot>>,
+}
+
+impl Default for Clusters {
+    fn default() -> Self {
+        Self {
+            years: ByteLru::new(CLUSTERS_BYTES / 8),
+            done: ByteLru::new(CLUSTERS_BYTES),
+            running: Mutex::default(),
+        }
+    }
 }
 
 impl Clusters {
     /// The analysis of `indicator` over the regions of `level` within `area`, in the newest
-    /// year up to `year` with values there; computed now if this is the first request for it.
-    /// `None` when there is no such year or the statistic is undefined.
+    /// year up to `year` with values there; computed now if it is not kept. `None` when there
+    /// is no such year or the statistic is undefined.
     pub fn get(
         &self,
         atlas: &Atlas,
@@ -112,26 +162,32 @@ impl Clusters {
     ) -> Option<Arc<AreaClusters>> {
         let id = indicator.id(atlas.catalogue());
         let asked = (indicator, year, level, area);
-        let found = lock(&self.years).get(&asked).copied();
-        let values_year = match found {
-            Some(y) => y?,
+        let values_year = match self.years.get(&asked) {
+            Some(found) => found.0?,
             None => {
                 // A scan of the indicator's cells of one level: cheap next to the analysis, but
                 // not per feature, so kept too.
                 let y = hotspots::newest_year(atlas, area, level, id, year).ok();
-                lock(&self.years).insert(asked, y);
+                self.years.insert(asked, Arc::new(YearFound(y)));
                 y?
             }
         };
-        let slot = Arc::clone(
-            lock(&self.computed)
-                .entry((indicator, values_year, level, area))
-                .or_default(),
-        );
+        let key = (indicator, values_year, level, area);
+        if let Some(done) = self.done.get(&key) {
+            return done.0.clone();
+        }
+        let slot = Arc::clone(lock(&self.running).entry(key).or_default());
         // Outside the map's lock: other analyses go on meanwhile; requests for this one wait
         // for the first instead of computing it again.
-        slot.get_or_init(|| analyse(atlas, id, values_year, level, area))
-            .clone()
+        let result = slot
+            .get_or_init(|| analyse(atlas, id, values_year, level, area))
+            .clone();
+        self.done.insert(key, Arc::new(Done(result.clone())));
+        let mut running = lock(&self.running);
+        if running.get(&key).is_some_and(|s| Arc::ptr_eq(s, &slot)) {
+            running.remove(&key);
+        }
+        result
     }
 }
 

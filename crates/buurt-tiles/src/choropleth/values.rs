@@ -305,4 +305,19 @@ mod tests {
         assert_eq!(get("aandeel_65plus_band"), Some(&PropValue::from("above")));
         assert!(get("aandeel_65plus_missing").is_none());
     }
+
+    /// Standings evicted for want of room are computed again, the same: a budget of nothing
+    /// keeps none and changes no property.
+    #[test]
+    fn standings_kept_or_not_give_the_same_properties() {
+        let atlas = atlas();
+        let ix = IndicatorIx::of(atlas.catalogue(), "aandeel_65plus").unwrap();
+        let code = "BU00010001".parse().unwrap();
+        let kept = Standings::default();
+        let none = Standings::with_budget(0);
+        let with = |s: &Standings| feature_properties(&atlas, s, &[ix], None, code);
+        assert_eq!(with(&kept), with(&none));
+        assert!(kept.bytes() > 0);
+        assert_eq!(none.bytes(), 0);
+    }
 }
