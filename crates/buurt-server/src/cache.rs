@@ -20,9 +20,14 @@ pub struct EncodedTile {
 impl EncodedTile {
     /// Gzip and tag a rendered tile.
     #[must_use]
-    pub fn new(mvt: Vec<u8>) -> Self {
-        let gzip = buurt_tiles::export::gzip(&mvt);
+    pub fn new(mut mvt: Vec<u8>) -> Self {
+        let mut gzip = buurt_tiles::export::gzip(&mvt);
         let etag = etag_of(&mvt);
+        // `Bytes::from` keeps a vector's whole allocation: an encoder's buffer grown by
+        // doubling held up to twice the tile, which the cache's budget did not see (a flood of
+        // distinct tiles took 150 MB for a 64 MiB cache).
+        mvt.shrink_to_fit();
+        gzip.shrink_to_fit();
         Self {
             raw: Bytes::from(mvt),
             gzip: Bytes::from(gzip),

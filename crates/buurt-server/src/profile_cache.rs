@@ -108,11 +108,15 @@ async fn compute(
         .compute_pool()
         .run(move || {
             let profile = Diagnose::new(loaded.atlas()).profile(&code, year)?;
-            let json = serde_json::to_vec(&profile)
+            let mut json = serde_json::to_vec(&profile)
                 .map_err(|e| ApiError::Internal(format!("the profile of {code} as JSON: {e}")))?;
+            // As for tiles: the cache's budget counts lengths, so no spare capacity is kept.
+            json.shrink_to_fit();
+            let mut gzip = buurt_tiles::export::gzip(&json);
+            gzip.shrink_to_fit();
             let cached = Arc::new(CachedProfile {
                 etag: etag_of(&json),
-                gzip: Bytes::from(buurt_tiles::export::gzip(&json)),
+                gzip: Bytes::from(gzip),
                 json: Bytes::from(json),
                 profile,
             });
