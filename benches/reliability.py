@@ -1,0 +1,462 @@
+#!/usr/bin/env python3
+"""The reliability suite of `buurt serve` (issue 15, item 5), against the real data.
+
+Each step starts from what a hostile or a heavy user does and reports what the service did:
+
+  kill9     kill -9 while the atlas cache is being built, then start again: it must serve.
+  load      1 024 connections on /health and a cached tile (wrk): req/s, p99, errors, peak RSS.
+  idle      thousands of idle connections held open, /health asked on new ones meanwhile:
+            its latency and status, the descriptors the server holds. Once with the default
+            connection limit, once with a limit below the number of idle connections.
+  flood     a flood of distinct tile queries (every request a new cache key): peak RSS.
+  profiles  16 clients asking for profiles of ever other wijken (nothing cached) and then of
+            the same few (cached), while /health is timed every 10 ms: its p50/p99, the
+            profiles answered, the 503s.
+  reload    SIGHUP again and again while wrk runs: failed requests (must be none) and RSS
+            after each reload.
+
+`--quick` runs every step smaller, checks the outcomes (exit 1 when one fails) and is what
+CI runs with the debug binary; without it the figures are for benches/README.md (release
+binary). Only the standard library and wrk are used.
+
+    python3 benches/reliability.py --bin target/release/buurt --data ../shared/data
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import resource
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+FAILURES = []
+
+
+def check(ok, what):
+    """Record a failed expectation (quick mode fails on any)."""
+    print(("  ok   " if ok else "  FAIL ") + what, flush=True)
+    if not ok:
+        FAILURES.append(what)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def open_fds(pid):
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return -1
+
+
+class RssSampler:
+    """The peak RSS of a process over a stretch of time, sampled every 100 ms."""
+
+    def __init__(self, pid):
+        self.pid, self.peak, self.samples = pid, 0.0, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                r = rss_mb(self.pid)
+            except OSError:
+                return
+            self.samples.append(r)
+            self.peak = max(self.peak, r)
+            time.sleep(0.1)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+class Server:
+    """`buurt serve` on a free port, its log lines collected."""
+
+    def __init__(self, args, cache, extra=()):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, BUURT_DATA=args.data, BUURT_LOG="info")
+        self.proc = subprocess.Popen(
+            [args.bin, "serve", "--addr", f"127.0.0.1:{self.port}", "--cache", cache, *extra],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for line in self.proc.stderr:
+            # Access lines are many; keep the rest.
+            if "buurt_server::access" not in line:
+                self.lines.append(line.rstrip())
+
+    def wait_ready(self, limit):
+        until = time.time() + limit
+        while time.time() < until:
+            if self.proc.poll() is not None:
+                raise RuntimeError("buurt serve exited:\n" + "\n".join(self.lines[-20:]))
+            try:
+                with urllib.request.urlopen(self.base + "/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("buurt serve did not answer /health in time")
+
+    def get(self, path, timeout=30):
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=timeout) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def wrk(url, connections, seconds, threads=2, script=None):
+    """Run wrk; its req/s, p99 in ms, socket errors and non-2xx responses."""
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+    scale = {"us": 1e-3, "ms": 1.0, "s": 1e3}[p99.group(2)]
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "req_per_s": rps,
+        "p99_ms": round(float(p99.group(1)) * scale, 2),
+        "socket_errors": errors,
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+    }
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+async def http_get(port, path, timeout=30):
+    """One GET on a new connection; (status, seconds)."""
+    started = time.perf_counter()
+    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
+    writer.write(f"GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n".encode())
+    await writer.drain()
+    data = await asyncio.wait_for(reader.read(), timeout)
+    writer.close()
+    status = int(data[9:12]) if data.startswith(b"HTTP/1.1 ") else 0
+    return status, time.perf_counter() - started
+
+
+# --- steps -------------------------------------------------------------------------------
+
+
+def step_kill9(args, cache, results):
+    """Kill the first build of `cache` (which must not exist yet); the restart builds it."""
+    print("kill -9 during the cache build", flush=True)
+    server = Server(args, cache)
+    time.sleep(args.kill_after)
+    building = server.proc.poll() is None
+    server.proc.kill()
+    server.proc.wait()
+    started = time.time()
+    again = Server(args, cache)
+    try:
+        again.wait_ready(args.ready_limit)
+        status, _ = again.get("/api/v1/regions/WK034405/profile", timeout=120)
+        took = time.time() - started
+        check(building and status == 200, f"serves after kill -9 at {args.kill_after} s into the build ({took:.1f} s to ready)")
+        results["kill9"] = {"killed_after_s": args.kill_after, "ready_after_restart_s": round(took, 1)}
+    finally:
+        again.stop()
+
+
+def step_load(server, args, results):
+    print("1 024 connections", flush=True)
+    status, _ = server.get("/tiles/buurt/14/8425/5403.mvt?indicators=eenzaam_65plus")
+    check(status == 200, "the tile is there")
+    out = {}
+    for name, path in [("health", "/health"), ("tile", "/tiles/buurt/14/8425/5403.mvt?indicators=eenzaam_65plus")]:
+        with RssSampler(server.proc.pid) as rss:
+            r = wrk(server.base + path, 1024, args.load_seconds)
+        r["peak_rss_mb"] = round(rss.peak)
+        out[name] = r
+        print(f"  {name}: {r}", flush=True)
+        check(r["socket_errors"] == 0 and r["non_2xx"] == 0, f"{name}: no errors at 1 024 connections")
+    results["load_1024"] = out
+
+
+async def hold_idle(port, n):
+    """Open `n` connections that send nothing; the ones that got through."""
+    held = []
+    for i in range(0, n, 500):
+        batch = [asyncio.open_connection("127.0.0.1", port) for _ in range(min(500, n - i))]
+        for r in await asyncio.gather(*batch, return_exceptions=True):
+            if not isinstance(r, BaseException):
+                held.append(r[1])
+    return held
+
+
+async def idle_run(server, n, asks):
+    held = await hold_idle(server.port, n)
+    await asyncio.sleep(1.5)
+    fds = open_fds(server.proc.pid)
+    times, statuses = [], []
+    for _ in range(asks):
+        try:
+            status, took = await http_get(server.port, "/health", timeout=10)
+        except (asyncio.TimeoutError, OSError):
+            status, took = 0, 10.0
+        statuses.append(status)
+        times.append(took * 1e3)
+    rss = rss_mb(server.proc.pid)
+    for w in held:
+        w.close()
+    return {
+        "idle_opened": len(held),
+        "server_fds": fds,
+        "health_200": statuses.count(200),
+        "health_asked": asks,
+        "health_p50_ms": round(percentile(times, 50), 2),
+        "health_p99_ms": round(percentile(times, 99), 2),
+        "rss_mb": round(rss),
+    }
+
+
+def step_idle(args, cache, results):
+    print("idle connections", flush=True)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    n = min(args.idle, hard - 200)
+    out = {}
+    for name, extra in [("default_limit", []), ("limit_1000", ["--max-connections", "1000"])]:
+        server = Server(args, cache, extra)
+        try:
+            server.wait_ready(args.ready_limit)
+            r = asyncio.run(idle_run(server, n, args.idle_asks))
+        finally:
+            server.stop()
+        out[name] = r
+        print(f"  {name}: {r}", flush=True)
+        check(r["health_200"] == r["health_asked"], f"{name}: /health answered 200 with {r['idle_opened']} idle connections")
+    results["idle"] = out
+
+
+async def flood_run(server, ids, seconds, concurrency):
+    until = time.time() + seconds
+    counts = {"sent": 0, "5xx": 0, "4xx": 0}
+    rng = random.Random(15)
+
+    async def client():
+        while time.time() < until:
+            z = rng.randint(6, 11)
+            # Tiles over the Netherlands at zoom z.
+            x = rng.randint(int(131 * 2 ** (z - 8)), int(134 * 2 ** (z - 8)))
+            y = rng.randint(int(82 * 2 ** (z - 8)), int(86 * 2 ** (z - 8)))
+            chosen = ",".join(rng.sample(ids, rng.randint(1, 16)))
+            status, _ = await http_get(server.port, f"/tiles/wijk/{z}/{x}/{y}.mvt?indicators={chosen}")
+            counts["sent"] += 1
+            if status >= 500 or status == 0:
+                counts["5xx"] += 1
+            elif status >= 400:
+                counts["4xx"] += 1
+
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return counts
+
+
+def step_flood(server, args, results):
+    print("a flood of distinct tile queries", flush=True)
+    _, body = server.get("/api/v1/indicators")
+    ids = [i["id"] for i in json.loads(body)]
+    before = rss_mb(server.proc.pid)
+    with RssSampler(server.proc.pid) as rss:
+        counts = asyncio.run(flood_run(server, ids, args.flood_seconds, 32))
+    r = {**counts, "rss_before_mb": round(before), "peak_rss_mb": round(rss.peak), "rss_after_mb": round(rss_mb(server.proc.pid))}
+    print(f"  {r}", flush=True)
+    check(r["5xx"] == 0, "no 5xx in the flood")
+    check(r["peak_rss_mb"] - r["rss_before_mb"] < args.flood_growth_mb, f"RSS grew less than {args.flood_growth_mb} MB")
+    results["flood"] = r
+
+
+async def profiles_run(server, codes, seconds, clients):
+    until = time.time() + seconds
+    answered, busy, other = [0], [0], [0]
+    health = []
+    rng = random.Random(7)
+
+    async def client():
+        while time.time() < until:
+            code = rng.choice(codes)
+            status, _ = await http_get(server.port, f"/api/v1/regions/{code}/profile", timeout=60)
+            if status == 200:
+                answered[0] += 1
+            elif status == 503:
+                busy[0] += 1
+                await asyncio.sleep(0.2)
+            else:
+                other[0] += 1
+
+    async def timer():
+        while time.time() < until:
+            _, took = await http_get(server.port, "/health")
+            health.append(took * 1e3)
+            await asyncio.sleep(0.01)
+
+    await asyncio.gather(timer(), *(client() for _ in range(clients)))
+    return {
+        "profiles_200": answered[0],
+        "profiles_per_s": round(answered[0] / seconds, 1),
+        "profiles_503": busy[0],
+        "other": other[0],
+        "health_asked": len(health),
+        "health_p50_ms": round(percentile(health, 50), 2),
+        "health_p99_ms": round(percentile(health, 99), 2),
+    }
+
+
+def step_profiles(server, args, results):
+    print("profiles hammered, /health timed", flush=True)
+    _, body = server.get("/api/v1/regions?level=wijk")
+    codes = [r["code"] for r in json.loads(body)]
+    rng = random.Random(1)
+    rng.shuffle(codes)
+    out = {}
+    for name, chosen in [("uncached", codes), ("cached", codes[:20])]:
+        if name == "cached":
+            for code in chosen:
+                server.get(f"/api/v1/regions/{code}/profile", timeout=120)
+        r = asyncio.run(profiles_run(server, chosen, args.profile_seconds, 16))
+        out[name] = r
+        print(f"  {name}: {r}", flush=True)
+        check(r["other"] == 0, f"{name}: every profile answered 200 or 503")
+    results["profiles"] = out
+
+
+def step_reload(server, args, results):
+    print("reloads under load", flush=True)
+    rss_after = [round(rss_mb(server.proc.pid))]
+    done = threading.Event()
+    load = {}
+
+    def run_wrk():
+        load.update(wrk(server.base + "/health", 64, int(args.reloads * args.reload_every + 2)))
+        done.set()
+
+    t = threading.Thread(target=run_wrk)
+    t.start()
+    time.sleep(1)
+    for i in range(args.reloads):
+        before = sum("reloaded; serving the new data" in l for l in server.lines)
+        server.proc.send_signal(signal.SIGHUP)
+        until = time.time() + 120
+        while sum("reloaded; serving the new data" in l for l in server.lines) == before:
+            if time.time() > until:
+                check(False, f"reload {i + 1} finished")
+                break
+            time.sleep(0.05)
+        rss_after.append(round(rss_mb(server.proc.pid)))
+        time.sleep(max(0.0, args.reload_every - 0.5))
+    t.join()
+    r = {**load, "reloads": args.reloads, "rss_after_each_mb": rss_after}
+    print(f"  {r}", flush=True)
+    check(load["socket_errors"] == 0 and load["non_2xx"] == 0, "no failed request during the reloads")
+    results["reload"] = r
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--bin", required=True)
+    p.add_argument("--data", default=os.environ.get("BUURT_DATA", "../shared/data"))
+    p.add_argument("--quick", action="store_true", help="smaller, checked: what CI runs")
+    p.add_argument("--cache", help="atlas cache to serve from (default: a temporary one)")
+    p.add_argument("--out", help="write the figures as JSON here")
+    p.add_argument("--steps", default="kill9,load,idle,flood,profiles,reload")
+    args = p.parse_args()
+    quick = args.quick
+    args.ready_limit = 900
+    args.kill_after = 3 if quick else 2
+    args.load_seconds = 5 if quick else 15
+    args.idle = 3000 if quick else 20000
+    args.idle_asks = 50 if quick else 200
+    args.flood_seconds = 15 if quick else 30
+    args.flood_growth_mb = 250
+    args.profile_seconds = 10 if quick else 20
+    args.reloads = 5 if quick else 20
+    args.reload_every = 2.0
+    steps = args.steps.split(",")
+    results = {"binary": args.bin, "quick": quick}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = args.cache or os.path.join(tmp, "atlas")
+        if "kill9" in steps and not args.cache:
+            step_kill9(args, cache, results)
+        server = Server(args, cache)
+        try:
+            server.wait_ready(args.ready_limit)
+            results["rss_at_start_mb"] = round(rss_mb(server.proc.pid))
+            if "load" in steps:
+                step_load(server, args, results)
+            if "flood" in steps:
+                step_flood(server, args, results)
+            if "profiles" in steps:
+                step_profiles(server, args, results)
+            if "reload" in steps:
+                step_reload(server, args, results)
+        finally:
+            server.stop()
+        if "idle" in steps:
+            step_idle(args, cache, results)
+
+    text = json.dumps(results, indent=2)
+    print(text)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(text + "\n")
+    if FAILURES:
+        print(f"{len(FAILURES)} check(s) failed: " + "; ".join(FAILURES), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
