@@ -17,6 +17,7 @@ mod cache;
 pub mod error;
 mod extract;
 pub mod openapi;
+mod params;
 mod public_url;
 pub mod routes;
 mod state;

@@ -1776,3 +1776,90 @@ async fn spellings_of_a_tile_request_give_the_same_tile() {
         assert_eq!(again.headers[header::ETAG], first.headers[header::ETAG]);
     }
 }
+
+/// What the OpenAPI document bounds is refused outside those bounds with a 400 that names the
+/// parameter (issue 15: a contract that matches the server). Before, any u16 was a year (a
+/// tile of year 0 was an empty tile, cached), `level` took StatLine's spellings and
+/// `dialect` the CLI's aliases.
+#[tokio::test]
+async fn parameters_outside_the_documented_ranges_are_refused_by_name() {
+    let bad = StatusCode::BAD_REQUEST;
+    assert_get_errors(&[
+        (
+            "/api/v1/regions/BU03440613/profile?year=1899",
+            bad,
+            "'year'",
+        ),
+        (
+            "/api/v1/regions/BU03440613/profile.csv?year=0",
+            bad,
+            "'year'",
+        ),
+        (
+            "/api/v1/regions/BU03440613/profile.xlsx?year=2101",
+            bad,
+            "'year'",
+        ),
+        (
+            "/api/v1/regions/BU03440613/profile.pdf?year=65535",
+            bad,
+            "'year'",
+        ),
+        ("/api/v1/regions/BU03440613/peers?year=0", bad, "'year'"),
+        ("/api/v1/indicators/inwoners/values?year=0", bad, "'year'"),
+        (
+            "/api/v1/hotspots?within=GM0344&indicator=inwoners&year=0",
+            bad,
+            "'year'",
+        ),
+        (
+            "/api/v1/harmonise?from=0&to=2022&within=GM0034",
+            bad,
+            "'from'",
+        ),
+        (
+            "/api/v1/harmonise?from=2021&to=9999&within=GM0034",
+            bad,
+            "'to'",
+        ),
+        (
+            "/api/v1/harmonise?from=2021&to=2022&within=GM0034&year=1",
+            bad,
+            "'year'",
+        ),
+        ("/tiles/buurt/0/0/0.mvt?year=0", bad, "'year'"),
+        ("/tiles/buurt.json?year=2101", bad, "'year'"),
+        ("/api/v1/regions?level=Gemeente", bad, "'level'"),
+        ("/api/v1/regions?level=nederland", bad, "'level'"),
+        (
+            "/api/v1/indicators/inwoners/values?level=%20wijk",
+            bad,
+            "'level'",
+        ),
+        (
+            "/api/v1/regions/BU03440613/profile.csv?dialect=en",
+            bad,
+            "'dialect'",
+        ),
+    ])
+    .await;
+    // The edges themselves are years (the profile as of 2100 is the newest one).
+    let (status, _, _) = get("/api/v1/regions/BU03440613/profile?year=2100").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(get_json("/api/v1/regions?level=land").await[0]["code"].is_string());
+    for (body, names) in [
+        (
+            r#"{"name": "x", "buurten": ["BU03440613"], "year": 1899}"#,
+            "'year'",
+        ),
+        // Only the spelling the document's pattern states: upper case, with `BU`.
+        (r#"{"name": "x", "buurten": ["bu03440613"]}"#, "bu03440613"),
+        (r#"{"name": "x", "buurten": ["03440613"]}"#, "03440613"),
+        (r#"{"name": "x", "buurten": [" BU03440613"]}"#, "BU03440613"),
+        (r#"{"name": "\u3000", "buurten": ["BU03440613"]}"#, "'name'"),
+    ] {
+        let (status, msg) = error_of(post_json("/api/v1/areas/diagnose", body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {msg}");
+        assert!(msg.contains(names), "{body}: {msg}");
+    }
+}

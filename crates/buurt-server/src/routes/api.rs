@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use buurt_core::{BuurtCode, Level, RegionCode};
 use buurt_diagnose::atlas::{CellIndex, GroupKey};
-use buurt_diagnose::diagnose::csv_export::{self, CsvDialect};
+use buurt_diagnose::diagnose::csv_export;
 use buurt_diagnose::diagnose::{Diagnose, Weights};
 use buurt_diagnose::stats::classify::{Method, breaks};
 use buurt_io::crs::{PointWgs84, geometry_rd_to_wgs84};
@@ -19,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{JsonBody, P, Q};
+use crate::params;
 use crate::state::{AppState, Loaded, TILE_LEVELS, known_code};
 use buurt_tiles::choropleth::{IndicatorIx, value_at, years_of};
 
@@ -82,11 +83,13 @@ pub struct IndicatorInfo {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct IndicatorsQuery {
-    /// Only indicators with a published value for a region of this level (gemeente, wijk or
-    /// buurt) within `within`; `years` then lists the years with such values.
+    /// Only indicators with a published value for a region of this level within `within`
+    /// (default buurt); `years` then lists the years with such values.
+    #[param(value_type = Option<params::RegionLevel>, inline)]
     pub level: Option<String>,
     /// Only indicators with a published value within this code (e.g. GM0344); with `level`
     /// (default buurt).
+    #[param(example = "GM0344")]
     pub within: Option<String>,
 }
 
@@ -94,14 +97,14 @@ pub struct IndicatorsQuery {
 /// `level`), only the indicators and years with published values there, as a map picker wants.
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "api", params(IndicatorsQuery),
     responses((status = 200, description = "the indicators", body = Vec<IndicatorInfo>),
-        (status = 400, description = "bad level", body = ErrorBody),
+        (status = 400, description = "a level not in the list, or a level without within", body = ErrorBody),
         (status = 404, description = "unknown code in within", body = ErrorBody)))]
 pub async fn indicators(
     State(state): State<AppState>,
     Q(query): Q<IndicatorsQuery>,
 ) -> Result<Json<Vec<IndicatorInfo>>, ApiError> {
     let loaded = state.loaded();
-    let level = parse_level(query.level.as_deref())?;
+    let level = params::level(query.level.as_deref())?;
     let within = parse_within(loaded.atlas(), query.within.as_deref())?;
     if query.level.is_some() && within.is_none() {
         return Err(ApiError::bad(
@@ -165,12 +168,6 @@ fn published_in(engine: &CellIndex, ix: u16, year: u16, places: &[u32]) -> bool 
                 })
             })
         })
-}
-
-fn parse_level(text: Option<&str>) -> Result<Level, ApiError> {
-    text.map_or(Ok(Level::Buurt), |t| {
-        t.parse::<Level>().map_err(|e| ApiError::bad("level", e))
-    })
 }
 
 fn parse_within(
@@ -268,9 +265,11 @@ fn summary(loaded: &Loaded, info: &buurt_diagnose::atlas::RegionInfo) -> RegionS
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RegionsQuery {
-    /// gemeente, wijk or buurt (default buurt).
+    /// land, gemeente, wijk or buurt (default buurt).
+    #[param(value_type = Option<params::RegionLevel>, inline)]
     pub level: Option<String>,
     /// Only regions within this code (e.g. GM0344, WK034405).
+    #[param(example = "WK034405")]
     pub within: Option<String>,
 }
 
@@ -296,14 +295,14 @@ fn newest_regions(
 /// Regions of a level, optionally within a gemeente or wijk.
 #[utoipa::path(get, path = "/api/v1/regions", tag = "api", params(RegionsQuery),
     responses((status = 200, description = "the regions", body = Vec<RegionSummary>),
-        (status = 400, description = "bad level", body = ErrorBody),
+        (status = 400, description = "a level not in the list", body = ErrorBody),
         (status = 404, description = "unknown code in within", body = ErrorBody)))]
 pub async fn regions(
     State(state): State<AppState>,
     Q(query): Q<RegionsQuery>,
 ) -> Result<Json<Vec<RegionSummary>>, ApiError> {
     let loaded = state.loaded();
-    let level = parse_level(query.level.as_deref())?;
+    let level = params::level(query.level.as_deref())?;
     let within = parse_within(loaded.atlas(), query.within.as_deref())?;
     Ok(Json(
         newest_regions(loaded.atlas(), level, within)
@@ -345,8 +344,9 @@ fn geojson_multipolygon(mp: &geo_types::MultiPolygon<f64>) -> Value {
 
 /// A region with its GeoJSON geometry (WGS84).
 #[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "api",
-    params(("code" = String, Path, description = "region code, e.g. BU03440613")),
+    params(("code" = String, Path, description = "region code, e.g. BU03440613", example = "BU03440613")),
     responses((status = 200, description = "the region", body = RegionDetail),
+        (status = 400, description = "a path that is not UTF-8 once percent-decoded", body = ErrorBody),
         (status = 404, description = "unknown region code", body = ErrorBody)))]
 pub async fn region(
     State(state): State<AppState>,
@@ -379,19 +379,14 @@ pub async fn region(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProfileQuery {
-    /// Each indicator at its latest year up to this one.
+    /// Each indicator at its latest year up to this one; a year before all of the region's
+    /// values is a 400 that lists the years there are.
+    #[param(minimum = 1900, maximum = 2100)]
     pub year: Option<u16>,
     /// For CSV: `rfc4180` (default: `,` and a decimal point) or `nl` (Dutch Excel: `;`, a
     /// decimal comma and a UTF-8 byte order mark).
+    #[param(value_type = Option<params::DialectName>, inline)]
     pub dialect: Option<String>,
-}
-
-/// The CSV dialect a query names.
-fn csv_dialect(name: Option<&str>) -> Result<CsvDialect, ApiError> {
-    name.map_or(Ok(CsvDialect::Rfc4180), |d| {
-        CsvDialect::parse(d)
-            .ok_or_else(|| ApiError::bad("dialect", format!("'{d}' is not one of rfc4180, nl")))
-    })
 }
 
 /// CSV bytes as a download: `text/csv` with its encoding and whether it carries a header
@@ -418,6 +413,7 @@ fn profile_of(
     code: &str,
     year: Option<u16>,
 ) -> Result<buurt_diagnose::diagnose::Profile, ApiError> {
+    let year = params::year("year", year)?;
     let loaded = state.loaded();
     known_code(loaded.atlas(), code)?;
     Ok(Diagnose::new(loaded.atlas()).profile(code, year)?)
@@ -425,9 +421,9 @@ fn profile_of(
 
 /// The diagnose of a region: the same JSON as `buurt diagnose CODE`.
 #[utoipa::path(get, path = "/api/v1/regions/{code}/profile", tag = "api",
-    params(("code" = String, Path, description = "region code"), ProfileQuery),
+    params(("code" = String, Path, description = "region code (buurt, wijk, gemeente or NL00)", example = "WK034405"), ProfileQuery),
     responses((status = 200, description = "the profile (as `buurt diagnose`)", body = buurt_diagnose::diagnose::Profile),
-        (status = 400, description = "bad year", body = ErrorBody),
+        (status = 400, description = "a year out of range or before all of the region's values, or a malformed query", body = ErrorBody),
         (status = 404, description = "unknown region code", body = ErrorBody)))]
 pub async fn profile(
     State(state): State<AppState>,
@@ -439,15 +435,16 @@ pub async fn profile(
 
 /// The diagnose of a region as CSV (as `buurt diagnose --format csv`).
 #[utoipa::path(get, path = "/api/v1/regions/{code}/profile.csv", tag = "api",
-    params(("code" = String, Path, description = "region code"), ProfileQuery),
+    params(("code" = String, Path, description = "region code (buurt, wijk, gemeente or NL00)", example = "WK034405"), ProfileQuery),
     responses((status = 200, description = "one row per indicator", content_type = "text/csv"),
+        (status = 400, description = "a year out of range or before all of the region's values, a dialect not in the list, or a malformed query", body = ErrorBody),
         (status = 404, description = "unknown region code", body = ErrorBody)))]
 pub async fn profile_csv(
     State(state): State<AppState>,
     P(code): P<String>,
     Q(query): Q<ProfileQuery>,
 ) -> Result<Response, ApiError> {
-    let dialect = csv_dialect(query.dialect.as_deref())?;
+    let dialect = params::csv_dialect(query.dialect.as_deref())?;
     let profile = profile_of(&state, &code, query.year)?;
     let mut out = Vec::new();
     csv_export::write_csv(std::slice::from_ref(&profile), dialect, &mut out)
@@ -458,10 +455,10 @@ pub async fn profile_csv(
 /// The diagnose of a region as an Excel workbook (as `buurt diagnose --format xlsx`): an
 /// overview sheet and a sheet per theme.
 #[utoipa::path(get, path = "/api/v1/regions/{code}/profile.xlsx", tag = "api",
-    params(("code" = String, Path, description = "region code"), ProfileQuery),
+    params(("code" = String, Path, description = "region code (buurt, wijk, gemeente or NL00)", example = "WK034405"), ProfileQuery),
     responses((status = 200, description = "the workbook",
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 400, description = "bad year", body = ErrorBody),
+        (status = 400, description = "a year out of range or before all of the region's values, or a malformed query", body = ErrorBody),
         (status = 404, description = "unknown region code", body = ErrorBody)))]
 pub async fn profile_xlsx(
     State(state): State<AppState>,
@@ -481,9 +478,9 @@ pub async fn profile_xlsx(
 /// The diagnose of a region as a printable A4 PDF (as `buurt diagnose --format pdf`): a
 /// location map, the wijkpact's sections with trend lines, the sources and the date.
 #[utoipa::path(get, path = "/api/v1/regions/{code}/profile.pdf", tag = "api",
-    params(("code" = String, Path, description = "region code"), ProfileQuery),
+    params(("code" = String, Path, description = "region code (buurt, wijk, gemeente or NL00)", example = "WK034405"), ProfileQuery),
     responses((status = 200, description = "the PDF", content_type = "application/pdf"),
-        (status = 400, description = "bad year", body = ErrorBody),
+        (status = 400, description = "a year out of range or before all of the region's values, or a malformed query", body = ErrorBody),
         (status = 404, description = "unknown region code", body = ErrorBody)))]
 pub async fn profile_pdf(
     State(state): State<AppState>,
@@ -529,18 +526,24 @@ fn download(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Respo
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ValuesQuery {
-    /// gemeente, wijk or buurt (default buurt).
+    /// land, gemeente, wijk or buurt (default buurt).
+    #[param(value_type = Option<params::RegionLevel>, inline)]
     pub level: Option<String>,
     /// Only regions within this code.
+    #[param(example = "GM0344")]
     pub within: Option<String>,
     /// Latest year up to this one (default: latest).
+    #[param(minimum = 1900, maximum = 2100)]
     pub year: Option<u16>,
     /// Number of classes, 1..=12 (default 5).
+    #[param(minimum = 1, maximum = 12)]
     pub classes: Option<usize>,
     /// quantile, jenks or equal (default quantile).
+    #[param(value_type = Option<params::ClassMethod>, inline)]
     pub method: Option<String>,
     /// What the breaks classify: `value` (default) or `index` (each region's `index`, as a
     /// map of the index against the gemeente colours it).
+    #[param(value_type = Option<params::ValuesMode>, inline)]
     pub mode: Option<String>,
 }
 
@@ -644,9 +647,9 @@ fn parse_mode(text: Option<&str>) -> Result<ValuesMode, ApiError> {
 /// An indicator's values per region with their index and band against the gemeente, and class
 /// breaks over the values or (`mode=index`) over the indexes.
 #[utoipa::path(get, path = "/api/v1/indicators/{id}/values", tag = "api",
-    params(("id" = String, Path, description = "indicator id"), ValuesQuery),
+    params(("id" = String, Path, description = "indicator id", example = "inwoners"), ValuesQuery),
     responses((status = 200, description = "the values and class breaks", body = IndicatorValues),
-        (status = 400, description = "bad level, classes, method or mode", body = ErrorBody),
+        (status = 400, description = "level, year, classes, method or mode out of range or not in the list", body = ErrorBody),
         (status = 404, description = "unknown indicator or within code, or a year before the first with values (the message lists the years)", body = ErrorBody)))]
 pub async fn indicator_values(
     State(state): State<AppState>,
@@ -656,7 +659,7 @@ pub async fn indicator_values(
     let loaded = state.loaded();
     let ix = IndicatorIx::of(loaded.atlas().catalogue(), &id)
         .map_err(|e| ApiError::NotFound(e.to_string()))?;
-    let level = parse_level(query.level.as_deref())?;
+    let level = params::level(query.level.as_deref())?;
     let within = parse_within(loaded.atlas(), query.within.as_deref())?;
     let classes = query.classes.unwrap_or(5);
     if !(1..=MAX_CLASSES).contains(&classes) {
@@ -670,13 +673,14 @@ pub async fn indicator_values(
         .parse()
         .map_err(|e: String| ApiError::bad("method", e))?;
     let mode = parse_mode(query.mode.as_deref())?;
-    if let Some(year) = query.year {
+    let year = params::year("year", query.year)?;
+    if let Some(year) = year {
         check_year_has_data(loaded.atlas(), &id, year)?;
     }
     let values: Vec<RegionValue> = newest_regions(loaded.atlas(), level, within)
         .into_iter()
         .map(|r| {
-            let cell = value_at(loaded.atlas(), r.key.code, ix, query.year);
+            let cell = value_at(loaded.atlas(), r.key.code, ix, year);
             // The standing the tiles use: index and band only beside a published value.
             let standing = cell
                 .filter(|c| c.value.is_some())
@@ -712,7 +716,7 @@ pub async fn indicator_values(
         indicator: id,
         level: level.as_str().to_owned(),
         within: within.map(|w| w.to_string()),
-        year: query.year,
+        year,
         method: method_name.to_owned(),
         mode: match mode {
             ValuesMode::Value => "value",
@@ -727,13 +731,42 @@ pub async fn indicator_values(
 
 /// A user-defined area: the buurten of, for instance, a wijkpact.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"name": "Wijkpact Oost", "buurten": ["BU03440613", "BU03440614"]}))]
 pub struct AreaRequest {
-    /// Name shown in the profile.
+    /// Name shown in the profile: anything but only white space.
+    #[schema(
+        min_length = 1,
+        pattern = r"[^\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]",
+        example = "Wijkpact Oost"
+    )]
     pub name: String,
-    /// Buurt codes, all in one gemeente.
+    /// Buurt codes, all in one gemeente, each once (described in [`buurt_codes_schema`]).
+    #[schema(schema_with = buurt_codes_schema)]
     pub buurten: Vec<String>,
-    /// Each indicator at its latest year up to this one.
+    /// Each indicator at its latest year up to this one; a year before all of the area's values
+    /// is a 400 that lists the years there are.
+    #[schema(minimum = 1900, maximum = 2100)]
     pub year: Option<u16>,
+}
+
+/// A buurt code as an area lists it.
+#[derive(ToSchema)]
+#[schema(pattern = "^BU[0-9]{4}[0-9A-Z]{4}$")]
+#[allow(dead_code)] // only describes the body in the document
+pub struct BuurtCodeText(String);
+
+/// The schema of an area's `buurten`: at least one, each once, spelled as [`BuurtCodeText`].
+fn buurt_codes_schema() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::Ref::from_schema_name("BuurtCodeText"))
+        .description(Some(
+            "Buurt codes (`BU`, the gemeente's four digits and four more digits or capitals), \
+             all in one gemeente, each once.",
+        ))
+        .min_items(Some(1))
+        .unique_items(true)
+        .examples([serde_json::json!(["BU03440613", "BU03440614"])])
+        .build()
 }
 
 /// Query of `/api/v1/areas/diagnose`.
@@ -742,8 +775,10 @@ pub struct AreaRequest {
 pub struct AreaQuery {
     /// `json` (default) or `csv`: one row per indicator, as
     /// `/api/v1/regions/{code}/profile.csv`.
+    #[param(value_type = Option<params::AreaFormat>, inline)]
     pub format: Option<String>,
     /// For CSV: `rfc4180` (default) or `nl`, as for `profile.csv`.
+    #[param(value_type = Option<params::DialectName>, inline)]
     pub dialect: Option<String>,
 }
 
@@ -753,9 +788,10 @@ pub struct AreaQuery {
     params(AreaQuery),
     responses((status = 200, description = "the profile of the area: JSON, or CSV with `format=csv`",
             content((buurt_diagnose::diagnose::Profile = "application/json"), (String = "text/csv"))),
-        (status = 400, description = "malformed body or buurt code, or bad format", body = ErrorBody),
+        (status = 400, description = "malformed body, a blank name, no buurt, a buurt code not in the pattern or given twice, buurten in more than one gemeente, a year out of range or before all of their values, or a format or dialect not in the list", body = ErrorBody),
         (status = 404, description = "unknown buurt", body = ErrorBody),
-        (status = 413, description = "body too large", body = ErrorBody)))]
+        (status = 413, description = "body larger than 64 KiB", body = ErrorBody),
+        (status = 415, description = "a body without the JSON content type", body = ErrorBody)))]
 pub async fn area_diagnose(
     State(state): State<AppState>,
     Q(query): Q<AreaQuery>,
@@ -771,7 +807,9 @@ pub async fn area_diagnose(
             ));
         }
     };
-    let dialect = csv_dialect(query.dialect.as_deref())?;
+    let dialect = params::csv_dialect(query.dialect.as_deref())?;
+    let year = params::year("year", request.year)?;
+    // `trim` drops exactly the white space the document's pattern for `name` excludes.
     if request.name.trim().is_empty() {
         return Err(ApiError::bad("name", "an area needs a name"));
     }
@@ -780,14 +818,22 @@ pub async fn area_diagnose(
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            b.trim()
-                .parse::<BuurtCode>()
+            // Only the spelling the document states; `BuurtCode`'s parser also takes lower
+            // case, white space and codes without `BU`, which would make two spellings of
+            // one buurt pass the document's `uniqueItems` and then fail as a repeat.
+            if !is_buurt_code_text(b) {
+                return Err(ApiError::bad(
+                    "buurten",
+                    format!("item {i} '{b}' is not a buurt code (BU and 8 digits or capitals)"),
+                ));
+            }
+            b.parse::<BuurtCode>()
                 .map_err(|e| ApiError::bad("buurten", format!("item {i} '{b}': {e}")))
         })
         .collect::<Result<_, _>>()?;
     let loaded = state.loaded();
     let diagnose = Diagnose::new(loaded.atlas());
-    let profile = diagnose.area(&request.name, &buurten, request.year, &Weights::default())?;
+    let profile = diagnose.area(&request.name, &buurten, year, &Weights::default())?;
     if !csv {
         return Ok(Json(profile).into_response());
     }
@@ -798,13 +844,27 @@ pub async fn area_diagnose(
     Ok(csv_response(out, "buurt-gebied.csv"))
 }
 
+/// Whether `text` is spelled as [`BuurtCodeText`]'s pattern says: `BU`, four digits, four
+/// digits or capitals.
+fn is_buurt_code_text(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b.starts_with(b"BU")
+        && b[2..6].iter().all(u8::is_ascii_digit)
+        && b[6..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+}
+
 /// Query of `/api/v1/locate`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LocateQuery {
     /// Longitude (WGS84 degrees east).
+    #[param(minimum = -180, maximum = 180, example = 5.1365)]
     pub lon: f64,
-    /// Latitude (WGS84 degrees north).
+    /// Latitude (WGS84 degrees north), within Web Mercator's -85..=85.
+    #[param(minimum = -85, maximum = 85, example = 52.0894)]
     pub lat: f64,
 }
 
@@ -835,7 +895,7 @@ pub struct Located {
 /// The buurt, wijk and gemeente at a point (WGS84).
 #[utoipa::path(get, path = "/api/v1/locate", tag = "api", params(LocateQuery),
     responses((status = 200, description = "the regions at the point", body = Located),
-        (status = 400, description = "bad lon/lat", body = ErrorBody),
+        (status = 400, description = "lon or lat missing, not a number or out of range", body = ErrorBody),
         (status = 404, description = "no region at that point", body = ErrorBody)))]
 pub async fn locate(
     State(state): State<AppState>,
