@@ -113,10 +113,11 @@ pub async fn indicators(
         ));
     }
     let engine = loaded.atlas().cells();
-    // The regions of that level within the code, in any indeling.
-    let places: Vec<u32> = within.map_or_else(Vec::new, |w| {
+    // The regions of that level within the code, in any indeling, as a mask over region
+    // numbers.
+    let places: Vec<bool> = within.map_or_else(Vec::new, |w| {
         (0..engine.region_count())
-            .filter(|&r| {
+            .map(|r| {
                 let key = engine.region_key(r);
                 key.code.level() == level && key.code.is_within(&w)
             })
@@ -130,7 +131,7 @@ pub async fn indicators(
         };
         let mut years = years_of(engine, ix);
         if within.is_some() {
-            years.retain(|&year| published_in(engine, ix.get(), year, &places));
+            years.retain(|&year| published_in(engine, ix.get(), year, level, &places));
             if years.is_empty() {
                 continue;
             }
@@ -151,8 +152,12 @@ pub async fn indicators(
     Ok(Json(out))
 }
 
-/// Whether any of `places` has a published value of indicator `ix` in `year`, in any source.
-fn published_in(engine: &CellIndex, ix: u16, year: u16, places: &[u32]) -> bool {
+/// Whether any region of `level` marked in `places` has a published value of indicator `ix` in
+/// `year`, in any source. Walks the level's cells of each group once: looking each place up
+/// instead took 7 – 21 s for `within=NL00` (every buurt, for each indicator, year and
+/// source, most of them without buurt cells at all).
+fn published_in(engine: &CellIndex, ix: u16, year: u16, level: Level, places: &[bool]) -> bool {
+    let regions = engine.cell_regions();
     engine
         .dataset_ids()
         .map(|dataset| GroupKey {
@@ -161,11 +166,11 @@ fn published_in(engine: &CellIndex, ix: u16, year: u16, places: &[u32]) -> bool 
             year,
         })
         .any(|g| {
-            places.iter().any(|&r| {
-                engine.cell(g, r).is_some_and(|c| {
+            engine.level_cells(g, level).any(|c| {
+                places.get(regions[c] as usize).copied().unwrap_or(false) && {
                     let (v, missing) = engine.cell_value(c);
                     missing.is_none() && v.is_finite()
-                })
+                }
             })
         })
 }
@@ -321,7 +326,7 @@ pub struct RegionDetail {
     /// Indelingen in which the code exists.
     pub indelingen: Vec<u16>,
     /// The boundary as a GeoJSON MultiPolygon (WGS84), if the atlas has one.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub geometry: Option<Value>,
 }
 
