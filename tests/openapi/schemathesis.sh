@@ -6,7 +6,13 @@
 #   status_code_conformance      every status is one the document lists for the operation,
 #   content_type_conformance     the Content-Type is one it lists for that status,
 #   response_headers_conformance documented headers (Retry-After) match their schema,
-#   response_schema_conformance  the body matches the schema of that status.
+#   response_schema_conformance  the body matches the schema of that status,
+#   negative_data_rejection      a request the document calls invalid (a year or k out of
+#                                range, a level not in the enum, …) is refused with a 4xx,
+#   unsupported_method           a method the document does not list gets 405.
+# Not positive_data_acceptance: a request valid by the schema may still be refused by what
+# only the data decide (an unknown code or id is a 404, a year before all values or buurten
+# of two gemeenten a 400), and those refusals are documented.
 # A failure or an error (e.g. a request over the 10-s read timeout) exits non-zero.
 #
 # Builds nothing: BUURT_BIN, else debug/buurt in CARGO_TARGET_DIR or target/ (as check.sh).
@@ -79,7 +85,7 @@ python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], time
 status=0
 (cd "$work" && "$venv/bin/st" run "$base/openapi.json" \
   --url "$base" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,unsupported_method \
   --seed 15 \
   --max-examples "${BUURT_SCHEMATHESIS_EXAMPLES:-50}" \
   --workers 1 \

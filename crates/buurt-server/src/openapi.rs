@@ -254,6 +254,20 @@ mod tests {
                 );
             }
         }
+        // Only the CSV reads `dialect`: elsewhere the document would promise a 400 for a bad
+        // one that the handler never checks (schemathesis found `profile?dialect=AAA` a 200).
+        for path in [
+            "/api/v1/regions/{code}/profile",
+            "/api/v1/regions/{code}/profile.xlsx",
+            "/api/v1/regions/{code}/profile.pdf",
+        ] {
+            let params = doc["paths"][path]["get"]["parameters"].as_array().unwrap();
+            assert!(!params.iter().any(|p| p["name"] == "dialect"), "{path}");
+        }
+        assert_eq!(
+            param("/api/v1/regions/{code}/profile.csv", "dialect")["enum"],
+            serde_json::json!(["rfc4180", "nl"])
+        );
         let body = crate::extract::BODY_LIMIT_BYTES;
         let described =
             doc["paths"]["/api/v1/areas/diagnose"]["post"]["responses"]["413"]["description"]

@@ -388,8 +388,19 @@ pub struct ProfileQuery {
     /// values is a 400 that lists the years there are.
     #[param(minimum = 1900, maximum = 2100)]
     pub year: Option<u16>,
-    /// For CSV: `rfc4180` (default: `,` and a decimal point) or `nl` (Dutch Excel: `;`, a
-    /// decimal comma and a UTF-8 byte order mark).
+}
+
+/// Query of `profile.csv`: the profile's, and the dialect. Apart, so that the other formats do
+/// not list a `dialect` they ignore (schemathesis found `?dialect=AAA` accepted there).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CsvQuery {
+    /// Each indicator at its latest year up to this one; a year before all of the region's
+    /// values is a 400 that lists the years there are.
+    #[param(minimum = 1900, maximum = 2100)]
+    pub year: Option<u16>,
+    /// `rfc4180` (default: `,` and a decimal point) or `nl` (Dutch Excel: `;`, a decimal comma
+    /// and a UTF-8 byte order mark).
     #[param(value_type = Option<params::DialectName>, inline)]
     pub dialect: Option<String>,
 }
@@ -440,14 +451,14 @@ pub async fn profile(
 
 /// The diagnose of a region as CSV (as `buurt diagnose --format csv`).
 #[utoipa::path(get, path = "/api/v1/regions/{code}/profile.csv", tag = "api",
-    params(("code" = String, Path, description = "region code (buurt, wijk, gemeente or NL00)", example = "WK034405"), ProfileQuery),
+    params(("code" = String, Path, description = "region code (buurt, wijk, gemeente or NL00)", example = "WK034405"), CsvQuery),
     responses((status = 200, description = "one row per indicator", content_type = "text/csv"),
         (status = 400, description = "a year out of range or before all of the region's values, a dialect not in the list, or a malformed query", body = ErrorBody),
         (status = 404, description = "unknown region code", body = ErrorBody)))]
 pub async fn profile_csv(
     State(state): State<AppState>,
     P(code): P<String>,
-    Q(query): Q<ProfileQuery>,
+    Q(query): Q<CsvQuery>,
 ) -> Result<Response, ApiError> {
     let dialect = params::csv_dialect(query.dialect.as_deref())?;
     let profile = profile_of(&state, &code, query.year)?;
