@@ -41,7 +41,7 @@ use crate::routes::tiles;
         openapi_json,
     ),
     components(schemas(crate::error::ErrorBody, crate::params::IndicatorId, api::BuurtCodeText)),
-    modifiers(&Unavailable)
+    modifiers(&Amend)
 )]
 pub struct ApiDoc;
 
@@ -59,12 +59,12 @@ pub const BUSY_ROUTES: &[&str] = &[
     "/tiles/{layer}/{z}/{x}/{y}.mvt",
 ];
 
-/// Adds the 503 every operation can answer (the time limit wraps every route) as a shared
-/// response, and on [`BUSY_ROUTES`] the one with `Retry-After`; one place rather than a copy
-/// in each handler's annotation.
-struct Unavailable;
+/// What the annotations cannot say, or would say in many copies: the 503 every operation can
+/// answer (the time limit wraps every route) as a shared response, on [`BUSY_ROUTES`] the one
+/// with `Retry-After`; and that the peers' ids are distinct.
+struct Amend;
 
-impl Modify for Unavailable {
+impl Modify for Amend {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let error_body = || Content::new(Some(Ref::from_schema_name("ErrorBody")));
         let timed_out = ResponseBuilder::new()
@@ -268,6 +268,23 @@ mod tests {
             param("/api/v1/regions/{code}/profile.csv", "dialect")["enum"],
             serde_json::json!(["rfc4180", "nl"])
         );
+        // Each route of the compute pool exists and says it may answer 503 with Retry-After.
+        for path in super::BUSY_ROUTES {
+            let op = doc["paths"][path]
+                .as_object()
+                .unwrap()
+                .values()
+                .next()
+                .unwrap();
+            assert_eq!(
+                op["responses"]["503"]["$ref"], "#/components/responses/Busy",
+                "{path}"
+            );
+        }
+        let busy = &doc["components"]["responses"]["Busy"];
+        assert_eq!(busy["headers"]["Retry-After"]["schema"]["type"], "integer");
+        let health = &doc["paths"]["/health"]["get"]["responses"]["503"];
+        assert_eq!(health["$ref"], "#/components/responses/Unavailable");
         let body = crate::extract::BODY_LIMIT_BYTES;
         let described =
             doc["paths"]["/api/v1/areas/diagnose"]["post"]["responses"]["413"]["description"]
