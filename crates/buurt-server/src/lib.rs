@@ -20,6 +20,7 @@ mod compute;
 pub mod error;
 mod extract;
 pub mod openapi;
+mod params;
 mod profile_cache;
 mod public_url;
 pub mod routes;

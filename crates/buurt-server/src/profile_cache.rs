@@ -74,6 +74,7 @@ pub(crate) async fn profile(
     code: &str,
     year: Option<u16>,
 ) -> Result<Arc<CachedProfile>, ApiError> {
+    let year = crate::params::year("year", year)?;
     let loaded = state.loaded();
     let (code, _) = known_code(loaded.atlas(), code)?;
     let key = match year {

@@ -13,6 +13,7 @@ use utoipa::IntoParams;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::Q;
+use crate::params;
 use crate::state::{AppState, known_code};
 
 /// Query of `/api/v1/harmonise`.
@@ -20,16 +21,22 @@ use crate::state::{AppState, known_code};
 #[into_params(parameter_in = Query)]
 pub struct HarmoniseQuery {
     /// The indeling the values are on (e.g. 2021).
+    #[param(minimum = 1900, maximum = 2100, example = 2021)]
     pub from: u16,
-    /// The indeling to carry them to (e.g. 2022).
+    /// The indeling to carry them to (e.g. 2022), not `from`.
+    #[param(minimum = 1900, maximum = 2100, example = 2022)]
     pub to: u16,
     /// The gemeente (e.g. GM0034).
+    #[param(example = "GM0034")]
     pub within: String,
     /// wijk (default) or buurt.
+    #[param(value_type = Option<params::HarmoniseLevel>, inline)]
     pub level: Option<String>,
     /// One indicator id (default: every indicator with values on `from`).
+    #[param(example = "inwoners")]
     pub indicator: Option<String>,
     /// One year of the values (default: every year on `from`).
+    #[param(minimum = 1900, maximum = 2100)]
     pub year: Option<u16>,
 }
 
@@ -41,7 +48,7 @@ pub struct HarmoniseQuery {
 /// more than 1 % has no value.
 #[utoipa::path(get, path = "/api/v1/harmonise", tag = "api", params(HarmoniseQuery),
     responses((status = 200, description = "the values carried over, per target region", body = Harmonisation),
-        (status = 400, description = "bad level, within not a gemeente, from = to, or an indicator that does not interpolate",
+        (status = 400, description = "a level not in the list, within not a gemeente, from, to or year out of range, from = to, no regions of from or to, or an indicator that does not interpolate",
             body = ErrorBody),
         (status = 404, description = "unknown gemeente or indicator, or no polygons of an indeling",
             body = ErrorBody)))]
@@ -51,6 +58,9 @@ pub async fn harmonise(
 ) -> Result<Json<Harmonisation>, ApiError> {
     let loaded = state.loaded();
     let atlas = loaded.atlas();
+    params::year("from", Some(query.from))?;
+    params::year("to", Some(query.to))?;
+    let year = params::year("year", query.year)?;
     let (within, _) = known_code(atlas, &query.within)?;
     if !matches!(within, RegionCode::Gemeente(_)) {
         return Err(ApiError::bad(
@@ -85,7 +95,7 @@ pub async fn harmonise(
                     within,
                     level,
                     indicator: query.indicator.as_deref(),
-                    year: query.year,
+                    year,
                 },
             )
             .map_err(ApiError::from)

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::Q;
+use crate::params;
 use crate::state::{AppState, known_code};
 
 /// Most permutations a request may ask for: each costs a pass over every region's neighbours.
@@ -20,19 +21,25 @@ pub const MAX_PERMUTATIONS: usize = 9999;
 #[into_params(parameter_in = Query)]
 pub struct HotspotsQuery {
     /// The area: a gemeente or wijk code (e.g. GM0344), or NL00 for the whole country.
+    #[param(example = "GM0344")]
     pub within: String,
     /// buurt (default), wijk, or gemeente (only within NL00).
+    #[param(value_type = Option<params::HotspotLevel>, inline)]
     pub level: Option<String>,
     /// Indicator id.
+    #[param(example = "inwoners")]
     pub indicator: String,
     /// Year of the values (default: the newest year with values in the area, as the tiles'
     /// `<id>_cluster`).
+    #[param(minimum = 1900, maximum = 2100)]
     pub year: Option<u16>,
     /// Random permutations, 0..=9999 (default 999).
+    #[param(minimum = 0, maximum = 9999)]
     pub permutations: Option<usize>,
     /// Seed of the permutations (default 1).
     pub seed: Option<u64>,
-    /// Significance level of the cluster labels (default 0.05).
+    /// Significance level of the cluster labels, between 0 and 1 (default 0.05).
+    #[param(exclusive_minimum = 0, exclusive_maximum = 1)]
     pub alpha: Option<f64>,
     /// Benjamini–Hochberg false discovery rate instead of a test per region (default false).
     pub fdr: Option<bool>,
@@ -119,7 +126,7 @@ pub struct HotspotsBody {
 /// (as PySAL's esda).
 #[utoipa::path(get, path = "/api/v1/hotspots", tag = "api", params(HotspotsQuery),
     responses((status = 200, description = "global and local Moran's I", body = HotspotsBody),
-        (status = 400, description = "bad level, permutations or alpha, or too few regions",
+        (status = 400, description = "a level not in the list or gemeente outside NL00, year, permutations or alpha out of range, or too few regions",
             body = ErrorBody),
         (status = 404, description = "unknown area or indicator, or no values", body = ErrorBody)))]
 pub async fn hotspots(
@@ -169,7 +176,7 @@ pub async fn hotspots(
     };
     // All wijken of the Netherlands with 999 permutations take a while: off the serving thread.
     let indicator = query.indicator;
-    let asked_year = query.year;
+    let asked_year = params::year("year", query.year)?;
     let h = state
         .compute_pool()
         .run(move || {

@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{P, Q};
+use crate::params;
 use crate::state::{AppState, known_code};
 
 /// Query of `/api/v1/regions/{code}/peers`.
@@ -18,12 +19,17 @@ pub struct PeersQuery {
     /// How many peers, 1..=50 (default 5).
     #[param(minimum = 1, maximum = 50)]
     pub k: Option<usize>,
-    /// Indicator ids, comma-separated (default: the headline indicators of demografie and
-    /// zorgbehoefte that are not counts).
+    /// Indicator ids, comma-separated, each once (default: the headline indicators of
+    /// demografie and zorgbehoefte that are not counts); an empty item or an unknown id is
+    /// refused.
+    #[param(value_type = Option<Vec<params::IndicatorId>>, style = Form, explode = false, min_items = 1)]
     pub indicators: Option<String>,
     /// Values up to this year (default: the newest of each indicator).
+    #[param(minimum = 1900, maximum = 2100)]
     pub year: Option<u16>,
-    /// Only peers within this region (a gemeente code); default: all of Nederland.
+    /// Only peers within this region (a gemeente code, or a wijk for buurten); default: all
+    /// of Nederland.
+    #[param(example = "GM0344")]
     pub within: Option<String>,
 }
 
@@ -32,10 +38,10 @@ pub struct PeersQuery {
 /// indicator's part in it. Suppressed values are left out, never filled in; a peer that shares
 /// fewer indicators says so.
 #[utoipa::path(get, path = "/api/v1/regions/{code}/peers", tag = "api",
-    params(("code" = String, Path, description = "region code (buurt, wijk or gemeente)"),
+    params(("code" = String, Path, description = "region code (buurt, wijk or gemeente)", example = "BU03440613"),
         PeersQuery),
     responses((status = 200, description = "the nearest regions and what the comparison rests on", body = Peers),
-        (status = 400, description = "bad k, indicators or within", body = ErrorBody),
+        (status = 400, description = "k or year out of range, an empty, unknown or repeated id in indicators, a within that holds no regions of the code's level, or a code of another level", body = ErrorBody),
         (status = 404, description = "unknown region code", body = ErrorBody)))]
 pub async fn peers(
     State(state): State<AppState>,
@@ -56,6 +62,7 @@ pub async fn peers(
             format!("{k} is not between 1 and {MAX_K}"),
         ));
     }
+    let year = params::year("year", query.year)?;
     let indicators = match query.indicators.as_deref() {
         None => None,
         Some(list) => {
@@ -72,7 +79,7 @@ pub async fn peers(
     let options = PeerOptions {
         k,
         indicators,
-        year: query.year,
+        year,
         within,
     };
     let job = std::sync::Arc::clone(&loaded);

@@ -17,6 +17,7 @@ use super::tile_query;
 use crate::cache::EncodedTile;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{P, Q};
+use crate::params;
 use crate::state::{AppState, Loaded, TILE_LEVELS};
 
 /// The media type of Mapbox Vector Tiles.
@@ -28,10 +29,13 @@ pub use buurt_tiles::choropleth::TILEJSON_MAX_ZOOM;
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TileQuery {
-    /// Comma-separated indicator ids, at most 16 distinct (default: the catalogue's headline
-    /// indicators). Order and repeats do not matter; an empty item is refused.
+    /// Comma-separated indicator ids, at most 16 distinct (default, and when blank: the
+    /// catalogue's headline indicators). Order and repeats do not matter; an empty item or an
+    /// unknown id is refused.
+    #[param(value_type = Option<Vec<params::IndicatorId>>, style = Form, explode = false, max_items = 16)]
     pub indicators: Option<String>,
     /// Show each indicator at its latest year up to this one (default: the latest year).
+    #[param(minimum = 1900, maximum = 2100)]
     pub year: Option<u16>,
     /// Comma-separated indicator ids whose LISA cluster each feature carries as `<id>_cluster`
     /// (`high-high`, `low-low`, `high-low`, `low-high`, `not-significant`; absent for a region
@@ -40,6 +44,8 @@ pub struct TileQuery {
     /// of the buurt's gemeente, all wijken of the Netherlands, or all gemeenten, in the newest
     /// year up to `year` with values there: the same as `/api/v1/hotspots` for that area.
     /// Computed once per indicator, year, level and area, on the first tile that needs it.
+    /// At most 16 distinct ids, as `indicators`.
+    #[param(value_type = Option<Vec<params::IndicatorId>>, style = Form, explode = false, max_items = 16)]
     pub clusters: Option<String>,
 }
 
@@ -58,7 +64,7 @@ fn normalised(query: &TileQuery) -> Result<TileQuery, ApiError> {
     Ok(TileQuery {
         indicators: tile_query::normalise_ids("indicators", query.indicators.as_deref())?,
         clusters: tile_query::normalise_ids("clusters", query.clusters.as_deref())?,
-        year: query.year,
+        year: params::year("year", query.year)?,
     })
 }
 
@@ -87,16 +93,16 @@ fn check_layer(layer: &str) -> Result<(), ApiError> {
     path = "/tiles/{layer}/{z}/{x}/{y}.mvt",
     tag = "tiles",
     params(
-        ("layer" = String, Path, description = "gemeente, wijk, buurt, or label: a point inside each region of every level, with `layer`, `code`, `name` and the same indicator properties"),
-        ("z" = u8, Path, description = "zoom, 0..=22"),
-        ("x" = u32, Path, description = "column"),
-        ("y" = u32, Path, description = "row (XYZ, from the north)"),
+        ("layer" = inline(params::TileLayer), Path, description = "gemeente, wijk, buurt, or label: a point inside each region of every level, with `layer`, `code`, `name` and the same indicator properties"),
+        ("z" = u8, Path, description = "zoom, 0..=22", minimum = 0, maximum = 22, example = 12),
+        ("x" = u32, Path, description = "column, below 2^z", minimum = 0, maximum = 4_194_303, example = 2106),
+        ("y" = u32, Path, description = "row (XYZ, from the north), below 2^z", minimum = 0, maximum = 4_194_303, example = 1350),
         TileQuery
     ),
     responses(
         (status = 200, description = "the tile", content_type = "application/vnd.mapbox-vector-tile"),
-        (status = 400, description = "bad zoom or tile coordinates, or an unknown or empty id or more than 16 ids in `indicators` or `clusters`", body = ErrorBody),
-        (status = 404, description = "unknown layer", body = ErrorBody)
+        (status = 400, description = "zoom out of range, x or y not below 2^z, a year out of range, or an unknown or empty id or more than 16 ids in `indicators` or `clusters`", body = ErrorBody),
+        (status = 404, description = "unknown layer, or a last segment without `.mvt`", body = ErrorBody)
     )
 )]
 pub async fn tile(
@@ -210,10 +216,10 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
     get,
     path = "/tiles/{layer}.json",
     tag = "tiles",
-    params(("layer" = String, Path, description = "gemeente, wijk or buurt"), TileQuery),
+    params(("layer" = inline(params::TileLayer), Path, description = "gemeente, wijk, buurt or label"), TileQuery),
     responses(
         (status = 200, description = "TileJSON 3.0.0", body = Object),
-        (status = 400, description = "an unknown or empty id or more than 16 ids in `indicators` or `clusters`", body = ErrorBody),
+        (status = 400, description = "a year out of range, or an unknown or empty id or more than 16 ids in `indicators` or `clusters`", body = ErrorBody),
         (status = 404, description = "unknown layer", body = ErrorBody)
     )
 )]
