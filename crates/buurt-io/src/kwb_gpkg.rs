@@ -647,6 +647,9 @@ fn transform(polygons: Vec<RawPolygon>, crs: Crs) -> Vec<RawPolygon> {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use std::path::PathBuf;
 
@@ -655,11 +658,11 @@ mod tests {
     use super::*;
     use crate::gpkg_geometry::tests::encode;
 
-    fn catalogue() -> Catalogue {
+    pub(super) fn catalogue() -> Catalogue {
         buurt_core::test_support::small_catalogue(&["inwoners", "huishoudensgrootte"])
     }
 
-    fn square(x0: f64, y0: f64, size: f64) -> Vec<Vec<(f64, f64)>> {
+    pub(super) fn square(x0: f64, y0: f64, size: f64) -> Vec<Vec<(f64, f64)>> {
         vec![vec![
             (x0, y0),
             (x0 + size, y0),
@@ -670,7 +673,7 @@ mod tests {
     }
 
     /// A GeoPackage skeleton: the three required metadata tables with RD New and WGS84.
-    fn skeleton(path: &Path) -> Connection {
+    pub(super) fn skeleton(path: &Path) -> Connection {
         let conn = Connection::open(path).unwrap();
         conn.execute_batch(
             "PRAGMA application_id = 1196444487;
@@ -690,7 +693,7 @@ mod tests {
         conn
     }
 
-    fn add_layer(
+    pub(super) fn add_layer(
         conn: &Connection,
         name: &str,
         srs_id: i64,
@@ -716,7 +719,7 @@ mod tests {
     }
 
     #[allow(clippy::too_many_arguments)] // one argument per column keeps the rows readable
-    fn add_row(
+    pub(super) fn add_row(
         conn: &Connection,
         layer: &str,
         code: &str,
@@ -771,7 +774,7 @@ mod tests {
     }
 
     /// Three Utrecht buurten in RD, one suppressed (-99997), one a big-endian MultiPolygon.
-    fn three_buurten(dir: &Path) -> PathBuf {
+    pub(super) fn three_buurten(dir: &Path) -> PathBuf {
         let path = dir.join("wijkenbuurten_2023_v1.gpkg");
         let conn = skeleton(&path);
         add_layer(&conn, "buurten", 28992, "buurtcode", "buurtnaam");
