@@ -6,7 +6,8 @@
 //! - [`region`]: [`Region`], a code in an indeling with its name.
 //! - [`missing`]: [`Value`] and [`MissingReason`]: a number or why it is absent.
 //! - [`catalogue`]: the indicator [`Catalogue`] from `indicators.toml` (in this crate).
-//! - `test_support` (tests, and the `test-support` feature): a small catalogue for tests.
+//! - `test_support` (tests, and the `test-support` feature): a small catalogue for tests, and
+//!   damaged copies of fixtures for the fuzz tests of the parsers.
 //!
 //! No IO happens here.
 

@@ -4,6 +4,11 @@
 //! dev-dependency: `buurt-core = { workspace = true, features = ["test-support"] }`). Each test
 //! picks the entries it needs, in the order it wants their indices, with [`small_catalogue`] or
 //! [`small_catalogue_toml`] (to edit the text first).
+//!
+//! [`fuzz`]: damaged copies of a valid fixture, and case counts, for the fuzz tests of the
+//! parsers.
+
+pub mod fuzz;
 
 use crate::catalogue::Catalogue;
 

@@ -2,11 +2,14 @@
 //!
 //! Every boundary loader sends each feature through [`check_polygons`]:
 //!
-//! 1. Coordinates must be finite, else the feature is rejected.
+//! 1. Coordinates must be finite and within [`MAX_COORDINATE_M`] of the origin, else the
+//!    feature is rejected (larger ones are no projected position on Earth; they overflow areas
+//!    and break geo's predicates).
 //! 2. Repeated consecutive vertices are dropped; an unclosed ring is closed (noted).
 //! 3. A ring with fewer than 4 positions (3 distinct points) or with all points on one line has no
-//!    area: a hole is dropped, a polygon whose exterior is degenerate is dropped (noted). A feature
-//!    left without polygons is rejected.
+//!    area: a hole is dropped, a polygon whose exterior is degenerate is dropped (noted). So is a
+//!    valid polygon that, measured, encloses no area (a spike out and back). A feature left
+//!    without polygons is rejected.
 //! 4. Exteriors are turned counter-clockwise and holes clockwise (RFC 7946, OGC).
 //! 5. Invalid polygons — self-intersecting rings, holes crossing the exterior, parts that overlap
 //!    or share an edge — are **repaired** by recomputing the area they enclose with the non-zero
@@ -50,6 +53,11 @@ pub type RawPolygon = Vec<RawRing>;
 /// The largest relative change of area that a repair may make (1 %).
 pub const REPAIR_AREA_TOLERANCE: f64 = 0.01;
 
+/// The largest coordinate, in metres, a polygon may have (x or y, either sign): 100 000 km,
+/// five times the largest Web Mercator coordinate and far beyond RD New's. Beyond it the
+/// shoelace area overflows to infinity and geo's validity check panics (found by fuzzing).
+pub const MAX_COORDINATE_M: f64 = 1e8;
+
 /// A geometry that passed the checks, with what was changed to make it pass.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckedGeometry {
@@ -87,6 +95,15 @@ pub fn check_polygons(
                     bad.x, bad.y
                 )));
             }
+            if let Some(far) = ring
+                .iter()
+                .find(|c| c.x.abs() > MAX_COORDINATE_M || c.y.abs() > MAX_COORDINATE_M)
+            {
+                return Err(reject(format!(
+                    "{what} has a coordinate ({:e}, {:e}) beyond {MAX_COORDINATE_M:e} m: not metres of a projected CRS",
+                    far.x, far.y
+                )));
+            }
             let (ring, closed) = clean_ring(ring);
             if closed {
                 fixes.push(format!("{what} was not closed; closed it"));
@@ -109,7 +126,7 @@ pub fn check_polygons(
         parts.push(Polygon::new(exterior, kept).orient(Direction::Default));
     }
     if parts.is_empty() {
-        return Err(reject("no polygon with a non-zero area".into()));
+        return Err(reject(NO_AREA.into()));
     }
     let geometry = MultiPolygon::new(parts);
     if let Err(invalid) = validate(&geometry) {
@@ -133,12 +150,46 @@ pub fn check_polygons(
         fixes.push(format!(
             "{invalid}: repaired with the non-zero winding rule ({drawn:.1} m² as drawn, {after:.1} m² after repair)"
         ));
-        return Ok(CheckedGeometry {
-            geometry: repaired,
-            fixes,
-        });
+        return without_empty_parts(repaired, fixes).ok_or_else(|| reject(NO_AREA.into()));
     }
-    Ok(CheckedGeometry { geometry, fixes })
+    without_empty_parts(geometry, fixes).ok_or_else(|| reject(NO_AREA.into()))
+}
+
+const NO_AREA: &str = "no polygon with a non-zero area";
+
+/// `geometry` without the valid parts that enclose no area, noted in `fixes`; `None` when
+/// nothing is left. A spike out and back a femtometre wide has points off one line, so
+/// [`is_degenerate`] keeps it, and it is valid, but measured it encloses nothing: kept, it gave a
+/// region of area 0 (found by fuzzing). "Nothing" is at most 10⁻¹² of the square of the part's
+/// extent, the tolerance of [`is_degenerate`].
+fn without_empty_parts(
+    geometry: MultiPolygon<f64>,
+    mut fixes: Vec<String>,
+) -> Option<CheckedGeometry> {
+    let parts_before = geometry.0.len();
+    let parts: Vec<Polygon<f64>> = geometry
+        .0
+        .into_iter()
+        .filter(|p| {
+            let extent = p
+                .bounding_rect()
+                .map_or(0.0, |r| r.width().hypot(r.height()));
+            p.unsigned_area() > extent * extent * 1e-12
+        })
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    if parts.len() < parts_before {
+        fixes.push(format!(
+            "dropped {} of {parts_before} polygons: they enclose no area",
+            parts_before - parts.len()
+        ));
+    }
+    Some(CheckedGeometry {
+        geometry: MultiPolygon::new(parts),
+        fixes,
+    })
 }
 
 /// Check a geometry that is already a geo-types value (geo-types closes rings on construction).
@@ -348,6 +399,57 @@ mod tests {
 
     fn check(polygons: Vec<RawPolygon>) -> Result<CheckedGeometry> {
         check_polygons(polygons, Path::new("test.geojson"), "BU03440111")
+    }
+
+    #[test]
+    fn coordinates_beyond_the_earth_and_spikes_are_rejected() {
+        // Found by tests/geojson_fuzz.rs. A coordinate near the limit of f64 gave an infinite
+        // area, accepted; one of 1e300 made geo's validity check panic ("topology position
+        // conflict"), so a GeoPackage in EPSG:28992 with such a vertex stopped `buurt`.
+        let overflow = ring(&[
+            (130_000.0, 130_000.0),
+            (f64::MAX, 130_000.0),
+            (130_000.0, 132_998.0),
+        ]);
+        let panicked = vec![
+            ring(&[(130_000.0, 130_000.0), (1e15, -1e300), (0.0, 130_000.0)]),
+            ring(&[(130_000.0, 136_239.3), (0.0, 0.0), (130_751.0, 130_000.0)]),
+        ];
+        for polygon in [vec![overflow], panicked] {
+            let err = check(vec![polygon]).unwrap_err().to_string();
+            assert!(
+                err.contains("test.geojson")
+                    && err.contains("BU03440111")
+                    && err.contains("beyond 1e8 m"),
+                "{err}"
+            );
+        }
+        // A spike out and back, a femtometre wide: valid, but no area (found by fuzzing; it
+        // was accepted as a region of area 0). Next to a real part it is dropped with a note.
+        let spike = ring(&[
+            (-1e8, 130_000.0),
+            (130_000.0, 0.0),
+            (135_284.9, 130_000.0),
+            (130_000.0, -1.67e-96),
+        ]);
+        let err = check(vec![vec![spike.clone()]]).unwrap_err().to_string();
+        assert!(err.contains("no polygon with a non-zero area"), "{err}");
+        let square = ring(&[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]);
+        let checked = check(vec![vec![spike], vec![square]]).unwrap();
+        assert_eq!(checked.geometry.0.len(), 1);
+        assert!(
+            checked.fixes.iter().any(|f| f.contains("enclose no area")),
+            "{:?}",
+            checked.fixes
+        );
+        // The largest Web Mercator coordinate is well inside.
+        let mercator = ring(&[
+            (-2.0e7, -2.0e7),
+            (2.0e7, -2.0e7),
+            (2.0e7, 2.0e7),
+            (-2.0e7, 2.0e7),
+        ]);
+        assert!(check(vec![vec![mercator]]).is_ok());
     }
 
     #[test]

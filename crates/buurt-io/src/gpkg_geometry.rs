@@ -227,6 +227,9 @@ fn wkb_type_name(base: u32) -> String {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 pub(crate) mod tests {
     use super::*;
 

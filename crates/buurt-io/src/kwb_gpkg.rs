@@ -518,7 +518,7 @@ impl<'p> Gpkg<'p> {
             for &(i, indicator, age_group) in &value_cols {
                 let value = cell_value(cell(i)?).ok_or_else(|| {
                     at(format!(
-                        "{code}: column {} is neither a number nor empty",
+                        "{code}: column {} is neither a finite number nor empty",
                         columns[i].0
                     ))
                 })?;
@@ -609,17 +609,18 @@ impl<'p> Gpkg<'p> {
     }
 }
 
-/// A numeric attribute cell; `None` for text that is no number and for blobs.
+/// A numeric attribute cell; `None` for text that is no number, infinities and blobs.
 fn cell_value(v: ValueRef<'_>) -> Option<Value> {
     let value = match v {
         ValueRef::Null => Value::Missing(MissingReason::Empty),
         ValueRef::Integer(i) => special_or_number(i as f64),
-        ValueRef::Real(f) => special_or_number(f),
+        ValueRef::Real(f) if f.is_finite() => special_or_number(f),
         ValueRef::Text(t) => match Value::parse_cbs(&String::from_utf8_lossy(t)) {
             Value::Number(n) => special_or_number(n),
             other => other,
         },
-        ValueRef::Blob(_) => Value::Invalid,
+        // SQLite stores text such as `1e309` in a REAL column as infinity (found by fuzzing).
+        ValueRef::Real(_) | ValueRef::Blob(_) => Value::Invalid,
     };
     (!value.is_invalid()).then_some(value)
 }
@@ -646,6 +647,9 @@ fn transform(polygons: Vec<RawPolygon>, crs: Crs) -> Vec<RawPolygon> {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use std::path::PathBuf;
 
@@ -654,11 +658,11 @@ mod tests {
     use super::*;
     use crate::gpkg_geometry::tests::encode;
 
-    fn catalogue() -> Catalogue {
+    pub(super) fn catalogue() -> Catalogue {
         buurt_core::test_support::small_catalogue(&["inwoners", "huishoudensgrootte"])
     }
 
-    fn square(x0: f64, y0: f64, size: f64) -> Vec<Vec<(f64, f64)>> {
+    pub(super) fn square(x0: f64, y0: f64, size: f64) -> Vec<Vec<(f64, f64)>> {
         vec![vec![
             (x0, y0),
             (x0 + size, y0),
@@ -669,7 +673,7 @@ mod tests {
     }
 
     /// A GeoPackage skeleton: the three required metadata tables with RD New and WGS84.
-    fn skeleton(path: &Path) -> Connection {
+    pub(super) fn skeleton(path: &Path) -> Connection {
         let conn = Connection::open(path).unwrap();
         conn.execute_batch(
             "PRAGMA application_id = 1196444487;
@@ -689,7 +693,13 @@ mod tests {
         conn
     }
 
-    fn add_layer(conn: &Connection, name: &str, srs_id: i64, code_column: &str, name_column: &str) {
+    pub(super) fn add_layer(
+        conn: &Connection,
+        name: &str,
+        srs_id: i64,
+        code_column: &str,
+        name_column: &str,
+    ) {
         conn.execute(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) VALUES (?1, 'features', ?1, ?2)",
             params![name, srs_id],
@@ -709,7 +719,7 @@ mod tests {
     }
 
     #[allow(clippy::too_many_arguments)] // one argument per column keeps the rows readable
-    fn add_row(
+    pub(super) fn add_row(
         conn: &Connection,
         layer: &str,
         code: &str,
@@ -764,7 +774,7 @@ mod tests {
     }
 
     /// Three Utrecht buurten in RD, one suppressed (-99997), one a big-endian MultiPolygon.
-    fn three_buurten(dir: &Path) -> PathBuf {
+    pub(super) fn three_buurten(dir: &Path) -> PathBuf {
         let path = dir.join("wijkenbuurten_2023_v1.gpkg");
         let conn = skeleton(&path);
         add_layer(&conn, "buurten", 28992, "buurtcode", "buurtnaam");
@@ -1035,5 +1045,32 @@ mod tests {
             Some(Value::Missing(MissingReason::Empty))
         );
         assert_eq!(cell_value(ValueRef::Text(b"veel")), None);
+        assert_eq!(cell_value(ValueRef::Real(f64::INFINITY)), None);
+    }
+
+    #[test]
+    fn an_infinite_attribute_is_an_error_naming_the_row() {
+        // Found by kwb_gpkg/fuzz.rs: '1e309' in a REAL column is stored as infinity, and was
+        // read as a number.
+        let dir = tempfile::tempdir().unwrap();
+        let path = three_buurten(dir.path());
+        let conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "UPDATE buurten SET gemiddelde_huishoudsgrootte = '1e309' WHERE buurtcode = 'BU03440112'",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let options = KwbGpkgOptions::new(Indeling::new(2023)).with_levels(&[Level::Buurt]);
+        let err = load_err(&path, &options);
+        assert_says(
+            &err,
+            &[
+                "wijkenbuurten_2023_v1.gpkg",
+                "row 2",
+                "BU03440112",
+                "gemiddelde_huishoudsgrootte",
+            ],
+        );
     }
 }

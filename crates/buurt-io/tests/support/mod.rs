@@ -1,6 +1,8 @@
 //! Shared helpers for the table tests: a minimal xlsx writer, a small catalogue, the data dir.
 #![allow(dead_code)]
 
+pub mod fixtures;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
