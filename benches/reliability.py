@@ -234,19 +234,41 @@ def step_load(server, args, results):
 
 
 async def hold_idle(port, n):
-    """Open `n` connections that send nothing; the ones that got through."""
+    """Open `n` connections that send the first line of a request and then nothing; the ones
+    that got through. (A connection that sends nothing at all may never reach the server: past
+    the listen backlog the kernel completes it with a SYN cookie and waits for data.)"""
+
+    async def one():
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /health HTTP/1.1\r\n")
+        await writer.drain()
+        return writer
+
+    # In batches of 100: a burst of thousands overflows the listen queue, and the kernel then
+    # completes connections with SYN cookies that the server never sees.
     held = []
-    for i in range(0, n, 500):
-        batch = [asyncio.open_connection("127.0.0.1", port) for _ in range(min(500, n - i))]
+    for i in range(0, n, 100):
+        batch = [one() for _ in range(min(100, n - i))]
         for r in await asyncio.gather(*batch, return_exceptions=True):
             if not isinstance(r, BaseException):
-                held.append(r[1])
+                held.append(r)
     return held
 
 
 async def idle_run(server, n, asks):
+    peak_fds = [0]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak_fds[0] = max(peak_fds[0], open_fds(server.proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     held = await hold_idle(server.port, n)
-    await asyncio.sleep(1.5)
+    # Until the server has taken all it will (it accepts about 10 000 a second).
+    await asyncio.sleep(3)
     fds = open_fds(server.proc.pid)
     times, statuses = [], []
     for _ in range(asks):
@@ -257,10 +279,13 @@ async def idle_run(server, n, asks):
         statuses.append(status)
         times.append(took * 1e3)
     rss = rss_mb(server.proc.pid)
+    stop.set()
+    sampler.join()
     for w in held:
         w.close()
     return {
         "idle_opened": len(held),
+        "server_fds_peak": peak_fds[0],
         "server_fds": fds,
         "health_200": statuses.count(200),
         "health_asked": asks,

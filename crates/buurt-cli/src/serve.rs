@@ -64,10 +64,14 @@ pub fn run(
         .context("preparing the service")?
         .with_profile_cache_bytes(profile_cache_bytes);
     let (data_dir, cache_dir) = (data_dir.to_path_buf(), cache_dir.to_path_buf());
-    let listener = std::net::TcpListener::bind(addr).with_context(|| format!("binding {addr}"))?;
-    listener
-        .set_nonblocking(true)
-        .with_context(|| format!("setting up the socket on {addr}"))?;
+    // Accepting, signals and reloads run on a small runtime of their own, on this thread.
+    let control = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the tokio runtime")?;
+    let listener = control
+        .block_on(async { listen(addr) })
+        .with_context(|| format!("binding {addr}"))?;
     let addr = listener.local_addr().unwrap_or(addr);
     if public_url.is_none() && addr.ip().is_unspecified() {
         tracing::warn!(
@@ -105,11 +109,6 @@ pub fn run(
         workers.push(worker);
     }
 
-    // Accepting, signals and reloads run on a small runtime of their own, on this thread.
-    let control = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the tokio runtime")?;
     let controlled = control.block_on(async move {
         #[cfg(unix)]
         tokio::spawn(reload_on_hangup(
@@ -120,8 +119,6 @@ pub fn run(
         ));
         #[cfg(not(unix))]
         let _ = (state, data_dir, cache_dir, tile_cache_bytes, profile_cache_bytes);
-        let listener =
-            tokio::net::TcpListener::from_std(listener).context("registering the socket")?;
         tracing::info!(%addr, threads, max_connections, compute_threads = compute.threads, "serving");
         eprintln!("buurt serves the map on http://{addr}/ (Ctrl-C stops)");
         tokio::select! {
@@ -144,6 +141,26 @@ pub fn run(
     }
     control.shutdown_timeout(SHUTDOWN_GRACE);
     result
+}
+
+/// Connections the kernel queues until they are accepted: the usual `somaxconn` (as Go and
+/// nginx take), not std's 128. Past the queue the kernel answers with SYN cookies and the
+/// connection reaches the server only when the client sends again, a retry of a second or
+/// more: a burst of 1 024 connections waited that long.
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// A listening socket on `addr` with [`LISTEN_BACKLOG`] (within a tokio runtime).
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // As std's bind does on Unix: a restart need not wait for the old connections' TIME_WAIT.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// Serve `app` on this thread until `stopped` turns true, then let requests in flight finish.
