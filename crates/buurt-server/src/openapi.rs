@@ -70,7 +70,7 @@ impl Modify for Amend {
         let timed_out = ResponseBuilder::new()
             .description(format!(
                 "the request took longer than {} s; the body says to try again later",
-                crate::routes::REQUEST_TIMEOUT.as_secs()
+                crate::routes::time_limit::REQUEST_TIMEOUT.as_secs()
             ))
             .content("application/json", error_body())
             .build();
@@ -78,7 +78,7 @@ impl Modify for Amend {
             .description(format!(
                 "the server is busy computing other requests (with `Retry-After`), or the \
                  request took longer than {} s (without it)",
-                crate::routes::REQUEST_TIMEOUT.as_secs()
+                crate::routes::time_limit::REQUEST_TIMEOUT.as_secs()
             ))
             .content("application/json", error_body())
             .header(

@@ -1,4 +1,5 @@
-//! Profiles computed once per region, year and data version, on the compute pool.
+//! Profiles computed once per region, year and data version: what is kept and the
+//! computations under way (the lookup that fills them is `routes::profile_source`).
 //!
 //! A profile (the diagnose, its trends, peers and for Almere its harmonised years) takes tens
 //! of milliseconds and some 230 KB of JSON; partners and the viewer ask for the same few
@@ -14,12 +15,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
 use axum::http::HeaderValue;
-use buurt_diagnose::diagnose::{Diagnose, Profile};
+use buurt_diagnose::diagnose::Profile;
 use tokio::sync::OnceCell;
 
-use crate::cache::{ByteLru, Weigh, etag_of};
-use crate::error::ApiError;
-use crate::state::{AppState, Loaded, known_code};
+use crate::cache::{ByteLru, Weigh};
 
 /// Default memory for computed profiles: 64 MiB (some 140 profiles of 230 KB).
 pub const DEFAULT_PROFILE_CACHE_BYTES: usize = 64 << 20;
@@ -53,77 +52,16 @@ pub type ProfileCache = ByteLru<Box<str>, CachedProfile>;
 pub struct Flights(Mutex<HashMap<String, Arc<OnceCell<Arc<CachedProfile>>>>>);
 
 impl Flights {
-    fn join(&self, key: &str) -> Arc<OnceCell<Arc<CachedProfile>>> {
+    pub(crate) fn join(&self, key: &str) -> Arc<OnceCell<Arc<CachedProfile>>> {
         let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         Arc::clone(map.entry(key.to_owned()).or_default())
     }
 
     /// Forget a finished computation (the cache has its result by now).
-    fn leave(&self, key: &str, flight: &Arc<OnceCell<Arc<CachedProfile>>>) {
+    pub(crate) fn leave(&self, key: &str, flight: &Arc<OnceCell<Arc<CachedProfile>>>) {
         let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if map.get(key).is_some_and(|f| Arc::ptr_eq(f, flight)) {
             map.remove(key);
         }
     }
-}
-
-/// The profile of `code` as of `year` (default: the newest), from the cache or computed on the
-/// compute pool (503 when that is full).
-pub(crate) async fn profile(
-    state: &AppState,
-    code: &str,
-    year: Option<u16>,
-) -> Result<Arc<CachedProfile>, ApiError> {
-    let year = crate::params::year("year", year)?;
-    let loaded = state.loaded();
-    let (code, _) = known_code(loaded.atlas(), code)?;
-    let key = match year {
-        Some(y) => format!("{code}@{y}"),
-        None => code.to_string(),
-    };
-    if let Some(hit) = loaded.profiles.get(key.as_str()) {
-        return Ok(hit);
-    }
-    let flight = loaded.profile_flights.join(&key);
-    let result = flight
-        .get_or_try_init(|| compute(state, &loaded, key.clone(), code.to_string(), year))
-        .await
-        .map(Arc::clone);
-    loaded.profile_flights.leave(&key, &flight);
-    result
-}
-
-async fn compute(
-    state: &AppState,
-    loaded: &Arc<Loaded>,
-    key: String,
-    code: String,
-    year: Option<u16>,
-) -> Result<Arc<CachedProfile>, ApiError> {
-    // Another flight may have finished between the miss and joining this one.
-    if let Some(hit) = loaded.profiles.get(key.as_str()) {
-        return Ok(hit);
-    }
-    let loaded = Arc::clone(loaded);
-    state
-        .compute_pool()
-        .run(move || {
-            let profile = Diagnose::new(loaded.atlas()).profile(&code, year)?;
-            let mut json = serde_json::to_vec(&profile)
-                .map_err(|e| ApiError::Internal(format!("the profile of {code} as JSON: {e}")))?;
-            // As for tiles: the cache's budget counts lengths, so no spare capacity is kept.
-            json.shrink_to_fit();
-            let mut gzip = buurt_tiles::export::gzip(&json);
-            gzip.shrink_to_fit();
-            let cached = Arc::new(CachedProfile {
-                etag: etag_of(&json),
-                gzip: Bytes::from(gzip),
-                json: Bytes::from(json),
-                profile,
-            });
-            // Kept even when the request that asked has gone meanwhile.
-            loaded.profiles.insert(key.into(), Arc::clone(&cached));
-            Ok(cached)
-        })
-        .await?
 }

@@ -438,7 +438,7 @@ pub async fn profile(
     P(code): P<String>,
     Q(query): Q<ProfileQuery>,
 ) -> Result<Response, ApiError> {
-    let cached = crate::profile_cache::profile(&state, &code, query.year).await?;
+    let cached = super::profile_source::profile(&state, &code, query.year).await?;
     // The JSON, gzipped or not, and its ETag as computed once: neither the ETag layer nor the
     // compression layer touches it.
     let headers = [
@@ -469,7 +469,7 @@ pub async fn profile_csv(
     Q(query): Q<CsvQuery>,
 ) -> Result<Response, ApiError> {
     let dialect = params::csv_dialect(query.dialect.as_deref())?;
-    let cached = crate::profile_cache::profile(&state, &code, query.year).await?;
+    let cached = super::profile_source::profile(&state, &code, query.year).await?;
     let profile = &cached.profile;
     let mut out = Vec::new();
     csv_export::write_csv(std::slice::from_ref(profile), dialect, &mut out)
@@ -490,7 +490,7 @@ pub async fn profile_xlsx(
     P(code): P<String>,
     Q(query): Q<ProfileQuery>,
 ) -> Result<Response, ApiError> {
-    let cached = crate::profile_cache::profile(&state, &code, query.year).await?;
+    let cached = super::profile_source::profile(&state, &code, query.year).await?;
     let profile = Arc::clone(&cached);
     let bytes = state
         .compute_pool()
@@ -519,7 +519,7 @@ pub async fn profile_pdf(
     P(code): P<String>,
     Q(query): Q<ProfileQuery>,
 ) -> Result<Response, ApiError> {
-    let cached = crate::profile_cache::profile(&state, &code, query.year).await?;
+    let cached = super::profile_source::profile(&state, &code, query.year).await?;
     let (loaded, profile) = (state.loaded(), Arc::clone(&cached));
     let bytes = state
         .compute_pool()

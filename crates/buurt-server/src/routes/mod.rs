@@ -5,10 +5,10 @@ pub mod api;
 pub mod harmonise;
 pub mod hotspots;
 pub mod peers;
+mod profile_source;
 pub mod tile_query;
 pub mod tiles;
-
-use std::time::Duration;
+pub(crate) mod time_limit;
 
 use axum::Router;
 use axum::body::Body;
@@ -26,9 +26,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub use crate::extract::BODY_LIMIT_BYTES;
-
-/// Longest a request may take before it is answered with 503.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub use time_limit::REQUEST_TIMEOUT;
 
 /// The service: every route of the map service over `state`.
 ///
@@ -76,7 +74,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(access_log))
         .layer(cors)
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(time_limit))
+        .layer(middleware::from_fn(time_limit::time_limit))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(etag_and_cache_control))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
@@ -103,21 +101,6 @@ async fn access_log(req: Request, next: Next) -> Response {
         ms = started.elapsed().as_secs_f64() * 1e3,
     );
     response
-}
-
-/// Answer 503 with a JSON error when a request runs longer than [`REQUEST_TIMEOUT`].
-async fn time_limit(req: Request, next: Next) -> Response {
-    // A Uri clone shares its bytes: no copy on the common path.
-    let uri = req.uri().clone();
-    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
-        Ok(response) => response,
-        Err(_) => ApiError::Unavailable(format!(
-            "{} took longer than {} s",
-            uri.path(),
-            REQUEST_TIMEOUT.as_secs()
-        ))
-        .into_response(),
-    }
 }
 
 async fn not_found(req: Request) -> ApiError {
