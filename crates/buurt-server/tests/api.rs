@@ -3,6 +3,8 @@
 // The helpers below are test code too; a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::sync::OnceLock;
 
 use axum::Router;
@@ -13,7 +15,7 @@ use buurt_diagnose::diagnose::Diagnose;
 use buurt_diagnose::diagnose::bands::Band;
 use buurt_diagnose::stats::classify::{Method, breaks};
 use buurt_io::crs::{PointWgs84, wgs84_to_web_mercator};
-use buurt_server::{AppState, Loaded, PoolSize, router};
+use buurt_server::{AppState, PoolSize, router};
 use buurt_tiles::choropleth::{IndicatorIx, value_at};
 use buurt_tiles::mvt::{DecodedFeature, DecodedTile, decode_tile};
 use buurt_tiles::{PropValue, TileId};
@@ -24,17 +26,7 @@ use tower::ServiceExt;
 fn state() -> &'static (AppState, Router) {
     static STATE: OnceLock<(AppState, Router)> = OnceLock::new();
     STATE.get_or_init(|| {
-        let dir = buurt_io::paths::test_data_dir();
-        let cache = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("buurt-server-atlas");
-        let catalogue = Catalogue::builtin().unwrap();
-        let (atlas, _) = buurt_diagnose::atlas::open(
-            &dir,
-            Some(&cache),
-            catalogue,
-            &buurt_io::registry::NoProgress,
-        )
-        .unwrap();
-        let state = AppState::new(Loaded::new(atlas, 16 << 20).unwrap())
+        let state = AppState::new(support::loaded())
             .with_public_url("https://kaart.example.test/buurt/".parse().unwrap());
         (state.clone(), router(state))
     })

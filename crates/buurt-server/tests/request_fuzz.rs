@@ -14,6 +14,8 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -22,7 +24,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{Method, Request, StatusCode, header};
 use buurt_core::Catalogue;
 use buurt_core::test_support::fuzz::{EDIT_KINDS, Edit, cases, mutate};
-use buurt_server::{AppState, Loaded, router};
+use buurt_server::{AppState, router};
 use proptest::prelude::*;
 use tower::ServiceExt;
 
@@ -34,17 +36,7 @@ const CASES: u32 = 128;
 fn service() -> &'static (tokio::runtime::Runtime, Router) {
     static SERVICE: OnceLock<(tokio::runtime::Runtime, Router)> = OnceLock::new();
     SERVICE.get_or_init(|| {
-        let dir = buurt_io::paths::test_data_dir();
-        let cache = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("buurt-server-atlas");
-        let catalogue = Catalogue::builtin().unwrap();
-        let (atlas, _) = buurt_diagnose::atlas::open(
-            &dir,
-            Some(&cache),
-            catalogue,
-            &buurt_io::registry::NoProgress,
-        )
-        .unwrap();
-        let state = AppState::new(Loaded::new(atlas, 16 << 20).unwrap());
+        let state = AppState::new(support::loaded());
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
