@@ -10,13 +10,9 @@ bin="${BUURT_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/buurt}"
 venv="${BUURT_OAS_VENV:-$HOME/.cache/buurt-oas}"
 req="$root/tests/openapi/requirements.txt"
 [ -x "$bin" ] || { echo "buurt binary $bin not found (cargo build -p buurt-cli, or set BUURT_BIN)" >&2; exit 1; }
-want="$(sha256sum "$req" | cut -d' ' -f1)"
-if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$want" ]; then
-  python3 -m venv --clear "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=:all: \
-    --no-deps -r "$req"
-  echo "$want" > "$venv/.requirements.sha256"
-fi
+# shellcheck source=tests/openapi/venv.sh
+. "$root/tests/openapi/venv.sh"
+pinned_venv "$venv" "$req"
 doc="$(mktemp --suffix=.json)"
 trap 'rm -f "$doc"' EXIT
 "$bin" openapi > "$doc"

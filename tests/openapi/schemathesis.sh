@@ -36,13 +36,9 @@ export BUURT_DATA
 [ -x "$bin" ] || { echo "buurt binary $bin not found (cargo build --workspace, or set BUURT_BIN)" >&2; exit 1; }
 [ -d "$BUURT_DATA" ] || { echo "data directory $BUURT_DATA not found (set BUURT_DATA)" >&2; exit 1; }
 
-want="$(sha256sum "$req" | cut -d' ' -f1)"
-if [ ! -x "$venv/bin/st" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$want" ]; then
-  python3 -m venv --clear "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=:all: \
-    --no-deps -r "$req"
-  echo "$want" > "$venv/.requirements.sha256"
-fi
+# shellcheck source=tests/openapi/venv.sh
+. "$root/tests/openapi/venv.sh"
+pinned_venv "$venv" "$req"
 
 work="$(mktemp -d)"
 server=""
