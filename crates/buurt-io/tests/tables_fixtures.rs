@@ -7,16 +7,16 @@ mod support;
 use std::path::Path;
 
 use buurt_core::Value::Number;
-use buurt_core::{AgeGroup, Catalogue, Indeling, MissingReason, RegionCode, SourceTable, Value};
+use buurt_core::{AgeGroup, Catalogue, Indeling, MissingReason, RegionCode, Value};
 use buurt_io::tables::{
-    GemeenteNames, Vintage, load_cbs_85994_csv, load_kwb_stacked_csv, load_kwb_xlsx,
-    load_nabijheid_csv, load_rivm_50090_xlsx, load_rivm_50140_csv, load_statline_csv,
-    load_statline_json, load_vektis_csv,
+    GemeenteNames, load_cbs_85994_csv, load_kwb_stacked_csv, load_rivm_50090_xlsx,
+    load_rivm_50140_csv, load_vektis_csv,
 };
 use buurt_io::{IoError, TableDataset};
 use support::fixtures::{
-    EXCERPT, JSON, NABIJHEID, RIVM_50140, STACKED, TYPED, VEKTIS, kwb_rows, rivm_rows, vektis_names,
+    EXCERPT, JSON, NABIJHEID, RIVM_50140, STACKED, TYPED, VEKTIS, kwb_rows, rivm_rows,
 };
+use support::loaders::{kwb_xlsx, nabijheid, statline_csv, statline_json, vektis};
 use support::{X, assert_problem, assert_skipped, index, small_catalogue, write_xlsx};
 
 const EMPTY: Value = Value::Missing(MissingReason::Empty);
@@ -90,36 +90,6 @@ fn write(dir: &Path, name: &str, content: &str) -> std::path::PathBuf {
 }
 
 type Loader = fn(&Path, &Catalogue) -> Result<TableDataset, IoError>;
-
-fn kwb_xlsx(path: &Path, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
-    load_kwb_xlsx(path, 2024, catalogue)
-}
-
-fn statline_csv(path: &Path, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
-    load_statline_csv(
-        path,
-        SourceTable::CbsKwbStatline,
-        Vintage::new(2024),
-        catalogue,
-    )
-}
-
-fn statline_json(path: &Path, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
-    load_statline_json(
-        path,
-        SourceTable::CbsKwbStatline,
-        Vintage::new(2024),
-        catalogue,
-    )
-}
-
-fn nabijheid(path: &Path, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
-    load_nabijheid_csv(path, 2023, catalogue)
-}
-
-fn vektis(path: &Path, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
-    load_vektis_csv(path, &vektis_names(), catalogue)
-}
 
 #[test]
 fn kwb_xlsx_reads_numbers_text_numbers_and_markers() {

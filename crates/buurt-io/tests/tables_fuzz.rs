@@ -18,19 +18,18 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use buurt_core::test_support::fuzz::{EDIT_KINDS, Edit, cases, mutate};
-use buurt_core::{Catalogue, Level, SourceTable, Value};
+use buurt_core::{Catalogue, Value};
 use buurt_io::tables::{
-    MaatwerkTable, Vintage, load_cbs_85994_csv, load_kwb_stacked_csv, load_kwb_xlsx,
-    load_maatwerk_csv, load_nabijheid_csv, load_rivm_50090_json, load_rivm_50090_xlsx,
-    load_rivm_50140_csv, load_statline_csv, load_statline_json, load_tmap_attributes,
-    load_vektis_csv,
+    load_cbs_85994_csv, load_kwb_stacked_csv, load_rivm_50090_json, load_rivm_50090_xlsx,
+    load_rivm_50140_csv,
 };
 use buurt_io::{IoError, TableDataset};
 use proptest::prelude::*;
 use support::fixtures::{
     EXCERPT, JSON, MAATWERK_AUTOBEZIT_GEMEENTE, NABIJHEID, RIVM_50090_JSON, RIVM_50140, STACKED,
-    TMAP_WIJKEN, TYPED, VEKTIS, kwb_rows, rivm_rows, vektis_names,
+    TMAP_WIJKEN, TYPED, VEKTIS, kwb_rows, rivm_rows,
 };
+use support::loaders::{kwb_xlsx, maatwerk, nabijheid, statline_csv, statline_json, tmap, vektis};
 use support::{X, small_catalogue, write_xlsx};
 
 /// Cases per property: a few seconds each in a debug build.
@@ -47,44 +46,6 @@ fn catalogue_for(builtin: bool) -> &'static Catalogue {
     } else {
         SMALL.get_or_init(small_catalogue)
     }
-}
-
-fn statline_csv(path: &Path, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
-    load_statline_csv(
-        path,
-        SourceTable::CbsKwbStatline,
-        Vintage::new(2024),
-        catalogue,
-    )
-}
-
-fn statline_json(path: &Path, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
-    load_statline_json(
-        path,
-        SourceTable::CbsKwbStatline,
-        Vintage::new(2024),
-        catalogue,
-    )
-}
-
-fn nabijheid(path: &Path, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
-    load_nabijheid_csv(path, 2023, catalogue)
-}
-
-fn vektis(path: &Path, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
-    load_vektis_csv(path, &vektis_names(), catalogue)
-}
-
-fn tmap(path: &Path, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
-    load_tmap_attributes(&[(path, Level::Wijk)], catalogue)
-}
-
-fn maatwerk(path: &Path, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
-    load_maatwerk_csv(&[(path, MaatwerkTable::AutobezitGemeente)], catalogue)
-}
-
-fn kwb_xlsx(path: &Path, catalogue: &Catalogue) -> Result<TableDataset, IoError> {
-    load_kwb_xlsx(path, 2024, catalogue)
 }
 
 /// A text loader, its fixture and the file name it is written as.

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod loaders;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
