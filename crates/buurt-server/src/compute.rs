@@ -1,16 +1,21 @@
 //! Bounded pools for the expensive work (profiles, area diagnoses, peers, hot spots,
 //! harmonisation, tile renders), off the threads that serve requests.
 //!
-//! A [`ComputePool`] runs at most `threads` jobs at once on tokio's blocking threads and lets at
+//! A [`ComputePool`] runs at most `threads` jobs at once on threads of its own and lets at
 //! most `queue` more wait; a request beyond that gets 503 with `Retry-After` at once, rather
 //! than waiting behind work the server cannot finish in time. Before, profiles ran on the serving
 //! threads, and 16 clients asking for profiles took `/health` from 0.9 ms to 300 ms (issue 15).
+//!
+//! The jobs run on the pool's own threads ([`crate::workers`]), not on tokio's blocking ones.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, oneshot};
+
+use crate::workers::{KEEP_ALIVE, Workers};
 
 use crate::error::ApiError;
 
@@ -66,6 +71,8 @@ pub struct ComputePool {
     waiting: AtomicUsize,
     /// Mean time of a job in µs, smoothed (for `Retry-After`).
     mean_micros: AtomicU64,
+    /// The threads, as many as `size.threads` at most.
+    workers: Arc<Workers>,
 }
 
 /// Counts a waiting job until it starts or its request is dropped.
@@ -88,6 +95,7 @@ impl ComputePool {
             permits: Arc::new(Semaphore::new(threads)),
             waiting: AtomicUsize::new(0),
             mean_micros: AtomicU64::new(50_000),
+            workers: Workers::new(what, threads, KEEP_ALIVE),
         }
     }
 
@@ -109,10 +117,11 @@ impl ComputePool {
         self.waiting.load(Ordering::Relaxed)
     }
 
-    /// Run `job` on a blocking thread once one of the pool's is free; [`ApiError::Busy`] at once
-    /// when the queue is full. A job that started runs to its end even if its request is dropped
+    /// Run `job` on one of the pool's threads once one is free; [`ApiError::Busy`] at once when
+    /// the queue is full. A job that started runs to its end even if its request is dropped
     /// (its result may be cached, and a thread cannot be stopped midway anyway), and holds its
-    /// place in the pool until then.
+    /// place in the pool until then. A job that panics is an [`ApiError::Internal`]; the thread
+    /// goes on with the next.
     pub async fn run<T, F>(&self, job: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -133,13 +142,23 @@ impl ComputePool {
                     .map_err(|_| ApiError::Internal(format!("the {} pool closed", self.what)))?
             }
         };
+        let stopped = || ApiError::Internal(format!("a job of the {} pool stopped", self.what));
         let started = Instant::now();
-        let result = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            job()
-        })
-        .await
-        .map_err(|e| ApiError::Internal(format!("a job of the {} pool stopped: {e}", self.what)))?;
+        let (done, result) = oneshot::channel();
+        self.workers
+            .submit(Box::new(move || {
+                let result = std::panic::catch_unwind(AssertUnwindSafe(job));
+                drop(permit);
+                // The request may be gone; the result is then not wanted.
+                let _ = done.send(result);
+            }))
+            .map_err(|e| {
+                ApiError::Internal(format!("no thread for the {} pool: {}", self.what, e.0))
+            })?;
+        let result = result
+            .await
+            .map_err(|_| stopped())?
+            .map_err(|_| ApiError::Internal(format!("a job of the {} pool panicked", self.what)))?;
         self.record(started.elapsed());
         Ok(result)
     }
@@ -224,6 +243,34 @@ mod tests {
         }
         assert_eq!(done, [2, 3]);
         assert_eq!(pool.waiting.load(Ordering::Relaxed), 0);
+        assert_eq!(pool.permits.available_permits(), 1);
+    }
+
+    /// Jobs one after another run on the pool's one thread, not on new threads (tokio's
+    /// blocking threads came and went, and their allocator pages with them), and a job that
+    /// panics leaves it running.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn jobs_run_on_the_pools_own_threads_and_survive_a_panic() {
+        let pool = ComputePool::new(
+            "renders",
+            PoolSize {
+                threads: 1,
+                queue: 4,
+            },
+        );
+        let mut threads = std::collections::HashSet::new();
+        for _ in 0..20 {
+            let id = pool.run(|| std::thread::current().id()).await.unwrap();
+            threads.insert(id);
+        }
+        assert_eq!(threads.len(), 1);
+        let panicked = pool.run(|| panic!("a bad job")).await.unwrap_err();
+        assert!(
+            matches!(&panicked, ApiError::Internal(m) if m.contains("renders pool panicked")),
+            "{panicked:?}"
+        );
+        let after = pool.run(|| std::thread::current().id()).await.unwrap();
+        assert!(threads.contains(&after));
         assert_eq!(pool.permits.available_permits(), 1);
     }
 

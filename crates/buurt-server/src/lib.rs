@@ -26,6 +26,7 @@ mod public_url;
 pub mod routes;
 mod state;
 pub mod viewer;
+mod workers;
 
 pub use cache::{ByteLru, ENTRY_OVERHEAD_BYTES, EncodedTile, TileCache, Weigh};
 pub use compute::{ComputePool, PoolSize};

@@ -3,10 +3,9 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use buurt_diagnose::diagnose::Diagnose;
 
-use crate::cache::etag_of;
+use crate::cache::{etag_of, exact_bytes};
 use crate::error::ApiError;
 use crate::profile_cache::CachedProfile;
 use crate::state::{AppState, Loaded, known_code};
@@ -53,16 +52,14 @@ async fn compute(
         .compute_pool()
         .run(move || {
             let profile = Diagnose::new(loaded.atlas()).profile(&code, year)?;
-            let mut json = serde_json::to_vec(&profile)
+            let json = serde_json::to_vec(&profile)
                 .map_err(|e| ApiError::Internal(format!("the profile of {code} as JSON: {e}")))?;
+            let gzip = buurt_tiles::export::gzip(&json);
             // As for tiles: the cache's budget counts lengths, so no spare capacity is kept.
-            json.shrink_to_fit();
-            let mut gzip = buurt_tiles::export::gzip(&json);
-            gzip.shrink_to_fit();
             let cached = Arc::new(CachedProfile {
                 etag: etag_of(&json),
-                gzip: Bytes::from(gzip),
-                json: Bytes::from(json),
+                gzip: exact_bytes(gzip),
+                json: exact_bytes(json),
                 profile,
             });
             // Kept even when the request that asked has gone meanwhile.
