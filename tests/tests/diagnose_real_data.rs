@@ -411,31 +411,43 @@ fn suppressed_cells_stay_suppressed_in_json_csv_and_markdown() {
     assert_suppressed(&p, "aandeel_65plus", MissingReason::BelowMinimum, &withheld);
 }
 
+/// Almere split its 6 wijken into 71 in 2022. A new wijk's years before are known only for the
+/// old wijk it is a piece of (WK003401 was all of Almere Haven; Centrum Almere Haven is 2 % of
+/// it): carried over, they were Almere Haven's figures, and the trend from them to the wijk's
+/// own read as a rise where there was only the difference between a stadsdeel and its centre
+/// ("aandeel 65+ steeg sinds 2021", from Haven's 21 % to the centre's 36 %). The series starts
+/// in 2022, with a note why.
 #[test]
-fn almere_trends_cross_the_2022_indeling_on_harmonised_values_and_stop_at_the_wmo_break() {
+fn almere_wijken_split_in_2022_do_not_take_their_old_wijks_figures_and_stop_at_the_wmo_break() {
     let d = diagnose();
     let wijk = d.profile("WK003401", None).unwrap();
     assert!(wijk.indeling >= 2022, "{}", wijk.indeling);
-    let jz = indicator(&wijk, "jeugdzorg");
-    // The 2018–2021 WK003401 was another area (all of Almere Haven): its values are not joined
-    // on code; the years before 2022 are the old wijken carried over to this one by area and
-    // population (tests/tests/harmonise.rs), and flagged so.
-    for s in &jz.series {
-        let carried = s.harmonised.as_ref();
-        assert_eq!(carried.is_some(), s.year < 2022, "{s:?}");
-        if let Some(h) = carried {
-            assert_eq!(h.from_indeling, 2021, "{s:?}");
-            assert!(h.sources.iter().all(|src| src.code.starts_with("WK0034")));
+    for id in ["jeugdzorg", "aandeel_65plus", "inwoners"] {
+        let i = indicator(&wijk, id);
+        for s in &i.series {
+            assert!(s.harmonised.is_none(), "{id}: {s:?}");
+            assert!(s.year >= 2022, "{id}: {s:?}");
         }
+        let trend = i.trend.as_ref().expect("a trend over 2022–2024");
+        assert_eq!(trend.from_year, 2022, "{id}");
+        let note = trend
+            .break_note
+            .as_deref()
+            .expect("a note on the years before");
+        assert!(
+            note.contains(
+                "tot en met 2021 alleen bekend voor een groter gebied van de indeling 2021 (WK003401), waarvan dit gebied 2 % is"
+            ),
+            "{id}: {note}"
+        );
     }
-    // kwb 2018–2020 name other buurt codes than 2021: no polygons of theirs, so not carried.
-    let trend = jz.trend.as_ref().expect("a trend over 2021–2024");
-    assert_eq!((trend.from_year, trend.to_year), (2021, 2024));
-    let note = trend
-        .break_note
-        .as_deref()
-        .expect("a note on the carried-over years");
-    assert!(note.contains("omgerekend van de indeling 2021"), "{note}");
+    // So what stands out says nothing of a rise since 2021.
+    for a in &wijk.aandachtspunten {
+        assert!(!a.text.contains("2021"), "{}", a.text);
+    }
+    let jz = indicator(&wijk, "jeugdzorg");
+    let trend = jz.trend.as_ref().expect("a trend");
+    assert_eq!((trend.from_year, trend.to_year), (2022, 2024));
     assert!(!cells("WK003401", "jeugdzorg").is_empty());
 
     // The gemeente's code is comparable over all years.

@@ -5,6 +5,7 @@
 
 use std::process::Command;
 
+use buurt_diagnose::diagnose::csv_export::{self, CsvDialect};
 use buurt_diagnose::diagnose::{Diagnose, pdf_export, xlsx_export};
 use buurt_tests::real_atlas;
 use calamine::{Data, Reader, Xlsx};
@@ -199,4 +200,81 @@ fn the_workbook_of_oost_has_a_sheet_per_theme_with_numbers() {
             .cells()
             .any(|(_, _, d)| d.to_string().starts_with("Wijk 05 Oost (WK034405)"))
     );
+}
+
+/// Almere redrew its wijken in 2022; Overig Almere Pampus holds 95 % of the old Pampus, so its
+/// inwoners series goes on over 2021 carried over by area. The Markdown page stars that year;
+/// the PDF, the workbook and the CSV must say it too, so that no partner reads it as the wijk's
+/// own figure.
+#[test]
+fn the_pdf_the_workbook_and_the_csv_of_an_almere_wijk_say_which_years_were_carried_over() {
+    let atlas = real_atlas();
+    let wijk = Diagnose::new(atlas)
+        .profile("WK003496", None)
+        .expect("profile");
+    let inwoners = wijk
+        .indicators
+        .iter()
+        .find(|i| i.id == "inwoners")
+        .expect("inwoners");
+    assert!(inwoners.series.iter().any(|s| s.harmonised.is_some()));
+    let note = inwoners
+        .trend
+        .as_ref()
+        .and_then(|t| t.break_note.as_deref())
+        .expect("the trend's note");
+    assert!(note.contains("omgerekend van de indeling 2021"), "{note}");
+
+    let bytes = pdf_export::pdf(atlas, &wijk, "5 december 2026");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("pampus.pdf");
+    std::fs::write(&file, &bytes).expect("written");
+    let text = String::from_utf8(poppler(
+        "pdftotext",
+        &[file.to_str().expect("UTF-8 path"), "-"],
+    ))
+    .expect("UTF-8")
+    .replace('\n', " ");
+    assert!(
+        text.contains("Open punten in de reeks: omgerekend naar deze indeling"),
+        "{text}"
+    );
+    assert!(
+        text.contains("omgerekend van de indeling 2021 naar die van"),
+        "{text}"
+    );
+
+    let book = xlsx_export::workbook(std::slice::from_ref(&wijk)).expect("workbook");
+    let mut book = Xlsx::new(std::io::Cursor::new(book)).expect("an xlsx file");
+    let sheet = book.worksheet_range("Demografie").expect("sheet");
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .expect("header")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let column = header
+        .iter()
+        .position(|h| h == "Toelichting trend")
+        .expect("a column for the trend's note");
+    let row = sheet
+        .rows()
+        .find(|r| r[2] == Data::String(inwoners.label.clone()))
+        .expect("the inwoners row");
+    assert_eq!(row[column], Data::String(note.to_owned()));
+
+    // And the CSV, in a column of its own.
+    let mut csv = Vec::new();
+    csv_export::write_csv(std::slice::from_ref(&wijk), CsvDialect::Rfc4180, &mut csv)
+        .expect("CSV writes");
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    let header = reader.headers().expect("header").clone();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let row = reader
+        .records()
+        .map(|r| r.expect("a row"))
+        .find(|r| &r[at("id")] == "inwoners")
+        .expect("the inwoners row");
+    assert_eq!(&row[at("trend_note")], note);
 }

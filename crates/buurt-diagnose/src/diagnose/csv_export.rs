@@ -98,6 +98,9 @@ pub struct CsvRow<'a> {
     pub trend_slope_per_year: Option<f64>,
     /// Trend period.
     pub trend_years: Option<String>,
+    /// Why years were left out of the trend, or which were carried over from an older
+    /// indeling (`reeks loopt door: 2018–2021 omgerekend van de indeling 2021 …`).
+    pub trend_note: Option<&'a str>,
     /// Source dataset id.
     pub dataset: &'a str,
     /// The source as a partner cites it.
@@ -169,6 +172,7 @@ pub fn csv_rows(p: &Profile) -> Vec<CsvRow<'_>> {
                     .trend
                     .as_ref()
                     .map(|t| format!("{}-{}", t.from_year, t.to_year)),
+                trend_note: i.trend.as_ref().and_then(|t| t.break_note.as_deref()),
                 dataset: &i.dataset,
                 source: buurt_core::source::citation(&i.dataset),
                 provisional: i.provisional,
@@ -178,7 +182,7 @@ pub fn csv_rows(p: &Profile) -> Vec<CsvRow<'_>> {
 }
 
 /// The column names, in row order.
-pub const HEADER: [&str; 30] = [
+pub const HEADER: [&str; 31] = [
     "code",
     "name",
     "level",
@@ -206,6 +210,7 @@ pub const HEADER: [&str; 30] = [
     "trend",
     "trend_slope_per_year",
     "trend_years",
+    "trend_note",
     "dataset",
     "source",
     "provisional",
@@ -215,7 +220,7 @@ impl CsvRow<'_> {
     /// The row's fields as text, numbers with `decimal` as the decimal mark; in [`HEADER`]
     /// order.
     #[must_use]
-    pub fn fields(&self, decimal: char) -> [String; 30] {
+    pub fn fields(&self, decimal: char) -> [String; 31] {
         let text = |s: Option<&str>| s.unwrap_or_default().to_owned();
         let num = |v: Option<f64>| {
             v.map(|x| {
@@ -257,6 +262,7 @@ impl CsvRow<'_> {
             text(self.trend),
             num(self.trend_slope_per_year),
             text(self.trend_years.as_deref()),
+            text(self.trend_note),
             self.dataset.to_owned(),
             self.source.to_owned(),
             self.provisional.to_string(),
@@ -325,6 +331,7 @@ mod tests {
             trend: None,
             trend_slope_per_year: None,
             trend_years: None,
+            trend_note: Some("reeks breekt; definitie gewijzigd in 2022"),
             dataset: "d",
             source: "s",
             provisional: false,

@@ -24,6 +24,14 @@ use crate::atlas::{Atlas, GroupKey};
 use crate::error::{DiagnoseError, Result};
 use crate::stats::interpolate::{self, Estimate, Gap, Method, Overlaps};
 
+/// A profile carries a year over from an older indeling only when at least this share of what
+/// its sources describe lies in the region ([`Overlaps::own_share`]). Almere split 7 wijken into
+/// 70 in 2022: carried over, each new wijk's 2021 value was its old wijk's (own share 1–30 %),
+/// and the trend from it to the wijk's own 2022 read as a rise or fall that was only the
+/// difference between a stadsdeel and one of its wijken. `buurt harmonise` itself gives every
+/// value with its overlaps, for whoever wants the interpolation as such.
+pub const MIN_OWN_SHARE: f64 = 0.5;
+
 /// What to harmonise.
 #[derive(Debug, Clone, Copy)]
 pub struct HarmoniseQuery<'a> {

@@ -29,7 +29,7 @@ use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use super::aandachtspunten::format_value;
 use super::profile::{IndicatorProfile, Profile, benchmark_name, profile_title};
-use super::render::sources;
+use super::render::{CARRIED_OVER, carried_over, sources};
 use crate::atlas::Atlas;
 
 const PAGE_W: f32 = 595.0;
@@ -254,21 +254,36 @@ fn table(doc: &mut Layout, p: &Profile, rows: &[&IndicatorProfile]) {
         sparkline(doc, i, cols[5], top - 8.0, PAGE_W - MARGIN - cols[5], 14.0);
         doc.y -= height;
     }
+    let carried = carried_over(rows);
+    if !carried.is_empty() {
+        doc.gap(2.0);
+        doc.paragraph(
+            &format!(
+                "Open punten in de reeks: {}. {}.",
+                CARRIED_OVER.to_lowercase(),
+                carried.join("; ")
+            ),
+            7.0,
+            false,
+            PAGE_W - 2.0 * MARGIN,
+        );
+    }
 }
 
-/// The series as a small trend line with its first and last year; gaps stay gaps.
+/// The series as a small trend line with its first and last year; gaps stay gaps. A value
+/// carried over from an older indeling is an open square, the region's own a filled one.
 fn sparkline(doc: &mut Layout, i: &IndicatorProfile, x: f32, y: f32, w: f32, h: f32) {
-    let points: Vec<(u16, f64)> = i
+    let points: Vec<(u16, f64, bool)> = i
         .series
         .iter()
-        .filter_map(|s| s.value.map(|v| (s.year, v)))
+        .filter_map(|s| s.value.map(|v| (s.year, v, s.harmonised.is_some())))
         .collect();
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
         return;
     };
     let (lo, hi) = points
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (_, v)| {
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (_, v, _)| {
             (a.min(*v), b.max(*v))
         });
     let span_v = if hi > lo { hi - lo } else { 1.0 };
@@ -285,15 +300,24 @@ fn sparkline(doc: &mut Layout, i: &IndicatorProfile, x: f32, y: f32, w: f32, h: 
     c.set_line_width(1.0);
     if points.len() > 1 {
         c.move_to(px(first.0), py(first.1));
-        for (year, v) in &points[1..] {
+        for (year, v, _) in &points[1..] {
             c.line_to(px(*year), py(*v));
         }
         c.stroke();
     }
-    for (year, v) in &points {
+    for (year, v, _) in points.iter().filter(|p| !p.2) {
         c.rect(px(*year) - 1.2, py(*v) - 1.2, 2.4, 2.4);
     }
     c.fill_nonzero();
+    if points.iter().any(|p| p.2) {
+        // Open: white inside an orange edge, over the line.
+        c.set_fill_rgb(1.0, 1.0, 1.0);
+        c.set_line_width(0.6);
+        for (year, v, _) in points.iter().filter(|p| p.2) {
+            c.rect(px(*year) - 1.5, py(*v) - 1.5, 3.0, 3.0);
+        }
+        c.fill_nonzero_and_stroke();
+    }
     c.restore_state();
 }
 

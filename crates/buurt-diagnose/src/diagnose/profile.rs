@@ -8,7 +8,7 @@ use buurt_atlas::{Atlas, CellIndex, GroupKey, index_of};
 
 use super::aggregate::{Found, Subject, parent_value};
 use super::bands::{Band, STABLE_CHANGE};
-use super::harmonise::{Bridge, SourceShare};
+use super::harmonise::{Bridge, MIN_OWN_SHARE, SourceShare};
 use super::standing;
 use crate::stats::interpolate;
 use crate::stats::interval::{Interval, poisson_exact, wilson};
@@ -585,7 +585,7 @@ pub(crate) fn indicator_profiles(
             },
             None => (None, None, None, String::new()),
         };
-        let harmonised = bridge
+        let (harmonised, coarse) = bridge
             .map(|(b, target)| carried_points(b, target, ix, requested_year))
             .unwrap_or_default();
         let (series, trend) = series_and_trend(
@@ -594,7 +594,7 @@ pub(crate) fn indicator_profiles(
             subject,
             ind,
             &found,
-            &harmonised,
+            (&harmonised, coarse.as_ref()),
             g.year,
             gemeente_ix,
             level,
@@ -641,17 +641,31 @@ struct Carried {
     point: SeriesPoint,
 }
 
+/// Years of an older indeling not carried over because their sources are mostly elsewhere
+/// (below [`MIN_OWN_SHARE`]): the newest such year, how much of the sources lies in the region,
+/// and the sources.
+#[derive(Debug, Clone, Default)]
+struct Coarse {
+    last_year: u16,
+    from_indeling: u16,
+    own_share: f64,
+    sources: Vec<String>,
+}
+
 /// Every year of indicator `ix` on the bridge's older indeling (up to the requested year),
-/// carried over to target `target`; only years with a value.
+/// carried over to target `target`; only years with a value, and only where at least
+/// [`MIN_OWN_SHARE`] of what the sources describe lies in the target (the other years are
+/// described by the [`Coarse`]).
 fn carried_points(
     bridge: &Bridge<'_>,
     target: usize,
     ix: u16,
     requested_year: Option<u16>,
-) -> Vec<Carried> {
+) -> (Vec<Carried>, Option<Coarse>) {
     let engine = bridge.atlas().cells();
     let gemeente_code = bridge.within();
-    bridge
+    let mut coarse: Option<Coarse> = None;
+    let carried = bridge
         .years(ix)
         .into_iter()
         .filter(|y| requested_year.is_none_or(|r| *y <= r))
@@ -659,6 +673,24 @@ fn carried_points(
             let c = bridge.carry(ix, year)?;
             let e = c.estimates.get(target)?;
             let value = e.value?;
+            let used: Vec<usize> = e.sources.iter().map(|&(i, _)| i).collect();
+            let own_share = bridge.overlaps().own_share(target, &used);
+            if own_share < MIN_OWN_SHARE {
+                let later = coarse.as_ref().is_none_or(|k| year >= k.last_year);
+                if later {
+                    coarse = Some(Coarse {
+                        last_year: year,
+                        from_indeling: bridge.from().year(),
+                        own_share,
+                        sources: e
+                            .sources
+                            .iter()
+                            .map(|&(i, _)| bridge.sources()[i].to_string())
+                            .collect(),
+                    });
+                }
+                return None;
+            }
             let group = GroupKey {
                 dataset: c.dataset,
                 indicator: ix,
@@ -694,7 +726,8 @@ fn carried_points(
                 },
             })
         })
-        .collect()
+        .collect();
+    (carried, coarse)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -704,7 +737,7 @@ fn series_and_trend(
     subject: &Subject,
     ind: &Indicator,
     found: &[(GroupKey, Found)],
-    harmonised: &[Carried],
+    (harmonised, coarse): (&[Carried], Option<&Coarse>),
     current_year: u16,
     gemeente_ix: Option<u32>,
     level: Level,
@@ -781,6 +814,20 @@ fn series_and_trend(
                 "reeks loopt door: {years} omgerekend van de indeling {h} naar die van {} ({method}, dekking ten minste {:.0} %)",
                 key.indeling.year(),
                 coverage * 100.0
+            ))
+        } else if let Some(k) = coarse {
+            // Say why the years before are not shown, rather than leave them out silently.
+            Some(format!(
+                "reeks breekt: tot en met {} alleen bekend voor {} van de indeling {} ({}), waarvan dit gebied {:.0} % is; niet omgerekend",
+                k.last_year,
+                if k.sources.len() == 1 {
+                    "een groter gebied"
+                } else {
+                    "grotere gebieden"
+                },
+                k.from_indeling,
+                k.sources.join(", "),
+                k.own_share * 100.0
             ))
         } else if excluded.is_empty() {
             None

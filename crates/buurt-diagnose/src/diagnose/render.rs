@@ -96,9 +96,7 @@ pub fn markdown(p: &Profile) -> String {
         );
         let wijk_rule = if p.parents.wijk.is_some() { "---|" } else { "" };
         let _ = writeln!(out, "|---|---|---|{wijk_rule}---|---|---|---|");
-        // Rows whose series goes on over values carried over from an older indeling.
-        let mut carried: Vec<String> = Vec::new();
-        for i in rows {
+        for i in &rows {
             let value = match (i.value, i.missing_reason) {
                 (Some(v), _) => format_value(v, i.unit),
                 (None, Some(r)) => r.dutch().to_owned(),
@@ -108,11 +106,6 @@ pub fn markdown(p: &Profile) -> String {
                 || "–".to_owned(),
                 |t| format!("{} {}–{}", t.direction, t.from_year, t.to_year),
             );
-            if i.series.iter().any(|s| s.harmonised.is_some())
-                && let Some(note) = i.trend.as_ref().and_then(|t| t.break_note.as_deref())
-            {
-                carried.push(format!("{}: {note}", i.label_with_age()));
-            }
             let benchmark = if is_gemeente {
                 i.benchmarks.nl
             } else {
@@ -137,12 +130,9 @@ pub fn markdown(p: &Profile) -> String {
                 trend
             );
         }
+        let carried = carried_over(&rows);
         if !carried.is_empty() {
-            let _ = writeln!(
-                out,
-                "\n\\* Omgerekend naar deze indeling (de gemeente deelde haar wijken of buurten opnieuw in): {}.",
-                carried.join("; ")
-            );
+            let _ = writeln!(out, "\n\\* {CARRIED_OVER}: {}.", carried.join("; "));
         }
         if !section.gemeente_figures.is_empty() {
             let _ = writeln!(out);
@@ -161,6 +151,26 @@ Ontbrekende waarden zijn door de bron onderdrukt, nog niet gepubliceerd of niet 
         sources(p).join("; ")
     );
     out
+}
+
+/// What the documents say of values carried over from an older indeling, before the notes of
+/// [`carried_over`].
+pub(crate) const CARRIED_OVER: &str =
+    "Omgerekend naar deze indeling (de gemeente deelde haar wijken of buurten opnieuw in)";
+
+/// Per row whose series goes on over values carried over from an older indeling (see
+/// [`crate::diagnose::harmonise`]): "label: the trend's note" (which years, from which
+/// indeling, how and on how much of the area). The Markdown page and the PDF list these under
+/// their tables, and the workbook and the CSV carry every trend's note in a column of its own,
+/// so no partner reads a carried-over value as the region's own.
+pub(crate) fn carried_over(rows: &[&IndicatorProfile]) -> Vec<String> {
+    rows.iter()
+        .filter(|i| i.series.iter().any(|s| s.harmonised.is_some()))
+        .filter_map(|i| {
+            let note = i.trend.as_ref()?.break_note.as_deref()?;
+            Some(format!("{}: {note}", i.label_with_age()))
+        })
+        .collect()
 }
 
 /// "2012: 40 % · 2016: 42 % · 2020: –": every year, comparable or not; a value carried over

@@ -18,7 +18,7 @@ use super::profile::{IndicatorProfile, Profile};
 use super::render::sources;
 use crate::error::Result;
 
-const COLUMNS: [(&str, f64); 15] = [
+const COLUMNS: [(&str, f64); 16] = [
     ("Regio", 12.0),
     ("Naam", 24.0),
     ("Indicator", 48.0),
@@ -32,6 +32,7 @@ const COLUMNS: [(&str, f64); 15] = [
     ("Index (gemeente = 100)", 10.0),
     ("Positie", 12.0),
     ("Trend", 22.0),
+    ("Toelichting trend", 48.0),
     ("Bron", 48.0),
     ("Voorlopig", 9.0),
 ];
@@ -178,8 +179,12 @@ fn theme_sheet(
                 format!("{} {}–{}", t.direction, t.from_year, t.to_year),
             )?;
         }
-        sheet.write_string(r, 13, buurt_core::source::citation(&i.dataset))?;
-        sheet.write_string(r, 14, if i.provisional { "ja" } else { "nee" })?;
+        // Why years were left out, or which were carried over from an older indeling.
+        if let Some(note) = i.trend.as_ref().and_then(|t| t.break_note.as_deref()) {
+            sheet.write_string(r, 13, note)?;
+        }
+        sheet.write_string(r, 14, buurt_core::source::citation(&i.dataset))?;
+        sheet.write_string(r, 15, if i.provisional { "ja" } else { "nee" })?;
         r += 1;
     }
     // The section's figures known only for the whole gemeente, under the table.
@@ -201,7 +206,7 @@ fn theme_sheet(
             sheet.write_number(r, 4, f64::from(f.year))?;
             sheet.write_number_with_format(r, 5, f.value, format)?;
             sheet.write_string(r, 6, f.unit.symbol())?;
-            sheet.write_string(r, 13, buurt_core::source::citation(&f.dataset))?;
+            sheet.write_string(r, 14, buurt_core::source::citation(&f.dataset))?;
             r += 1;
         }
     }

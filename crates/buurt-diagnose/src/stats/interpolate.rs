@@ -169,6 +169,34 @@ impl Overlaps {
         out
     }
 
+    /// How much of what `sources` describe lies in `target`: per source, the share of its own
+    /// area inside the target, `a_ij / a_i`, averaged with the source's share of the target,
+    /// `a_ij / a_j`, as weight (the sources of an [`Estimate`]). 1 when the target is made of
+    /// whole sources (a merger); small when it is a piece of a larger source (a split), whose
+    /// value then describes mostly the rest of that source. 0 without sources.
+    #[must_use]
+    pub fn own_share(&self, target: usize, sources: &[usize]) -> f64 {
+        let (mut sum, mut weights) = (0.0, 0.0);
+        for e in self
+            .entries
+            .iter()
+            .filter(|e| e.target == target && sources.contains(&e.source))
+        {
+            let (Some(&source_m2), Some(&target_m2)) = (
+                self.source_area_m2.get(e.source),
+                self.target_area_m2.get(target),
+            ) else {
+                continue;
+            };
+            if source_m2 > 0.0 && target_m2 > 0.0 {
+                let weight = e.area_m2 / target_m2;
+                sum += weight * (e.area_m2 / source_m2).min(1.0);
+                weights += weight;
+            }
+        }
+        if weights > 0.0 { sum / weights } else { 0.0 }
+    }
+
     /// Per target: the part of it that sources cover, `Σ_i a_ij`.
     #[must_use]
     pub fn target_covered_m2(&self) -> Vec<f64> {
@@ -408,6 +436,32 @@ mod tests {
     use geo_types::{MultiPolygon, Rect};
 
     use super::*;
+
+    /// A merger keeps all of its sources (1), a split piece little of its one (its share of
+    /// it), and a target of a whole source and half of another lies between.
+    #[test]
+    fn own_share_tells_a_merger_from_a_split() {
+        // Sources 0 and 1 of 10 m² each; target 0 is both (a merger), target 1 a tenth of
+        // source 2 (100 m²), target 2 all of source 3 (10 m²) and half of source 4 (20 m²).
+        let overlaps = Overlaps::from_areas(
+            vec![10.0, 10.0, 100.0, 10.0, 20.0],
+            vec![20.0, 10.0, 20.0],
+            vec![
+                Overlap::new(0, 0, 10.0),
+                Overlap::new(1, 0, 10.0),
+                Overlap::new(2, 1, 10.0),
+                Overlap::new(3, 2, 10.0),
+                Overlap::new(4, 2, 10.0),
+            ],
+        );
+        assert!((overlaps.own_share(0, &[0, 1]) - 1.0).abs() < 1e-12);
+        assert!((overlaps.own_share(1, &[2]) - 0.1).abs() < 1e-12);
+        // Half the target from a source wholly in it, half from one half in it.
+        assert!((overlaps.own_share(2, &[3, 4]) - 0.75).abs() < 1e-12);
+        // Only the sources named count; none: nothing of it is known.
+        assert!((overlaps.own_share(2, &[4]) - 0.5).abs() < 1e-12);
+        assert!(overlaps.own_share(2, &[]).abs() < 1e-12);
+    }
 
     fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
         MultiPolygon(vec![Rect::new((x0, y0), (x1, y1)).to_polygon()])
