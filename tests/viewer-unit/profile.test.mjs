@@ -198,4 +198,13 @@ test('a trend over values carried over from an older indeling marks them and say
   const own = ind('jeugdzorg', 'jeugdzorg', { headline: true, series: [{ year: 2022, value: 10.1, comparable: true }, { year: 2023, value: 10.4, comparable: true }], trend: { direction: 'stijgend', break_note: null } });
   const plain = profileHtml({ ...PROFILE, indicators: [own] }, { downloads });
   assert.doesNotMatch(plain, /harmonised/);
+  // A series that starts late says why, though nothing was carried over.
+  const split = ind('jeugdzorg', 'jeugdzorg', {
+    headline: true,
+    series: [{ year: 2022, value: 10.1, comparable: true }, { year: 2023, value: 10.4, comparable: true }],
+    trend: { direction: 'stijgend', break_note: 'reeks breekt: tot en met 2021 alleen bekend voor een groter gebied van de indeling 2021 (WK003401), waarvan dit gebied 2 % is; niet omgerekend' },
+  });
+  const late = profileHtml({ ...PROFILE, indicators: [split] }, { downloads });
+  assert.match(late, /<p class="note trend-note">reeks breekt: tot en met 2021 alleen bekend voor een groter gebied/);
+  assert.doesNotMatch(late, /harmonised/);
 });

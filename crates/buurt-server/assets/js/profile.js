@@ -75,8 +75,11 @@ function headlineCard(ind, selfLabel) {
     : `<span class="value" data-value="${ind.value}">${escapeHtml(formatValue(ind.value, ind.unit))}</span>`;
   const year = ind.year ? `<span class="year">${ind.year}</span>` : '';
   const trend = ind.trend?.direction ? `<span class="trend">trend: ${escapeHtml(ind.trend.direction)}</span>` : '';
-  const carried = (ind.series ?? []).some((p) => p.harmonised) && ind.trend?.break_note
-    ? `<p class="note harmonised-note">${escapeHtml(ind.trend.break_note)}</p>`
+  // Why the trend starts where it does: years carried over from an older indeling, years only
+  // known for a larger area of one, a change of definition.
+  const isCarried = (ind.series ?? []).some((p) => p.harmonised);
+  const carried = ind.trend?.break_note
+    ? `<p class="note ${isCarried ? 'harmonised-note' : 'trend-note'}">${escapeHtml(ind.trend.break_note)}</p>`
     : '';
   return `<article class="card" data-indicator="${escapeHtml(ind.id)}">
     <h4>${escapeHtml(indicatorLabel(ind))}</h4>
