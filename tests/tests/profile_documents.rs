@@ -42,6 +42,25 @@ fn read_ppm(bytes: &[u8]) -> (usize, usize, &[u8]) {
     (w, h, &bytes[at + 1..])
 }
 
+/// The PDF written to a file in a temporary folder (kept while the folder lives).
+fn pdf_file(bytes: &[u8], name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join(name);
+    std::fs::write(&file, bytes).expect("written");
+    (dir, file)
+}
+
+/// The first row of a sheet, as text.
+fn header(sheet: &calamine::Range<Data>) -> Vec<String> {
+    sheet
+        .rows()
+        .next()
+        .expect("header")
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
 fn is_orange(px: &[u8]) -> bool {
     px[0] > 150 && (60..150).contains(&px[1]) && px[2] < 60
 }
@@ -57,9 +76,7 @@ fn the_pdf_of_oost_is_an_a4_diagnose_with_map_sections_and_trends() {
         .profile("WK034405", None)
         .expect("profile");
     let bytes = pdf_export::pdf(atlas, &oost, "5 december 2026");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("oost.pdf");
-    std::fs::write(&file, &bytes).expect("written");
+    let (_dir, file) = pdf_file(&bytes, "oost.pdf");
     let path = file.to_str().expect("UTF-8 path");
 
     let info = String::from_utf8(poppler("pdfinfo", &[path])).expect("UTF-8");
@@ -166,13 +183,7 @@ fn the_workbook_of_oost_has_a_sheet_per_theme_with_numbers() {
     );
     assert!(names.iter().any(|n| n == "Leefstijl"));
     let demografie = book.worksheet_range("Demografie").expect("sheet");
-    let header: Vec<String> = demografie
-        .rows()
-        .next()
-        .expect("header")
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let header = header(&demografie);
     assert_eq!(header[2], "Indicator");
     let value_col = header.iter().position(|h| h == "Waarde").expect("Waarde");
     let inwoners = demografie
@@ -226,9 +237,7 @@ fn the_pdf_the_workbook_and_the_csv_of_an_almere_wijk_say_which_years_were_carri
     assert!(note.contains("omgerekend van de indeling 2021"), "{note}");
 
     let bytes = pdf_export::pdf(atlas, &wijk, "5 december 2026");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("pampus.pdf");
-    std::fs::write(&file, &bytes).expect("written");
+    let (_dir, file) = pdf_file(&bytes, "pampus.pdf");
     let text = String::from_utf8(poppler(
         "pdftotext",
         &[file.to_str().expect("UTF-8 path"), "-"],
@@ -247,14 +256,7 @@ fn the_pdf_the_workbook_and_the_csv_of_an_almere_wijk_say_which_years_were_carri
     let book = xlsx_export::workbook(std::slice::from_ref(&wijk)).expect("workbook");
     let mut book = Xlsx::new(std::io::Cursor::new(book)).expect("an xlsx file");
     let sheet = book.worksheet_range("Demografie").expect("sheet");
-    let header: Vec<String> = sheet
-        .rows()
-        .next()
-        .expect("header")
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    let column = header
+    let column = header(&sheet)
         .iter()
         .position(|h| h == "Toelichting trend")
         .expect("a column for the trend's note");
