@@ -470,6 +470,8 @@ pub(crate) fn indicator_profiles(
     let catalogue = atlas.catalogue().indicators();
     let engine = atlas.cells();
     let level = subject.level();
+    // Once per profile: whether the old years' people lived where their area went.
+    let unpeopled = bridge.and_then(|(b, target)| population_mismatch(b, target));
     let mut out = Vec::new();
     for (ix, ind) in catalogue.iter().enumerate() {
         let Ok(ix) = u16::try_from(ix) else { continue };
@@ -585,9 +587,15 @@ pub(crate) fn indicator_profiles(
             },
             None => (None, None, None, String::new()),
         };
-        let (harmonised, coarse) = bridge
-            .map(|(b, target)| carried_points(b, target, ix, requested_year))
-            .unwrap_or_default();
+        let (harmonised, coarse) = match bridge {
+            Some((b, target)) => match carried_points(b, target, ix, requested_year) {
+                (points, _) if !points.is_empty() && unpeopled.is_some() => {
+                    (Vec::new(), unpeopled.clone())
+                }
+                carried => carried,
+            },
+            None => Default::default(),
+        };
         let (series, trend) = series_and_trend(
             engine,
             catalogue,
@@ -641,15 +649,50 @@ struct Carried {
     point: SeriesPoint,
 }
 
-/// Years of an older indeling not carried over because their sources are mostly elsewhere
-/// (below [`MIN_OWN_SHARE`]): the newest such year, how much of the sources lies in the region,
-/// and the sources.
-#[derive(Debug, Clone, Default)]
-struct Coarse {
-    last_year: u16,
-    from_indeling: u16,
-    own_share: f64,
-    sources: Vec<String>,
+/// Why the years of an older indeling are not carried over, as the trend's note says it.
+#[derive(Debug, Clone)]
+struct NotCarried(String);
+
+/// Carried over by area, the region's inhabitants in the newest old year, against its own in
+/// the first year of its indeling: more than twice apart, and the old years' people did not
+/// live where their area went (Overig Almere Pampus holds 95 % of the old Pampus's area and
+/// would get 422 inhabitants of it; it had 5). Then no year is carried over, whatever the
+/// indicator: a rate of the old area's people is not this region's.
+fn population_mismatch(bridge: &Bridge<'_>, target: usize) -> Option<NotCarried> {
+    let atlas = bridge.atlas();
+    let engine = atlas.cells();
+    let inwoners = u16::try_from(atlas.catalogue().position("inwoners")?).ok()?;
+    let old_year = bridge.years(inwoners).into_iter().max()?;
+    let carried = bridge
+        .carry(inwoners, old_year)?
+        .estimates
+        .get(target)?
+        .value?;
+    let code = *bridge.targets().get(target)?;
+    let (own_year, own) = engine
+        .cells_of(code, inwoners)
+        .into_iter()
+        .filter(|&(_, c)| {
+            atlas
+                .comparability()
+                .same_region(code, bridge.to(), engine.cell_region(c).indeling)
+        })
+        .filter_map(|(g, c)| {
+            let v = engine.cell_value(c).0;
+            v.is_finite().then_some((g.year, v))
+        })
+        .filter(|(year, _)| *year > old_year)
+        .min_by_key(|(year, _)| *year)?;
+    let apart = if carried > 0.0 && own > 0.0 {
+        (own / carried).max(carried / own)
+    } else {
+        f64::INFINITY
+    };
+    (apart > 2.0).then(|| {
+        NotCarried(format!(
+            "reeks breekt: tot en met {old_year} niet om te rekenen naar dit gebied (naar oppervlakte zouden hier {carried:.0} inwoners hebben gewoond, in {own_year} waren het er {own:.0}); niet omgerekend"
+        ))
+    })
 }
 
 /// Every year of indicator `ix` on the bridge's older indeling (up to the requested year),
@@ -661,10 +704,11 @@ fn carried_points(
     target: usize,
     ix: u16,
     requested_year: Option<u16>,
-) -> (Vec<Carried>, Option<Coarse>) {
+) -> (Vec<Carried>, Option<NotCarried>) {
     let engine = bridge.atlas().cells();
     let gemeente_code = bridge.within();
-    let mut coarse: Option<Coarse> = None;
+    // The newest year not carried over: its share and sources make the note.
+    let mut coarse: Option<(u16, f64, Vec<String>)> = None;
     let carried = bridge
         .years(ix)
         .into_iter()
@@ -676,18 +720,13 @@ fn carried_points(
             let used: Vec<usize> = e.sources.iter().map(|&(i, _)| i).collect();
             let own_share = bridge.overlaps().own_share(target, &used);
             if own_share < MIN_OWN_SHARE {
-                let later = coarse.as_ref().is_none_or(|k| year >= k.last_year);
-                if later {
-                    coarse = Some(Coarse {
-                        last_year: year,
-                        from_indeling: bridge.from().year(),
-                        own_share,
-                        sources: e
-                            .sources
-                            .iter()
-                            .map(|&(i, _)| bridge.sources()[i].to_string())
-                            .collect(),
-                    });
+                if coarse.as_ref().is_none_or(|k| year >= k.0) {
+                    let sources = e
+                        .sources
+                        .iter()
+                        .map(|&(i, _)| bridge.sources()[i].to_string())
+                        .collect();
+                    coarse = Some((year, own_share, sources));
                 }
                 return None;
             }
@@ -727,7 +766,20 @@ fn carried_points(
             })
         })
         .collect();
-    (carried, coarse)
+    let from = bridge.from().year();
+    let note = coarse.map(|(year, own_share, sources)| {
+        NotCarried(format!(
+            "reeks breekt: tot en met {year} alleen bekend voor {} van de indeling {from} ({}), waarvan dit gebied {:.0} % is; niet omgerekend",
+            if sources.len() == 1 {
+                "een groter gebied"
+            } else {
+                "grotere gebieden"
+            },
+            sources.join(", "),
+            own_share * 100.0
+        ))
+    });
+    (carried, note)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -737,7 +789,7 @@ fn series_and_trend(
     subject: &Subject,
     ind: &Indicator,
     found: &[(GroupKey, Found)],
-    (harmonised, coarse): (&[Carried], Option<&Coarse>),
+    (harmonised, not_carried): (&[Carried], Option<&NotCarried>),
     current_year: u16,
     gemeente_ix: Option<u32>,
     level: Level,
@@ -815,20 +867,9 @@ fn series_and_trend(
                 key.indeling.year(),
                 coverage * 100.0
             ))
-        } else if let Some(k) = coarse {
+        } else if let Some(NotCarried(note)) = not_carried {
             // Say why the years before are not shown, rather than leave them out silently.
-            Some(format!(
-                "reeks breekt: tot en met {} alleen bekend voor {} van de indeling {} ({}), waarvan dit gebied {:.0} % is; niet omgerekend",
-                k.last_year,
-                if k.sources.len() == 1 {
-                    "een groter gebied"
-                } else {
-                    "grotere gebieden"
-                },
-                k.from_indeling,
-                k.sources.join(", "),
-                k.own_share * 100.0
-            ))
+            Some(note.clone())
         } else if excluded.is_empty() {
             None
         } else {
