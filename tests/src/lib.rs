@@ -4,6 +4,7 @@ use std::sync::OnceLock;
 
 use buurt_core::Catalogue;
 use buurt_diagnose::Atlas;
+use buurt_diagnose::diagnose::{IndicatorProfile, Profile};
 use buurt_io::registry::{NoProgress, load_all};
 
 /// The atlas built from the real data in `BUURT_DATA` (or `../shared/data`), once.
@@ -21,4 +22,16 @@ pub fn real_atlas() -> &'static Atlas {
             Err(e) => panic!("real data did not validate: {e}"),
         }
     })
+}
+
+/// The indicator `id` of a profile.
+///
+/// # Panics
+/// When the profile has no such indicator: that is a test failure.
+#[must_use]
+pub fn indicator<'a>(p: &'a Profile, id: &str) -> &'a IndicatorProfile {
+    p.indicators
+        .iter()
+        .find(|i| i.id == id)
+        .unwrap_or_else(|| panic!("{} has no indicator {id}", p.code))
 }

@@ -8,8 +8,8 @@ use buurt_core::{BuurtCode, Level, MissingReason};
 use buurt_diagnose::atlas::columns;
 use buurt_diagnose::diagnose::csv_export::{self, CsvDialect};
 use buurt_diagnose::diagnose::full::full_table;
-use buurt_diagnose::diagnose::{Diagnose, GroupKey, IndicatorProfile, Profile, Weights, render};
-use buurt_tests::real_atlas;
+use buurt_diagnose::diagnose::{Diagnose, GroupKey, Profile, Weights, render};
+use buurt_tests::{indicator, real_atlas};
 use polars::prelude::*;
 
 /// The diagnose of the real atlas, indexed once.
@@ -97,13 +97,6 @@ fn published(region: &str, indicator: &str, year: i32, dataset: Option<&str>) ->
     found[0]
         .value
         .unwrap_or_else(|| panic!("{region} {indicator} {year} has no value: {found:?}"))
-}
-
-fn indicator<'a>(p: &'a Profile, id: &str) -> &'a IndicatorProfile {
-    p.indicators
-        .iter()
-        .find(|i| i.id == id)
-        .unwrap_or_else(|| panic!("{} has no indicator {id}", p.code))
 }
 
 fn buurten(codes: &[&str]) -> Vec<BuurtCode> {

@@ -14,7 +14,7 @@ use buurt_diagnose::DiagnoseError;
 use buurt_diagnose::diagnose::harmonise::{Bridge, HarmoniseQuery, HarmonisedValue, harmonise};
 use buurt_diagnose::diagnose::{Diagnose, GroupKey, render};
 use buurt_diagnose::stats::interpolate::{self, Method, Overlap, Overlaps};
-use buurt_tests::real_atlas;
+use buurt_tests::{indicator, real_atlas};
 
 fn close(a: f64, b: f64, what: &str) {
     let tol = 1e-6 * b.abs().max(1.0);
@@ -911,11 +911,7 @@ fn almere_wijk_profiles_carry_years_over_only_from_sources_mostly_inside_them() 
     let atlas = real_atlas();
     let d = Diagnose::new(atlas);
     let split = d.profile("WK003424", None).unwrap();
-    let jz = split
-        .indicators
-        .iter()
-        .find(|i| i.id == "jeugdzorg")
-        .unwrap();
+    let jz = indicator(&split, "jeugdzorg");
     let years: Vec<u16> = jz.series.iter().map(|s| s.year).collect();
     // 2025: the preliminary kwb release, not yet published.
     assert_eq!(years, [2022, 2023, 2024, 2025]);
@@ -934,11 +930,7 @@ fn almere_wijk_profiles_carry_years_over_only_from_sources_mostly_inside_them() 
     assert!(!md.contains("Omgerekend naar deze indeling"), "{md}");
 
     let pampus = d.profile("WK003496", None).unwrap();
-    let inwoners = pampus
-        .indicators
-        .iter()
-        .find(|i| i.id == "inwoners")
-        .unwrap();
+    let inwoners = indicator(&pampus, "inwoners");
     assert!(
         inwoners
             .series

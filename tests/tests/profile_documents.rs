@@ -9,7 +9,7 @@ use buurt_diagnose::diagnose::csv_export::{self, CsvDialect};
 use buurt_diagnose::diagnose::harmonise::SourceShare;
 use buurt_diagnose::diagnose::profile::HarmonisedPoint;
 use buurt_diagnose::diagnose::{Diagnose, pdf_export, render, xlsx_export};
-use buurt_tests::real_atlas;
+use buurt_tests::{indicator, real_atlas};
 use calamine::{Data, Reader, Xlsx};
 
 fn poppler(tool: &str, args: &[&str]) -> Vec<u8> {
@@ -245,11 +245,7 @@ fn the_pdf_the_workbook_and_the_csv_say_which_years_were_carried_over() {
         }],
     });
     inwoners.trend.as_mut().expect("a trend").break_note = Some(note.into());
-    let inwoners = wijk
-        .indicators
-        .iter()
-        .find(|i| i.id == "inwoners")
-        .expect("inwoners");
+    let inwoners = indicator(&wijk, "inwoners");
 
     let md = render::markdown(&wijk);
     assert!(md.contains("\\* Omgerekend naar deze indeling"), "{md}");

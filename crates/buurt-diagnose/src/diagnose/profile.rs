@@ -470,8 +470,9 @@ pub(crate) fn indicator_profiles(
     let catalogue = atlas.catalogue().indicators();
     let engine = atlas.cells();
     let level = subject.level();
-    // Once per profile: whether the old years' people lived where their area went.
-    let unpeopled = bridge.and_then(|(b, target)| population_mismatch(b, target));
+    // Once per profile, and only when some year would be carried over: whether the old
+    // years' people lived where their area went.
+    let unpeopled = std::cell::OnceCell::new();
     let mut out = Vec::new();
     for (ix, ind) in catalogue.iter().enumerate() {
         let Ok(ix) = u16::try_from(ix) else { continue };
@@ -587,10 +588,13 @@ pub(crate) fn indicator_profiles(
             },
             None => (None, None, None, String::new()),
         };
-        let (harmonised, coarse) = match bridge {
+        let (harmonised, not_carried) = match bridge {
             Some((b, target)) => match carried_points(b, target, ix, requested_year) {
-                (points, _) if !points.is_empty() && unpeopled.is_some() => {
-                    (Vec::new(), unpeopled.clone())
+                (points, _) if !points.is_empty() => {
+                    match unpeopled.get_or_init(|| population_mismatch(b, target)) {
+                        Some(note) => (Vec::new(), Some(note.clone())),
+                        None => (points, None),
+                    }
                 }
                 carried => carried,
             },
@@ -602,7 +606,7 @@ pub(crate) fn indicator_profiles(
             subject,
             ind,
             &found,
-            (&harmonised, coarse.as_ref()),
+            (&harmonised, not_carried.as_ref()),
             g.year,
             gemeente_ix,
             level,
